@@ -1,0 +1,186 @@
+"""The ``saylau`` command line: each command calls one importable function and says where its output went.
+
+Prefect is imported only by the commands that run flows, so ``--help`` and the plain commands stay fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from saylau.config import Settings, settings
+
+app = typer.Typer(
+    help="saylau: election-results warehouse for Kazakhstan (CEC scraping, observers' data, forensics marts).",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+console = Console()
+
+BuildDir = Annotated[
+    Path | None, typer.Option("--build-dir", help="Folder for the working db, archive and published files.")
+]
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="Working database file (default: the project's).")
+]
+
+
+def _settings(build_dir: Path | None = None, db: Path | None = None) -> Settings:
+    base = settings()
+    return Settings(build_dir=build_dir or base.build_dir, db_override=db or base.db_override)
+
+
+@app.command()
+def demo(build_dir: BuildDir = None) -> None:
+    """Run the main job on the bundled demo election and publish the result."""
+    s = _settings(build_dir)
+    from saylau.config import apply_prefect_environment
+
+    apply_prefect_environment(s)
+    from flows.demo import demo_flow
+
+    console.print("[bold]saylau demo[/]: building the warehouse (Prefect, temporary local server) ...")
+    outcome = demo_flow(build_dir=str(s.build_dir))
+    _print_summary(outcome.published_db, title=f"demo run {outcome.run_id}")
+    console.print(f"Published database: [bold]{outcome.published_db}[/] (open it read-only)")
+    console.print(f"Parquet files:      [bold]{s.parquet_dir}[/]")
+
+
+@app.command()
+def init(build_dir: BuildDir = None, db: DbOption = None) -> None:
+    """Create the warehouse from sql/00_setup (idempotent) and load the reference data."""
+    from saylau import reference, warehouse
+
+    s = _settings(build_dir, db)
+    files = warehouse.create_warehouse(s.work_db)
+    with warehouse.connect(s.work_db) as con:
+        counts = reference.load_reference(con)
+    console.print(
+        f"Ran {len(files)} setup files; loaded {sum(counts.values())} reference rows into {s.work_db}"
+    )
+
+
+@app.command()
+def marts(build_dir: BuildDir = None, db: DbOption = None) -> None:
+    """Rebuild every mart from core (sql/10..30), run the data checks and print each mart's checksum."""
+    from saylau import marts as marts_module
+    from saylau import runs, warehouse
+
+    s = _settings(build_dir, db)
+    run_id = runs.start_run(s.work_db, "marts", {})
+    try:
+        with warehouse.connect(s.work_db) as con:
+            checksums = marts_module.build_marts(con)
+    except Exception as exc:
+        runs.finish_run(s.work_db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    runs.finish_run(s.work_db, run_id, "completed", checksums=checksums)
+    table = Table("mart", "rows", "checksum")
+    for name, c in checksums.items():
+        table.add_row(name, str(c.rows), c.checksum)
+    console.print(table)
+    console.print(f"Marts rebuilt in {s.work_db}")
+
+
+@app.command()
+def publish(build_dir: BuildDir = None, db: DbOption = None) -> None:
+    """Atomically replace the published database (read-only copy for analysts) and its Parquet files."""
+    from saylau import publish as publish_module
+
+    s = _settings(build_dir, db)
+    result = publish_module.publish(s.work_db, s.published_db, s.parquet_dir)
+    console.print(f"Published {len(result.tables)} tables to {result.database}")
+    console.print(f"Wrote {len(result.parquet_files)} Parquet files to {result.parquet_dir}")
+
+
+@app.command()
+def runs(
+    build_dir: BuildDir = None,
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="How many recent runs to show.")] = 10,
+) -> None:
+    """List recent runs from meta.runs (flow, status, code version, input hash)."""
+    from saylau import warehouse
+
+    s = _settings(build_dir, db)
+    with warehouse.connect(s.work_db, read_only=True) as con:
+        rows = con.execute(
+            "select run_id, flow, started_at, status, code_version, input_manifest_hash, error "
+            "from meta.runs order by started_at desc limit ?",
+            [limit],
+        ).fetchall()
+    table = Table("run_id", "flow", "started", "status", "code", "inputs", "error")
+    for run_id, flow, started, status, code, inputs, error in rows:
+        table.add_row(
+            run_id[:8],
+            flow,
+            f"{started:%Y-%m-%d %H:%M:%S}",
+            status,
+            code[:12],
+            (inputs or "")[:12],
+            (error or "")[:60],
+        )
+    console.print(table)
+
+
+@app.command()
+def resolve(
+    kind: Annotated[str, typer.Argument(help="'region' or 'party'.")],
+    text: Annotated[str, typer.Argument(help="A name as a source writes it, in any language.")],
+    on: Annotated[str | None, typer.Option(help="Date (YYYY-MM-DD) the region must have existed on.")] = None,
+) -> None:
+    """Map a region or party name, in any language or spelling, to its canonical id."""
+    from datetime import date
+
+    from saylau.reference import UnknownNameError, default_resolver
+
+    resolver = default_resolver()
+    try:
+        if kind == "region":
+            code = resolver.region(text, on=date.fromisoformat(on) if on else None)
+            console.print(f"{code}\t{resolver.regions[code].name_en}")
+        elif kind == "party":
+            console.print(resolver.party(text))
+        else:
+            raise typer.BadParameter("kind must be 'region' or 'party'")
+    except UnknownNameError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+
+
+def _print_summary(published_db: Path, title: str) -> None:
+    """Row counts of the published database, by table."""
+    import duckdb
+
+    from saylau.warehouse import row_counts
+
+    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        counts = row_counts(con, ("ref", "raw", "core", "quarantine", "marts", "meta"))
+        totals = (
+            con.execute("select * from marts.elections").fetchall() if counts.get("marts.elections") else []
+        )
+    finally:
+        con.close()
+    table = Table(title=title)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+    if totals:
+        console.print(
+            f"{len(totals)} contests in {len({t[0] for t in totals})} elections known (marts.elections)"
+        )
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

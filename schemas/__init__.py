@@ -1,0 +1,1 @@
+"""pandera models for every table that enters the warehouse (pandas backend, validated lazily)."""

@@ -1,0 +1,23 @@
+-- meta.runs: one row per flow run. Together with the archive it says which code and which inputs made a
+-- published file.
+create table if not exists meta.runs (
+    run_id              varchar primary key,  -- uuid of the run (the Prefect flow run id when run as a flow)
+    flow                varchar not null,     -- flow name, e.g. 'demo', 'election_night', 'rebuild'
+    started_at          timestamptz not null,
+    finished_at         timestamptz,
+    status              varchar not null,     -- running | completed | failed
+    code_version        varchar not null,     -- git commit (+ '-dirty') or package version
+    parameters          json,                 -- the run's parameters
+    input_manifest_hash varchar,              -- sha256 over the sorted sha256s of every input it read
+    mart_checksums      json,                 -- {"marts.x": {"rows": n, "checksum": md5}} of marts it wrote
+    error               varchar               -- what went wrong, for failed runs
+);
+
+-- meta.data_quality: per run and table, how many rows failed which validation rule (filled by validate).
+create table if not exists meta.data_quality (
+    run_id      varchar not null,
+    table_name  varchar not null,
+    rule        varchar not null,
+    severity    varchar not null,             -- 'reject' (row quarantined) | 'flag' (row kept, flagged) | 'warn'
+    failed_rows bigint not null
+);

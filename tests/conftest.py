@@ -1,0 +1,28 @@
+"""Shared fixtures: every test gets its own build folder; warehouses are built by code, not committed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from saylau import reference, warehouse
+from saylau.config import Settings
+
+
+@pytest.fixture
+def build_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings pointing at a fresh build folder under tmp_path (also exported for subprocesses)."""
+    monkeypatch.setenv("SAYLAU_BUILD_DIR", str(tmp_path / "build"))
+    monkeypatch.delenv("SAYLAU_DB", raising=False)
+    return Settings(build_dir=tmp_path / "build")
+
+
+@pytest.fixture
+def ref_warehouse(build_settings: Settings) -> Path:
+    """A working warehouse with schemas created and reference data loaded; returns its path."""
+    db = build_settings.work_db
+    warehouse.create_warehouse(db)
+    with warehouse.connect(db) as con:
+        reference.load_reference(con)
+    return db

@@ -1,0 +1,39 @@
+"""meta.runs records what ran, with which code and inputs, and what it wrote."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from saylau import marts, runs, warehouse
+
+
+def test_run_row_records_code_inputs_and_checksums(ref_warehouse):
+    run_id = runs.start_run(ref_warehouse, "unit-test", {"election_id": "kz-2021-01-10"})
+    with warehouse.connect(ref_warehouse) as con:
+        checksums = marts.build_marts(con)
+    runs.finish_run(
+        ref_warehouse,
+        run_id,
+        "completed",
+        input_hash=runs.input_manifest_hash(["b", "a"]),
+        checksums=checksums,
+    )
+    with warehouse.connect(ref_warehouse, read_only=True) as con:
+        row = con.execute(
+            "select flow, status, code_version, parameters, input_manifest_hash, mart_checksums, "
+            "finished_at >= started_at from meta.runs where run_id = ?",
+            [run_id],
+        ).fetchone()
+    flow, status, code, params, inputs, mart_sums, ordered = row
+    assert (flow, status, ordered) == ("unit-test", "completed", True)
+    assert re.fullmatch(r"[0-9a-f]{40}(-dirty)?|saylau-[\d.]+", code)
+    assert json.loads(params) == {"election_id": "kz-2021-01-10"}
+    assert inputs == runs.input_manifest_hash(["a", "b", "a"])
+    recorded = json.loads(mart_sums)
+    assert set(recorded) == set(checksums) and "marts.election_totals" in recorded
+    assert recorded["marts.elections"]["checksum"] == checksums["marts.elections"].checksum
+
+
+def test_manifest_hash_depends_on_inputs():
+    assert runs.input_manifest_hash(["a"]) != runs.input_manifest_hash(["a", "b"])

@@ -35,6 +35,9 @@ REFERENCE_TABLES = {
     "official_totals.csv": "ref.official_totals",
 }
 
+# ref tables that imports may extend (e.g. a foreign election brought in by import-precincts)
+IMPORTABLE_TABLES = ("ref.parties", "ref.elections", "ref.contests", "ref.ballot_options")
+
 # Date the 2022 administrative reform took effect (Abai, Jetisu, Ulytau created).
 REGION_REFORM_DATE = date(2022, 6, 8)
 
@@ -98,7 +101,9 @@ def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = REFERENCE_DA
     con.execute("begin transaction")
     try:
         for table, frame in frames.items():
-            con.execute(f"delete from {table}")
+            # rows registered by imports (origin 'import:...') survive a reference reload
+            origin = " where origin = 'reference'" if table in IMPORTABLE_TABLES else ""
+            con.execute(f"delete from {table}{origin}")
             con.register("_ref_frame", frame)
             columns = ", ".join(f'"{c}"' for c in frame.columns)
             con.execute(f"insert into {table} ({columns}) select {columns} from _ref_frame")

@@ -13,8 +13,6 @@ import pytest
 from saylau import reference, warehouse
 from saylau.reference import Resolver, UnknownNameError, normalise_name
 
-SHARED_REGIONS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "regions.csv"
-
 
 @pytest.fixture(scope="module")
 def resolver() -> Resolver:
@@ -61,7 +59,7 @@ def test_region_variants_resolve(resolver, text, code):
 
 
 def test_every_official_name_resolves_to_its_own_code(resolver):
-    with SHARED_REGIONS.open(encoding="utf-8") as f:
+    with (reference.REFERENCE_DATA_DIR / "regions.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             for column in ("name_en", "name_ru", "name_kk"):
                 assert resolver.region(row[column]) == row["code"], row[column]

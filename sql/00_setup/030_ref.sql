@@ -34,7 +34,8 @@ create table if not exists ref.parties (
     name_kk  varchar not null,
     short_en varchar not null,
     kind     varchar not null,            -- party | candidate | against_all | answer
-    note     varchar
+    note     varchar,
+    origin   varchar not null default 'reference'  -- 'reference' (reference_data/) or 'import:<sha256>'
 );
 
 create table if not exists ref.party_aliases (
@@ -63,7 +64,8 @@ create table if not exists ref.elections (
     name_kk          varchar,
     utc_offset_hours integer not null,    -- the capital's offset on election day (bulletin times are local)
     regions_vintage  varchar,             -- '2021' (17 units) or '2022' (20 units)
-    note             varchar
+    note             varchar,
+    origin           varchar not null default 'reference'  -- 'reference' or 'import:<sha256>' (import-precincts)
 );
 
 create table if not exists ref.contests (
@@ -77,6 +79,7 @@ create table if not exists ref.contests (
     share_denominator varchar not null,   -- 'valid' (elections) | 'ballots_cast' (referendums)
     turnout_rule      varchar not null,   -- voters who received ballots / voters on the final list
     has_against_all   boolean not null,
+    origin            varchar not null default 'reference',
     primary key (election_id, contest_id)
 );
 
@@ -85,6 +88,7 @@ create table if not exists ref.ballot_options (
     contest_id  varchar not null,
     option_id   varchar not null,         -- a ref.parties id (party, candidate, 'against_all', 'yes'/'no')
     position    integer,
+    origin      varchar not null default 'reference',
     primary key (election_id, contest_id, option_id)
 );
 

@@ -40,7 +40,7 @@ def test_init_marts_publish_runs(tmp_path):
         assert result.exit_code == 0, result.output
     assert runner.invoke(app, ["marts", "--build-dir", build]).exit_code == 0
     published = runner.invoke(app, ["publish", "--build-dir", build])
-    assert published.exit_code == 0 and "saylau.duckdb" in published.output
+    assert published.exit_code == 0 and "saylau.duckdb" in published.output.replace("\n", "")
     assert (tmp_path / "b" / "published" / "saylau.duckdb").exists()
     listing = runner.invoke(app, ["runs", "--build-dir", build])
     assert listing.exit_code == 0 and "marts" in listing.output

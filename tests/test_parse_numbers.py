@@ -1,0 +1,52 @@
+"""Local number formats, read with certainty or reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from saylau.parse.numbers import UncertainNumber, parse_count, parse_percent
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("5 148 074", 5_148_074),
+        ("5\u00a0148\u00a0074", 5_148_074),
+        ("5\u2009148\u2009074", 5_148_074),
+        ("5\u202f148\u202f074", 5_148_074),
+        ("11919241", 11_919_241),
+        (" 297 718 ", 297_718),
+        ("0", 0),
+    ],
+)
+def test_counts(text, value):
+    assert parse_count(text) == value
+
+
+@pytest.mark.parametrize("text", ["1.234", "7,539,280", "12 34", "5 148 07", "abc", ""])
+def test_uncertain_counts_are_reported(text):
+    with pytest.raises(UncertainNumber):
+        parse_count(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("71,09%", 71.09),
+        ("10,95 %", 10.95),
+        ("63.3%", 63.3),
+        ("56,4 пайыз", 56.4),
+        ("– 55%", 55.0),
+        ("56,4– %", 56.4),
+        ("72,8", 72.8),
+        ("45,1 процента", 45.1),
+    ],
+)
+def test_percentages(text, value):
+    assert parse_percent(text) == value
+
+
+@pytest.mark.parametrize("text", ["101,5%", "7 539 280", "63,3,1", "n/a"])
+def test_uncertain_percentages_are_reported(text):
+    with pytest.raises(UncertainNumber):
+        parse_percent(text)

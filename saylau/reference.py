@@ -183,8 +183,10 @@ class Resolver:
         for code, region in self.regions.items():
             for name in (region.code, region.name_en, region.name_ru, region.name_kk):
                 self._region_keys[normalise_name(name)] = code
+        self._region_alias_surfaces: list[str] = []
         for row in _read_rows(data_dir / "region_aliases.csv"):
             self._region_keys[normalise_name(row["alias"])] = row["region_code"]
+            self._region_alias_surfaces.append(row["alias"])
         self.parties = {row["party_id"]: row for row in _read_rows(data_dir / "parties.csv")}
         self._party_keys: dict[str, str] = {}
         for pid, row in self.parties.items():
@@ -193,6 +195,11 @@ class Resolver:
         for row in _read_rows(data_dir / "party_aliases.csv"):
             self._party_keys[normalise_name(row["alias"])] = row["party_id"]
         self._renames = list(_read_rows(data_dir / "party_renames.csv"))
+
+    def alias_surfaces(self) -> list[str]:
+        """Every region name as sources write it (official names and aliases), for finding names in prose."""
+        names = [a for r in self.regions.values() for a in (r.name_en, r.name_ru, r.name_kk)]
+        return names + list(self._region_alias_surfaces)
 
     def region(self, text: str, on: date | None = None) -> str:
         """The ISO code of a region name; with ``on``, also checks the region existed that day."""

@@ -10,6 +10,7 @@ cannot be paired with certainty is reported in :attr:`Bulletin.problems`, never 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,11 +29,6 @@ _NATIONAL_PHRASES = (
 )
 _NATIONAL = re.compile("|".join(_NATIONAL_PHRASES), re.IGNORECASE)
 
-_TIME = re.compile(
-    r"(?:(?<=\s)|^)(?:на|к|по\s+состоянию\s+на|сағат|as\s+of|at)?\s*"
-    r"(?P<h>[012]?\d)(?:[:.](?P<m>[0-5]\d))?\s*(?P<unit>час\w*|сағат\w*|h\b|o'clock)?",
-    re.IGNORECASE,
-)
 _CLOCK = re.compile(r"(?<![\d,.])([012]?\d)[:.]([0-5]\d)(?![\d%])(?!\s*(?:%|пайыз|процент))")
 _HOURS_WORD = re.compile(r"(?<![\d,.])([012]?\d)\s*(?:час\w*|сағат\w*)", re.IGNORECASE)
 _DATE_WORDS = (
@@ -250,10 +246,8 @@ def parse_bulletin_table(rows: list[list[str]], resolver: Resolver | None = None
                 continue
             except UnknownNameError:
                 pass
-            try:
+            with contextlib.suppress(UncertainNumber):
                 shares.append(parse_percent(cell))
-            except UncertainNumber:
-                pass
         if not codes:
             if (
                 shares

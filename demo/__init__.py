@@ -1,0 +1,10 @@
+"""The demo election (10 January 2021, simulated and calibrated to the real figures) and a local double
+of the CEC site (election.gov.kz) that serves it.
+
+- :mod:`demo.election`: the deterministic generator (:func:`demo.election.generate`).
+- :mod:`demo.outputs`: writes an election to a folder (:func:`demo.outputs.write_election`).
+- :mod:`demo.pages`, :mod:`demo.site`, :mod:`demo.clock`, :mod:`demo.faults`: the site double.
+
+Nothing in ``saylau/`` imports this package: the pipeline only ever sees what the site serves and the
+files written for observers and precinct imports. The ground truth stays in its own file.
+"""

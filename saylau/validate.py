@@ -1,0 +1,539 @@
+"""Lazy pandera validation with a quarantine: every failure of a table at once, bad rows set aside with why.
+
+:func:`validate_frame` splits a staging frame into rows that pass every *hard* rule (``good``), rows that
+fail one or more (``rejected``: the row as it came, one line per rule it broke, with the values that
+broke it) and *soft*-rule hits (``flags``: a check declared with ``raise_warning=True``; the row stays in
+``good``). :func:`store_protocols` writes the three to the warehouse: ``core.protocol_values``,
+``quarantine.<table>`` and ``meta.data_quality`` (+ ``core.validation_flags``). Nothing is dropped
+silently and nothing is "fixed".
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import ParserError, SchemaErrors
+
+from saylau.protocol import CONTEXT_COLUMNS, KEY_COLUMNS, PROVENANCE_COLUMNS, option_columns, to_long
+
+REJECT = "reject"
+FLAG = "flag"
+
+# pandera's own check names -> the rule names the quarantine reports
+_BUILTIN_RULES = {
+    "coerce_dtype": "wrong_type",
+    "dtype": "wrong_type",
+    "not_nullable": "missing_value",
+    "column_in_dataframe": "missing_column",
+    "column_in_schema": "unknown_column",
+    "field_uniqueness": "duplicate",
+    "multiple_fields_uniqueness": "duplicate",
+    "duplicates": "duplicate",
+}
+_BUILTIN_REASONS = {
+    "wrong_type": "a value of the wrong type (e.g. text where a count is expected)",
+    "missing_value": "a value that must be given is missing",
+    "missing_column": "a required column is missing from the table",
+    "unknown_column": "a column the schema does not know",
+    "duplicate": "a value that must be unique occurs more than once",
+}
+_OPTIONS_MARKER = "<options>"
+_MAX_ROUNDS = 6
+
+COUNT_COLUMNS = ["table_name", "rule", "severity", "failed_rows"]
+
+
+@dataclass
+class Validated:
+    """One table's validation outcome."""
+
+    good: pd.DataFrame  # rows passing every hard rule, coerced to the schema's types
+    rejected: (
+        pd.DataFrame
+    )  # failing rows as given + rule, severity, failing_values, reason (one line per rule)
+    flags: pd.DataFrame  # soft-rule hits: row key + rule + failing_values (the rows stay in good)
+    counts: pd.DataFrame  # table_name, rule, severity, failed_rows
+    table_name: str = ""
+    key_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> int:
+        """How many distinct input rows were rejected."""
+        return int(self.rejected["row_position"].nunique()) if len(self.rejected) else 0
+
+
+def rule_name(check: str | None, by_error: dict[str, str] | None = None) -> str:
+    """The reportable rule name of a pandera check (``coerce_dtype('Int64')`` -> ``wrong_type``).
+
+    pandera reports a custom check by its error text; ``by_error`` maps those texts back to check names.
+    """
+    if check is None:
+        return "schema"
+    if by_error and str(check) in by_error:
+        return by_error[str(check)]
+    base = re.sub(r"\(.*$", "", str(check)).strip()
+    return _BUILTIN_RULES.get(base, base)
+
+
+def default_key_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns that identify a row for flags: protocol keys, context and provenance the frame has."""
+    wanted = (*KEY_COLUMNS, *CONTEXT_COLUMNS, *PROVENANCE_COLUMNS, "copy_id", "row_id")
+    return [c for c in wanted if c in frame.columns]
+
+
+def _split_schema(schema: pa.DataFrameSchema) -> tuple[pa.DataFrameSchema, list[pa.Check], dict]:
+    """The schema without its soft checks, the soft frame checks, and the soft column checks by column."""
+    hard = copy.deepcopy(schema)
+    soft_frame = [c for c in schema.checks if c.raise_warning]
+    hard.checks = [c for c in hard.checks if not c.raise_warning]
+    soft_columns: dict[str, list[pa.Check]] = {}
+    for name, column in hard.columns.items():
+        soft = [c for c in column.checks if c.raise_warning]
+        if soft:
+            soft_columns[name] = soft
+            column.checks = [c for c in column.checks if not c.raise_warning]
+    return hard, soft_frame, soft_columns
+
+
+def _check_lines(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Per frame-level check name: the columns whose values explain a failure."""
+    out: dict[str, list[str]] = {}
+    for check in schema.checks:
+        lines = (check.statistics or {}).get("lines") or []
+        expanded: list[str] = []
+        for line in lines:
+            if line == _OPTIONS_MARKER:
+                expanded += [c for c in option_columns(frame) if c not in expanded]
+            elif line in frame.columns and line not in expanded:
+                expanded.append(line)
+        out.setdefault(str(check.name), [])
+        out[str(check.name)] += [c for c in expanded if c not in out[str(check.name)]]
+    return out
+
+
+def _values_text(frame: pd.DataFrame, positions: pd.Index, columns: Sequence[str]) -> pd.Series:
+    """``"a=1, b=2"`` for each row position, naming the given columns' values (missing shown as NA)."""
+    if not columns:
+        return pd.Series("", index=positions, dtype=object)
+    sub = frame.loc[positions, list(columns)]
+    parts = [c + "=" + sub[c].astype(object).where(sub[c].notna(), "NA").astype(str) for c in columns]
+    text = parts[0]
+    for part in parts[1:]:
+        text = text + ", " + part
+    return text
+
+
+def _names_by_error(schema: pa.DataFrameSchema) -> dict[str, str]:
+    """Error text -> check name, for every custom check of the schema (how pandera reports them)."""
+    checks = list(schema.checks) + [c for col in schema.columns.values() for c in col.checks]
+    return {c.error: str(c.name) for c in checks if c.error and c.name}
+
+
+def _check_errors(schema: pa.DataFrameSchema) -> dict[str, str]:
+    errors = dict(_BUILTIN_REASONS)
+    errors.update({str(c.name): c.error or "" for c in schema.checks})
+    for column in schema.columns.values():
+        for c in column.checks:
+            errors.setdefault(str(c.name), c.error or "")
+    return errors
+
+
+def _row_failures(
+    failure_cases: pd.DataFrame, original: pd.DataFrame, schema: pa.DataFrameSchema
+) -> pd.DataFrame:
+    """Row-level failure cases -> one record per (row position, rule) with the failing values as text."""
+    fc = failure_cases.copy()
+    by_error = _names_by_error(schema)
+    fc["rule"] = fc["check"].map(lambda c: rule_name(c, by_error))
+    fc["position"] = fc["index"].astype("int64")
+    is_frame = fc["schema_context"] == "DataFrameSchema"
+    records = []
+    column_level = fc[~is_frame]
+    if len(column_level):
+        text = column_level["column"].astype(str) + "=" + column_level["failure_case"].astype(str)
+        records.append(
+            pd.DataFrame({"position": column_level["position"], "rule": column_level["rule"], "text": text})
+        )
+    frame_level = fc[is_frame].drop_duplicates(["position", "rule"])
+    lines = _check_lines(schema, original)
+    for rule, part in frame_level.groupby("rule", sort=False):
+        columns = lines.get(str(rule), [])
+        positions = pd.Index(part["position"].unique())
+        text = _values_text(original, positions, list(dict.fromkeys(columns)))
+        records.append(pd.DataFrame({"position": positions, "rule": rule, "text": text.to_numpy()}))
+    out = pd.concat(records, ignore_index=True).drop_duplicates()
+    if out.duplicated(["position", "rule"]).any():
+        out = out.groupby(["position", "rule"], sort=False, as_index=False)["text"].agg("; ".join)
+    return out
+
+
+def _type_failures(work: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Values that cannot become their column's type (``12o0`` for a count), found before any check runs.
+
+    Such rows are rejected as ``wrong_type`` and left out of the relation checks, which could not compare
+    them; every other row is then checked against every rule in one pass.
+    """
+    parts = []
+    for name, column in schema.columns.items():
+        if name not in work.columns or not column.coerce or column.dtype is None:
+            continue
+        try:
+            column.dtype.try_coerce(work[name])
+        except ParserError as exc:
+            cases = exc.failure_cases
+            if cases is None or not len(cases) or cases["index"].isna().all():
+                continue
+            cases = cases[cases["index"].notna()]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "position": cases["index"].astype("int64").to_numpy(),
+                        "rule": "wrong_type",
+                        "text": (name + "=" + cases["failure_case"].astype(str)).to_numpy(),
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame({"position": pd.Series(dtype="int64"), "rule": [], "text": []})
+    out = pd.concat(parts, ignore_index=True)
+    return out.groupby(["position", "rule"], sort=False, as_index=False)["text"].agg("; ".join)
+
+
+def _structural_failures(fc: pd.DataFrame, positions: pd.Index, by_error: dict[str, str]) -> pd.DataFrame:
+    """Failures with no row (a required column missing): every remaining row fails, naming the column."""
+    structural = fc.assign(rule=fc["check"].map(lambda c: rule_name(c, by_error)))
+    parts = []
+    for rule, part in structural.groupby("rule", sort=False):
+        named = zip(part["column"].fillna(""), part["failure_case"].astype(str), strict=True)
+        what = "; ".join(sorted({f"{c}: {v}" if c else v for c, v in named}))
+        parts.append(pd.DataFrame({"position": positions, "rule": rule, "text": what}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    table_name: str,
+    key_columns: Sequence[str] | None = None,
+) -> Validated:
+    """Validate lazily (all failures at once) and split the frame into good, rejected and flagged rows.
+
+    A row rejected for a type error is not checked further (its other values cannot be compared), so a
+    row lists every rule it breaks among those that could be evaluated. Structural failures (a required
+    column missing) reject every row, naming the column.
+    """
+    work = frame.reset_index(drop=True)
+    keys = list(key_columns) if key_columns is not None else default_key_columns(work)
+    hard, soft_frame, soft_columns = _split_schema(schema)
+    errors = _check_errors(schema)
+    failures: list[pd.DataFrame] = []
+    by_error = _names_by_error(schema)
+    type_failures = _type_failures(work, schema)
+    remaining = work
+    if len(type_failures):
+        failures.append(type_failures)
+        remaining = work.drop(index=pd.Index(type_failures["position"].unique()))
+    good = work.iloc[0:0]
+    for _ in range(_MAX_ROUNDS):
+        if remaining.empty:
+            good = remaining
+            break
+        try:
+            good = hard.validate(remaining, lazy=True)
+            break
+        except SchemaErrors as exc:
+            fc = exc.failure_cases
+            row_level = fc[fc["index"].notna()]
+            if row_level.empty:
+                failures.append(_structural_failures(fc, remaining.index, by_error))
+                good = remaining.iloc[0:0]
+                break
+            found = _row_failures(row_level, work, schema)
+            failures.append(found)
+            remaining = remaining.drop(index=pd.Index(found["position"].unique()))
+    else:  # pragma: no cover - every round removes rows, so this needs > _MAX_ROUNDS kinds of failure
+        raise RuntimeError(f"{table_name}: validation did not settle after {_MAX_ROUNDS} rounds")
+
+    rejected = _rejected_frame(work, failures, errors)
+    flags = _flags_frame(good, soft_frame, soft_columns, schema, keys)
+    counts = _counts(table_name, rejected, flags)
+    return Validated(
+        good=good.reset_index(drop=True) if len(good) else good,
+        rejected=rejected,
+        flags=flags,
+        counts=counts,
+        table_name=table_name,
+        key_columns=keys,
+    )
+
+
+def _rejected_frame(work: pd.DataFrame, failures: list[pd.DataFrame], errors: dict[str, str]) -> pd.DataFrame:
+    columns = [*work.columns, "row_position", "rule", "severity", "failing_values", "reason"]
+    if not failures:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    found = pd.concat(failures, ignore_index=True).sort_values(["position", "rule"], kind="stable")
+    rows = work.loc[found["position"]].reset_index(drop=True)
+    rows["row_position"] = found["position"].to_numpy()
+    rows["rule"] = found["rule"].to_numpy()
+    rows["severity"] = REJECT
+    rows["failing_values"] = found["text"].to_numpy()
+    rows["reason"] = rows["rule"].map(lambda r: errors.get(r) or r)
+    return rows
+
+
+def _flags_frame(
+    good: pd.DataFrame,
+    soft_frame: list[pa.Check],
+    soft_columns: dict[str, list[pa.Check]],
+    schema: pa.DataFrameSchema,
+    keys: list[str],
+) -> pd.DataFrame:
+    columns = [*keys, "row_position", "rule", "severity", "failing_values", "reason"]
+    parts = []
+    if len(good):
+        lines = _check_lines(schema, good)
+        for check in soft_frame:
+            passed = check(good).check_output
+            bad = good.index[~passed.fillna(True).astype(bool).to_numpy()]
+            if len(bad):
+                text = _values_text(good, bad, lines.get(str(check.name), []))
+                parts.append(_flag_rows(good, bad, keys, str(check.name), text, check.error))
+        for column, checks in soft_columns.items():
+            if column not in good.columns:
+                continue
+            for check in checks:
+                passed = check(good[column]).check_output
+                bad = good.index[~passed.fillna(True).astype(bool).to_numpy()]
+                if len(bad):
+                    text = _values_text(good, bad, [column])
+                    parts.append(_flag_rows(good, bad, keys, str(check.name), text, check.error))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def _flag_rows(
+    good: pd.DataFrame, bad: pd.Index, keys: list[str], rule: str, text: pd.Series, error: str | None
+) -> pd.DataFrame:
+    rows = good.loc[bad, keys].reset_index(drop=True)
+    rows["row_position"] = bad.to_numpy()
+    rows["rule"] = rule
+    rows["severity"] = FLAG
+    rows["failing_values"] = text.to_numpy()
+    rows["reason"] = error or rule
+    return rows
+
+
+def _counts(table_name: str, rejected: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for frame in (rejected, flags):
+        if len(frame):
+            grouped = frame.groupby(["rule", "severity"], as_index=False)["row_position"].nunique()
+            parts.append(grouped.rename(columns={"row_position": "failed_rows"}))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COUNT_COLUMNS})
+    counts = pd.concat(parts, ignore_index=True)
+    counts.insert(0, "table_name", table_name)
+    counts["failed_rows"] = counts["failed_rows"].astype("int64")
+    return counts[COUNT_COLUMNS].sort_values(["severity", "rule"]).reset_index(drop=True)
+
+
+# --- writing to the warehouse -------------------------------------------------------------------------
+
+
+def quarantine_table(table_name: str) -> str:
+    """``quarantine.<table>`` for a staging table name (``staging.x`` or ``x``)."""
+    name = table_name.split(".")[-1]
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise ValueError(f"not a usable table name: {table_name!r}")
+    return f"quarantine.{name}"
+
+
+def _duck_type(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(series):
+        return "bigint"
+    if pd.api.types.is_float_dtype(series):
+        return "double"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "timestamp"
+    return "varchar"
+
+
+def append_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Append a frame to a table by column name, creating the table or adding columns as needed.
+
+    Quarantined rows keep every column they came with, so the table grows to the union of columns.
+    Values are stored as text unless the column is numeric or a time, which keeps a bad value as written.
+    """
+    schema, name = table.split(".")
+    existing = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchall()
+    )
+    if not existing:
+        cols = ", ".join(f'"{c}" {_duck_type(frame[c])}' for c in frame.columns)
+        con.execute(f"create table if not exists {table} ({cols})")
+    else:
+        for c in frame.columns:
+            if c not in existing:
+                con.execute(f'alter table {table} add column "{c}" {_duck_type(frame[c])}')
+    if frame.empty:
+        return
+    con.register("_append_frame", frame)
+    try:
+        con.execute(f"insert into {table} by name select * from _append_frame")
+    finally:
+        con.unregister("_append_frame")
+
+
+def _text_columns(frame: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
+    """Columns other than ``keep`` as text (rejected values are kept as written, whatever their type)."""
+    out = frame.copy()
+    for c in out.columns:
+        if c not in keep:
+            out[c] = (
+                out[c].astype(object).where(out[c].notna(), None).map(lambda v: None if v is None else str(v))
+            )
+    return out
+
+
+def store_rejected(con: duckdb.DuckDBPyConnection, table_name: str, validated: Validated, run_id: str) -> int:
+    """Rejected rows -> ``quarantine.<table>`` with run id and time; returns rows written."""
+    if validated.rejected.empty:
+        return 0
+    rows = _text_columns(validated.rejected, keep=("row_position", "source_row"))
+    rows["row_position"] = validated.rejected["row_position"].astype("int64").to_numpy()
+    if "source_row" in rows.columns:
+        rows["source_row"] = pd.to_numeric(rows["source_row"], errors="coerce").astype("Int64")
+    rows["table_name"] = table_name
+    rows["run_id"] = run_id
+    rows["quarantined_at"] = datetime.now(UTC).replace(tzinfo=None)
+    append_frame(con, quarantine_table(table_name), rows)
+    return len(rows)
+
+
+def store_flags(con: duckdb.DuckDBPyConnection, table_name: str, validated: Validated, run_id: str) -> int:
+    """Soft-rule hits -> ``core.validation_flags`` (protocol key columns + a text key for other tables)."""
+    if validated.flags.empty:
+        return 0
+    flags = validated.flags
+    out = pd.DataFrame(
+        {
+            "table_name": table_name,
+            "run_id": run_id,
+            "row_position": flags["row_position"].astype("int64").to_numpy(),
+            "rule": flags["rule"].astype(str).to_numpy(),
+            "severity": flags["severity"].astype(str).to_numpy(),
+            "failing_values": flags["failing_values"].astype(str).to_numpy(),
+            "reason": flags["reason"].astype(str).to_numpy(),
+        }
+    )
+    for c in (*KEY_COLUMNS, "region_code", "source_ref", "source_sha256"):
+        out[c] = flags[c].astype(object).where(flags[c].notna(), None).to_numpy() if c in flags else None
+    out["source_row"] = (
+        pd.to_numeric(flags["source_row"], errors="coerce").astype("Int64").to_numpy()
+        if "source_row" in flags
+        else pd.NA
+    )
+    out["source_row"] = out["source_row"].astype("Int64")
+    other = [k for k in validated.key_columns if k not in out.columns and k in flags.columns]
+    if other:
+        text = _values_text(flags, flags.index, other)
+        out["row_key"] = text.to_numpy()
+    else:
+        out["row_key"] = None
+    con.register("_flags_frame", out)
+    try:
+        con.execute("insert into core.validation_flags by name select * from _flags_frame")
+    finally:
+        con.unregister("_flags_frame")
+    return len(out)
+
+
+def store_counts(con: duckdb.DuckDBPyConnection, validated: Validated, run_id: str) -> int:
+    """Per-rule counts -> ``meta.data_quality`` for this run."""
+    if validated.counts.empty:
+        return 0
+    counts = validated.counts.assign(run_id=run_id)
+    con.register("_dq_frame", counts)
+    try:
+        con.execute("insert into meta.data_quality by name select * from _dq_frame")
+    finally:
+        con.unregister("_dq_frame")
+    return len(counts)
+
+
+def integer_option_columns(frame: pd.DataFrame) -> list[str]:
+    """Option columns holding counts (free-text extras such as a photo reference are not options)."""
+    return [c for c in option_columns(frame) if pd.api.types.is_integer_dtype(frame[c])]
+
+
+def store_protocols(
+    con: duckdb.DuckDBPyConnection, table_name: str, validated: Validated, run_id: str
+) -> None:
+    """Write one validated protocol table to the warehouse, in one transaction.
+
+    Good rows go to ``core.protocol_values`` (long, via :func:`saylau.protocol.to_long`), rejected rows to
+    ``quarantine.<table_name>`` (with rule, failing values and their source: ``source_ref`` +
+    ``source_row`` or URL + ``source_sha256``), soft-rule hits to ``core.validation_flags`` and the counts
+    to ``meta.data_quality``. What an earlier run stored from the same source bytes (``source_sha256``)
+    and table is replaced, so storing the same input twice adds nothing.
+    """
+    good = validated.good
+    shas = _source_shas(validated)
+    con.execute("begin transaction")
+    try:
+        if shas:
+            con.execute("delete from core.protocol_values where source_sha256 in (select unnest(?))", [shas])
+            con.execute(
+                "delete from core.validation_flags where table_name = ? "
+                "and source_sha256 in (select unnest(?))",
+                [table_name, shas],
+            )
+            target = quarantine_table(table_name)
+            if _table_exists(con, target):
+                con.execute(f"delete from {target} where source_sha256 in (select unnest(?))", [shas])
+        if len(good):
+            long = to_long(good.assign(run_id=run_id), integer_option_columns(good))
+            con.register("_protocol_long", long)
+            try:
+                con.execute("insert into core.protocol_values by name select * from _protocol_long")
+            finally:
+                con.unregister("_protocol_long")
+        store_rejected(con, table_name, validated, run_id)
+        store_flags(con, table_name, validated, run_id)
+        store_counts(con, validated, run_id)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _source_shas(validated: Validated) -> list[str]:
+    shas: set[str] = set()
+    for frame in (validated.good, validated.rejected):
+        if "source_sha256" in frame.columns:
+            shas |= {str(s) for s in frame["source_sha256"].dropna().unique()}
+    return sorted(shas)
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    schema, name = qualified.split(".")
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )

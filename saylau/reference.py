@@ -194,12 +194,27 @@ class Resolver:
                 self._party_keys[normalise_name(name)] = pid
         for row in _read_rows(data_dir / "party_aliases.csv"):
             self._party_keys[normalise_name(row["alias"])] = row["party_id"]
+        self._party_alias_surfaces = [row["alias"] for row in _read_rows(data_dir / "party_aliases.csv")]
         self._renames = list(_read_rows(data_dir / "party_renames.csv"))
 
     def alias_surfaces(self) -> list[str]:
         """Every region name as sources write it (official names and aliases), for finding names in prose."""
         names = [a for r in self.regions.values() for a in (r.name_en, r.name_ru, r.name_kk)]
         return names + list(self._region_alias_surfaces)
+
+    def party_alias_surfaces(
+        self, kinds: tuple[str, ...] = ("party", "candidate", "against_all")
+    ) -> list[str]:
+        """Every party / candidate name as sources write it, for finding names in prose.
+
+        Referendum answers ("Да", "Yes") are left out by default: as words they occur everywhere.
+        """
+        names = []
+        for row in self.parties.values():
+            if row["kind"] in kinds:
+                names += [row["name_en"], row["name_ru"], row["name_kk"], row["short_en"]]
+        names += [a for a in self._party_alias_surfaces if self.parties[self.party(a)]["kind"] in kinds]
+        return sorted(set(names))
 
     def region(self, text: str, on: date | None = None) -> str:
         """The ISO code of a region name; with ``on``, also checks the region existed that day."""

@@ -23,7 +23,14 @@ def test_counts(text, value):
     assert parse_count(text) == value
 
 
-@pytest.mark.parametrize("text", ["1.234", "7,539,280", "12 34", "5 148 07", "abc", ""])
+def test_counts_in_words_and_english_commas():
+    assert parse_count("6 млн 456 тысяч 393") == 6_456_393
+    assert parse_count("7 млн 539 тыс. 280") == 7_539_280
+    assert parse_count("7,539,280", lang="en") == 7_539_280
+    assert parse_count("297,718", lang="en") == 297_718
+
+
+@pytest.mark.parametrize("text", ["1.234", "7,539,280", "297,718", "12 34", "5 148 07", "abc", ""])
 def test_uncertain_counts_are_reported(text):
     with pytest.raises(UncertainNumber):
         parse_count(text)

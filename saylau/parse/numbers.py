@@ -26,11 +26,29 @@ class UncertainNumber(ValueError):
         super().__init__(f"cannot read {text!r} as a number with certainty: {why}")
 
 
-def parse_count(text: str) -> int:
-    """A whole count such as "5 148 074" (any space as thousands separator)."""
+_COMMA_COUNT = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+_WORDS_COUNT = re.compile(
+    r"^(?:(?P<mln>\d{1,3})\s*(?:млн\.?|миллион\w*|million))?\s*"
+    r"(?:(?P<thousand>\d{1,3})\s*(?:тыс\.?|тысяч\w*|мың|thousand))?\s*(?P<rest>\d{1,3})?$",
+    re.IGNORECASE,
+)
+
+
+def parse_count(text: str, lang: str = "ru") -> int:
+    """A whole count: "5 148 074" (any space as thousands separator), "6 млн 456 тысяч 393", and in English
+    copies "7,539,280" (a comma before three digits is a thousands separator only in English)."""
     s = text.strip().strip("–—-").strip()
     if _COUNT.match(s):
         return int(re.sub(_SPACE_CLASS, "", s))
+    if lang == "en" and _COMMA_COUNT.match(s):
+        return int(s.replace(",", ""))
+    words = _WORDS_COUNT.match(re.sub(_SPACE_CLASS, " ", s))
+    if words and (words.group("mln") or words.group("thousand")):
+        return (
+            int(words.group("mln") or 0) * 1_000_000
+            + int(words.group("thousand") or 0) * 1_000
+            + int(words.group("rest") or 0)
+        )
     if _DOTTED_COUNT.match(s):
         raise UncertainNumber(
             text, "a dot or comma before three digits may be a thousands separator or a decimal"

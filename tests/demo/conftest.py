@@ -11,3 +11,12 @@ from demo.election import DEFAULT_SEED, Election, generate
 def election() -> Election:
     """The demo election of the default seed."""
     return generate(DEFAULT_SEED)
+
+
+@pytest.fixture(scope="session")
+def demo_folder(election: Election, tmp_path_factory: pytest.TempPathFactory):
+    """The default election written to a folder: (folder, path -> sha256)."""
+    from demo.outputs import write_election
+
+    folder = tmp_path_factory.mktemp("demo")
+    return folder, write_election(election, folder)

@@ -1,0 +1,441 @@
+"""Scraping a CEC-shaped site: discover pages, fetch them politely and incrementally, archive every body,
+parse what changed, and stage the rows with provenance.
+
+Pure library code (no Prefect): the flows in ``flows/scrape.py`` call these functions in batches.
+The site is addressed by URL shape only (``/{rus,kaz,eng}/news/{releases,acts}/index.php?ID=<n>`` and the
+listing pages linking to them), so the same code runs against the real CEC and the demo double.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+import duckdb
+
+from saylau.archive import Archive
+from saylau.fetch import Fetcher, FetchResult, Validators
+from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text
+from saylau.parse.classify import PageKind, classify_page
+from saylau.parse.page import LANG_CODES, PageContent, page_id, page_lang, page_section, read_page
+from saylau.parse.results import LayoutError, parse_results_table, parse_results_text
+from saylau.reference import default_resolver
+
+DEFAULT_BASE_URL = "https://www.election.gov.kz"
+LANGUAGES = ("rus", "kaz", "eng")
+SECTIONS = ("releases", "acts")
+_ARTICLE = re.compile(r"/news/(releases|acts)/index\.php\?ID=\d+$")
+
+
+@dataclass(frozen=True)
+class SiteShape:
+    """Where a CEC-shaped site lists its pages."""
+
+    base_url: str = DEFAULT_BASE_URL
+    languages: tuple[str, ...] = LANGUAGES
+    sections: tuple[str, ...] = SECTIONS
+    probe_margin: int = 10  # IDs probed past the highest listed one, per language and section
+    max_listing_pages: int = 200
+
+    def listing_url(self, lang: str, section: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{lang}/news/{section}/"
+
+    def article_url(self, lang: str, section: str, page_id: int) -> str:
+        return f"{self.base_url.rstrip('/')}/{lang}/news/{section}/index.php?ID={page_id}"
+
+
+def is_article(url: str) -> bool:
+    return bool(_ARTICLE.search(url))
+
+
+def is_listing(url: str, shape: SiteShape) -> bool:
+    path = urlsplit(url).path
+    return any(
+        path.rstrip("/") == urlsplit(shape.listing_url(lang, s)).path.rstrip("/")
+        for lang in shape.languages
+        for s in shape.sections
+    )
+
+
+# --- discovery ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Discovery:
+    articles: set[str] = field(default_factory=set)
+    listings: list[FetchResult] = field(default_factory=list)
+    probes: list[FetchResult] = field(default_factory=list)
+    linked: set[str] = field(default_factory=set)  # other same-host pages linked (territorial commissions)
+
+
+def discover(fetcher: Fetcher, shape: SiteShape, known: Iterable[str] = ()) -> Discovery:
+    """Walk every listing (all pages of it), then probe IDs the listings skipped, per language and section."""
+    found = Discovery(articles={u for u in known if is_article(u)})
+    for lang in shape.languages:
+        for section in shape.sections:
+            queue, seen = [shape.listing_url(lang, section)], set()
+            while queue and len(seen) < shape.max_listing_pages:
+                url = queue.pop(0)
+                if url in seen:
+                    continue
+                seen.add(url)
+                result = fetcher.fetch(url)
+                found.listings.append(result)
+                if not result.ok:
+                    continue
+                page = read_page(url, result.body, result.last.headers.get("content-type"))
+                for link, _text in page.links:
+                    if is_article(link) and page_lang(link) == lang:
+                        found.articles.add(link)
+                    elif is_listing(link, shape) and page_lang(link) == lang and link not in seen:
+                        queue.append(link)
+    for lang in shape.languages:
+        for section in shape.sections:
+            ids = sorted(
+                i
+                for u in found.articles
+                if page_lang(u) == lang and page_section(u) == section and (i := page_id(u)) is not None
+            )
+            if not ids:
+                continue
+            missing = sorted(set(range(ids[0], ids[-1] + shape.probe_margin + 1)) - set(ids))
+            for pid in missing:
+                url = shape.article_url(lang, section, pid)
+                result = fetcher.fetch(url)
+                found.probes.append(result)
+                if result.ok:
+                    found.articles.add(url)
+    return found
+
+
+# --- fetching -------------------------------------------------------------------------------------------
+
+
+def fetch_batch(
+    fetcher: Fetcher, urls: Sequence[str], validators: dict[str, Validators], workers: int = 4
+) -> list[FetchResult]:
+    """Fetch a batch of URLs (conditionally where validators are known), a few at a time."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(lambda u: fetcher.fetch(u, validators.get(u)), urls))
+
+
+def record_fetches(
+    con: duckdb.DuckDBPyConnection, results: Iterable[FetchResult], archive: Archive, run_id: str | None
+) -> None:
+    """Archive every body received and record every attempt in raw.fetches."""
+    rows = []
+    for result in results:
+        if result.ok:
+            archive.put(result.body)
+        for n, a in enumerate(result.attempts, start=1):
+            h = a.headers
+            rows.append(
+                (
+                    run_id,
+                    a.url,
+                    n,
+                    a.requested_at,
+                    a.status,
+                    h.get("etag"),
+                    h.get("last-modified"),
+                    h.get("content-type"),
+                    h.get("retry-after"),
+                    a.conditional,
+                    a.sha256,
+                    a.nbytes,
+                    round(a.elapsed_s * 1000, 3),
+                    a.error,
+                )
+            )
+    if rows:
+        con.executemany(
+            "insert into raw.fetches (run_id, url, attempt, requested_at, status, etag, last_modified, content_type,"
+            " retry_after, conditional, sha256, bytes, elapsed_ms, error) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?)",
+            rows,
+        )
+
+
+def known_validators(con: duckdb.DuckDBPyConnection) -> dict[str, Validators]:
+    """ETag / Last-Modified of the latest successful fetch of every URL, for conditional GETs."""
+    rows = con.execute(
+        "select url, arg_max(etag, requested_at), arg_max(last_modified, requested_at) "
+        "from raw.fetches where status = 200 and sha256 is not null group by url"
+    ).fetchall()
+    return {url: Validators(etag, lm) for url, etag, lm in rows if etag or lm}
+
+
+def latest_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The sha256 of the latest body fetched for every URL."""
+    rows = con.execute(
+        "select url, arg_max(sha256, requested_at) from raw.fetches where status = 200 and sha256 is not null "
+        "group by url"
+    ).fetchall()
+    return dict(rows)
+
+
+# --- parsing --------------------------------------------------------------------------------------------
+
+
+class PageParseError(ValueError):
+    """A page of a known kind that does not yield the fields it must: names the URL, sha256 and what is missing."""
+
+
+@dataclass
+class ParsedPage:
+    url: str
+    sha256: str
+    election_id: str
+    kind: PageKind
+    title: str
+    lang: str | None
+    published: date | None
+    encoding: str
+    turnout: list[tuple[str, datetime, float]] = field(
+        default_factory=list
+    )  # region ('KZ' = national), as_of, pct
+    results: list[dict] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ElectionContext:
+    """What parsing needs to know of the election: its id, day, regions in use and the mazhilis ballot."""
+
+    election_id: str
+    election_date: date
+    regions: frozenset[str]
+    options: tuple[str, ...]
+    contest_id: str = "mazhilis"
+
+
+def parse_page(
+    url: str, sha256: str, body: bytes, content_type: str | None, ctx: ElectionContext
+) -> ParsedPage:
+    """Classify and parse one page version. Raises :class:`PageParseError` on layout drift."""
+    page = read_page(url, body, content_type)
+    kind = classify_page(page.title, page.text, url)
+    parsed = ParsedPage(
+        url, sha256, ctx.election_id, kind, page.title, page.lang, page.published, page.encoding
+    )
+    parsed.linked = [link for link, _ in page.links if not is_article(link)]
+    lang = LANG_CODES.get(page.lang or "", "ru")
+    if kind == PageKind.TURNOUT:
+        _parse_turnout(page, parsed, ctx)
+    elif kind in (PageKind.PRELIMINARY, PageKind.FINAL):
+        _parse_results(page, parsed, ctx, lang, "preliminary" if kind == PageKind.PRELIMINARY else "final")
+    return parsed
+
+
+def _fail(parsed: ParsedPage, what: str) -> PageParseError:
+    return PageParseError(f"{parsed.url} (sha256 {parsed.sha256}): {parsed.kind.value} page {what}")
+
+
+def _parse_turnout(page: PageContent, parsed: ParsedPage, ctx: ElectionContext) -> None:
+    prose = parse_bulletin_text(page.title + "\n" + page.text)
+    figures = {r.region_code: r.turnout_pct for r in prose.regions}
+    national = prose.national_pct
+    problems = list(prose.problems)
+    for table in page.tables:
+        from_table = parse_bulletin_table(table)
+        problems += from_table.problems
+        for r in from_table.regions:
+            if r.region_code in figures and figures[r.region_code] != r.turnout_pct:
+                problems.append(
+                    f"{r.region_code}: prose says {figures[r.region_code]}, table {r.turnout_pct}"
+                )
+            figures.setdefault(r.region_code, r.turnout_pct)
+        national = national if national is not None else from_table.national_pct
+    if prose.hour is None:
+        raise _fail(parsed, "states no time")
+    missing = sorted(ctx.regions - set(figures))
+    strays = sorted(set(figures) - ctx.regions)
+    if problems or strays or national is None and not figures:
+        raise _fail(
+            parsed,
+            "could not be read with certainty: "
+            + "; ".join(
+                problems
+                + [f"region {s} did not exist on {ctx.election_date}" for s in strays]
+                + (["no national figure and no region"] if national is None and not figures else [])
+            ),
+        )
+    as_of = datetime.combine(ctx.election_date, datetime.min.time()) + timedelta(
+        hours=prose.hour, minutes=prose.minute or 0
+    )
+    if national is not None:
+        parsed.turnout.append(("KZ", as_of, national))
+    parsed.turnout += [(code, as_of, pct) for code, pct in sorted(figures.items())]
+    if missing:
+        parsed.problems.append(f"no figure for {', '.join(missing)}")
+
+
+def _parse_results(
+    page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str, status: str
+) -> None:
+    statement = parse_results_text(page.title + "\n" + page.text, lang)
+    if statement.problems:
+        raise _fail(parsed, "could not be read with certainty: " + "; ".join(statement.problems))
+    as_of = datetime.combine(page.published, datetime.min.time()) if page.published else None
+
+    def row(level, unit, region, line, option, value=None, share=None):
+        return {
+            "election_id": ctx.election_id,
+            "contest_id": ctx.contest_id,
+            "level": level,
+            "unit_id": unit,
+            "region_code": region,
+            "line": line,
+            "option_id": option,
+            "value": value,
+            "share_pct": share,
+            "status": status,
+            "as_of": as_of,
+        }
+
+    stray = sorted((set(statement.votes) | set(statement.shares)) - set(ctx.options))
+    if stray:
+        raise _fail(parsed, f"names options not on the {ctx.contest_id} ballot: {stray}")
+    if status == "final":
+        missing = [x for x in ("registered", "ballots_issued", "invalid") if x not in statement.lines]
+        missing += [f"votes for {o}" for o in ctx.options if o not in statement.votes]
+        if missing:
+            raise _fail(parsed, "is missing " + ", ".join(missing))
+    elif not statement.shares:
+        raise _fail(parsed, "gives no party shares")
+    rows = [row("national", "KZ", None, line, None, value=v) for line, v in statement.lines.items()]
+    rows += [row("national", "KZ", None, "votes", o, value=v) for o, v in statement.votes.items()]
+    rows += [row("national", "KZ", None, "share", o, share=s) for o, s in statement.shares.items()]
+    if statement.turnout_pct is not None:
+        rows.append(row("national", "KZ", None, "turnout_pct", None, share=statement.turnout_pct))
+    for table in page.tables:
+        try:
+            regions, problems = parse_results_table(table, lang)
+        except LayoutError as exc:
+            raise _fail(parsed, f"has a results table whose layout changed: {exc}") from exc
+        if problems:
+            raise _fail(parsed, "has table cells that could not be read: " + "; ".join(problems))
+        for r in regions:
+            rows += [
+                row("region", r.region_code, r.region_code, line, None, value=v)
+                for line, v in r.lines.items()
+            ]
+            rows += [
+                row("region", r.region_code, r.region_code, "votes", o, value=v) for o, v in r.votes.items()
+            ]
+            rows += [
+                row("region", r.region_code, r.region_code, "share", o, share=s) for o, s in r.shares.items()
+            ]
+            if r.turnout_pct is not None:
+                rows.append(
+                    row("region", r.region_code, r.region_code, "turnout_pct", None, share=r.turnout_pct)
+                )
+    parsed.results = rows
+
+
+# --- staging --------------------------------------------------------------------------------------------
+
+
+def stage_page(
+    con: duckdb.DuckDBPyConnection,
+    parsed: ParsedPage,
+    first_seen: datetime,
+    run_id: str | None,
+    error: str | None = None,
+) -> None:
+    """Record a page version in raw.pages and its rows in staging (nothing staged for a failed page)."""
+    status = "failed" if error else ("unrelated" if parsed.kind == PageKind.UNRELATED else "parsed")
+    con.execute(
+        "insert or ignore into raw.pages (url, sha256, first_seen_at, lang, page_id, section, kind, title, encoding,"
+        " parse_status, parse_error, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            parsed.url,
+            parsed.sha256,
+            first_seen,
+            parsed.lang,
+            page_id(parsed.url),
+            page_section(parsed.url),
+            parsed.kind.value,
+            parsed.title,
+            parsed.encoding,
+            status,
+            error,
+            run_id,
+        ],
+    )
+    if error:
+        return
+    lang = parsed.lang or ""
+    if parsed.turnout:
+        con.executemany(
+            "insert into staging.cec_turnout values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (parsed.election_id, code, as_of, pct, lang, parsed.url, parsed.sha256, run_id)
+                for code, as_of, pct in parsed.turnout
+            ],
+        )
+    if parsed.results:
+        con.executemany(
+            "insert into staging.cec_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r["election_id"],
+                    r["contest_id"],
+                    r["level"],
+                    r["unit_id"],
+                    r["region_code"],
+                    r["line"],
+                    r["option_id"],
+                    r["value"],
+                    r["share_pct"],
+                    r["status"],
+                    r["as_of"],
+                    lang,
+                    parsed.url,
+                    parsed.sha256,
+                    run_id,
+                )
+                for r in parsed.results
+            ],
+        )
+
+
+def election_context(
+    con: duckdb.DuckDBPyConnection, election_id: str, contest_id: str = "mazhilis"
+) -> ElectionContext:
+    """The election's day, the regions that existed on it, and the contest's ballot, from ref."""
+    day = con.execute(
+        "select election_date from ref.elections where election_id = ?", [election_id]
+    ).fetchone()
+    if day is None:
+        raise ValueError(f"unknown election id {election_id!r} (see ref.elections)")
+    resolver = default_resolver()
+    regions = frozenset(code for code, r in resolver.regions.items() if r.exists_on(day[0]))
+    options = tuple(
+        r[0]
+        for r in con.execute(
+            "select option_id from ref.ballot_options where election_id = ? and contest_id = ? order by option_id",
+            [election_id, contest_id],
+        ).fetchall()
+    )
+    return ElectionContext(election_id, day[0], regions, options, contest_id)
+
+
+def recognise_election(con: duckdb.DuckDBPyConnection, dates: Iterable[date]) -> str:
+    """The election whose day the pages' dates cluster after (bulletins on the day, results within weeks)."""
+    elections = con.execute(
+        "select election_id, election_date from ref.elections where country = 'KZ'"
+    ).fetchall()
+    votes: dict[str, int] = {}
+    for d in dates:
+        for election_id, day in elections:
+            if timedelta(days=-45) <= d - day <= timedelta(days=30):
+                votes[election_id] = votes.get(election_id, 0) + 1
+    if not votes:
+        raise ValueError("no known election within weeks of the pages' dates; pass --election-id")
+    return max(votes, key=votes.get)

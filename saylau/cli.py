@@ -152,6 +152,50 @@ def resolve(
         raise typer.Exit(1) from exc
 
 
+@app.command("import-precincts")
+def import_precincts(
+    path: Annotated[Path, typer.Argument(help="Precinct table: a CSV file or a zip holding one.")],
+    election_id: Annotated[
+        str, typer.Option("--election-id", help="Election id, e.g. 'ru-2011-12-04' or 'kz-2023-03-19'.")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help="Table format: 'izbirkom-csv' or 'kz-precinct-csv'.")
+    ] = "izbirkom-csv",
+    contest: Annotated[
+        str | None,
+        typer.Option(help="Contest id (default: 'duma' for izbirkom-csv, 'mazhilis' for kz-precinct-csv)."),
+    ] = None,
+    leader: Annotated[
+        str | None,
+        typer.Option(help="Option the forensics follow (id or party name; default: the most votes)."),
+    ] = None,
+    build_dir: BuildDir = None,
+    db: DbOption = None,
+) -> None:
+    """Import a precinct-level results table, validate it, load core and rebuild the marts (incl. forensics)."""
+    from saylau import precincts, warehouse
+
+    s = _settings(build_dir, db)
+    try:
+        result = precincts.import_precincts(
+            s.work_db,
+            path,
+            fmt,
+            election_id,
+            contest_id=contest,
+            leader=leader,
+            archive_dir=s.archive_dir,
+        )
+    except precincts.PrecinctImportError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    with warehouse.connect(s.work_db, read_only=True) as con:
+        for line in precincts.summary_lines(con, result):
+            console.print(line, soft_wrap=True)
+    timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+    console.print(f"Loaded into {s.work_db} ({timing}); rejected rows: quarantine.precinct_protocols")
+
+
 def _print_summary(published_db: Path, title: str) -> None:
     """Row counts of the published database, by table."""
     import duckdb

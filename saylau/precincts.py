@@ -1,0 +1,979 @@
+"""Precinct-level results tables (any post-Soviet CEC) -> wide protocol frames -> ``core.protocol_values``.
+
+Two formats:
+
+- ``izbirkom-csv``: Russia's CEC tables as collected from izbirkom.ru (e.g. the ``dkobak/elections``
+  files): columns ``region``, ``oik`` (optional), ``tik``, ``uik``, ``url``, then the protocol lines under
+  their full Russian captions, then one column per party headed ``"<ballot position>. <party name>"``.
+  Caption wording varies by year; :data:`IZBIRKOM_CAPTIONS` maps every known wording to a canonical line of
+  :data:`saylau.protocol.LINES` (see docs/forensics.md). A caption not in the mapping is an error that
+  names it: a new wording is added to the mapping, never guessed.
+- ``kz-precinct-csv``: Kazakh precinct tables (official or observers'): headers in kk/ru/en as listed
+  for observers' protocol exports in ``reference_data/observer_columns.csv``, plus one column per party
+  headed by any party name the resolver knows. Regions resolve to ISO codes; precincts are
+  ``<region code>/<number>``.
+
+Parsing is bytes in, rows out (:func:`parse_izbirkom`, :func:`parse_kz_precinct`); :func:`import_precincts`
+archives the file, registers a foreign election in ``ref`` (rows with ``origin = 'import:<sha256>'``, kept
+across reference reloads), validates, loads core and quarantine, and rebuilds the marts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from saylau.config import REFERENCE_DATA_DIR
+from saylau.protocol import LINES, derive_totals
+
+FORMATS = ("izbirkom-csv", "kz-precinct-csv")
+
+
+class PrecinctImportError(ValueError):
+    """A precinct table that cannot be imported as a whole; the message names the file and what is wrong."""
+
+
+class UnknownCaptionError(PrecinctImportError):
+    """A column caption the format's mapping does not know; carries the caption as written."""
+
+    def __init__(self, caption: str, source: str, fmt: str) -> None:
+        self.caption = caption
+        self.source = source
+        super().__init__(
+            f"{source}: unknown {fmt} column caption {caption!r} "
+            "(add its wording to the caption mapping in saylau/precincts.py if it is a protocol line)"
+        )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Names, keys and slugs
+
+_TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
+    "ь": "", "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "q", "ң": "n", "ө": "o", "ұ": "u",
+    "ү": "u", "һ": "h", "і": "i",
+}  # fmt: skip
+_QUOTES = re.compile(r"[«»\"“”„'’`]")
+
+
+def caption_key(text: str) -> str:
+    """The lookup key of a caption or name: case, ё, quotes, dashes and spacing folded."""
+    s = unicodedata.normalize("NFC", str(text)).lower().replace("ё", "е")
+    s = _QUOTES.sub("", s)
+    s = re.sub(r"[‐‑‒–—―−]", "-", s)
+    s = re.sub(r"[\s\u00a0\u2009\u202f]+", " ", s)
+    return s.strip(" .,:;")
+
+
+def transliterate(text: str) -> str:
+    """Latin spelling of a Russian or Kazakh name (one letter-by-letter table; case kept for the first)."""
+    out = []
+    for ch in str(text):
+        low = ch.lower()
+        if low in _TRANSLIT:
+            lat = _TRANSLIT[low]
+            out.append(lat.capitalize() if ch != low and lat else lat)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def slug(text: str, sep: str = "_", max_len: int = 60) -> str:
+    """An ASCII identifier for a name: transliterated, lower case, words joined by ``sep``."""
+    s = transliterate(caption_key(text)).lower()
+    s = re.sub(r"[^a-z0-9]+", sep, s).strip(sep)
+    if len(s) > max_len:
+        s = s[:max_len].rsplit(sep, 1)[0]
+    if not s or not s[0].isalpha():
+        s = f"x{sep}{s}"
+    return s
+
+
+# --------------------------------------------------------------------------------------------------------
+# izbirkom captions -> canonical protocol lines
+
+# Words that some years add and others drop; removed before lookup, so "выданных избирателям в помещении
+# для голосования" (2011) and "выданных в помещении для голосования в день голосования" (2016) meet.
+_CAPTION_FILLERS = (
+    " на момент окончания голосования",
+    " в день голосования",
+    " до дня голосования",
+    " избирателям",
+    " содержащихся",
+    ",",
+)
+
+_IZBIRKOM_WORDING: dict[str, list[str]] = {
+    "registered": [
+        "Число избирателей, внесенных в список избирателей",
+        "Число избирателей, включенных в список избирателей",
+        "Число избирателей, внесенных в список избирателей на момент окончания голосования",
+        "Число избирателей, включенных в список избирателей на момент окончания голосования",
+        "Число участников референдума, внесенных в список участников референдума",
+        "Число участников референдума, включенных в список участников референдума",
+    ],
+    "ballots_received": [
+        "Число избирательных бюллетеней, полученных участковой избирательной комиссией",
+        "Число избирательных бюллетеней, полученных участковой комиссией",
+    ],
+    "ballots_issued_early": [
+        "Число избирательных бюллетеней, выданных избирателям, проголосовавшим досрочно",
+    ],
+    "ballots_issued_station": [
+        "Число избирательных бюллетеней, выданных избирателям в помещении для голосования",
+        "Число избирательных бюллетеней, выданных в помещении для голосования в день голосования",
+        "Число избирательных бюллетеней, выданных избирателям в помещении для голосования в день голосования",
+    ],
+    "ballots_issued_outside": [
+        "Число избирательных бюллетеней, выданных избирателям вне помещения для голосования",
+        "Число избирательных бюллетеней, выданных вне помещения для голосования в день голосования",
+        "Число избирательных бюллетеней, выданных избирателям вне помещения для голосования в день голосования",
+    ],
+    "ballots_cancelled": ["Число погашенных избирательных бюллетеней"],
+    "ballots_in_portable": [
+        "Число избирательных бюллетеней в переносных ящиках для голосования",
+        "Число избирательных бюллетеней, содержащихся в переносных ящиках для голосования",
+    ],
+    "ballots_in_stationary": [
+        "Число избирательных бюллетеней в стационарных ящиках для голосования",
+        "Число избирательных бюллетеней, содержащихся в стационарных ящиках для голосования",
+    ],
+    "invalid": ["Число недействительных избирательных бюллетеней"],
+    "valid": ["Число действительных избирательных бюллетеней"],
+    "ballots_lost": ["Число утраченных избирательных бюллетеней"],
+    "ballots_unaccounted": ["Число избирательных бюллетеней, не учтенных при получении"],
+    "absentee_received": [
+        "Число открепительных удостоверений, полученных участковой избирательной комиссией",
+        "Число открепительных удостоверений, полученных участковой комиссией",
+    ],
+    "absentee_issued": [
+        "Число открепительных удостоверений, выданных избирателям на избирательном участке",
+        "Число открепительных удостоверений, выданных на избирательном участке до дня голосования",
+        "Число открепительных удостоверений, выданных избирателям на избирательном участке до дня голосования",
+    ],
+    "absentee_voted": [
+        "Число избирателей, проголосовавших по открепительным удостоверениям на избирательном участке",
+    ],
+    "absentee_cancelled": ["Число погашенных неиспользованных открепительных удостоверений"],
+    "absentee_issued_by_tec": [
+        "Число открепительных удостоверений, выданных избирателям территориальной избирательной комиссией",
+        "Число открепительных удостоверений, выданных территориальной избирательной комиссией",
+    ],
+    "absentee_lost": ["Число утраченных открепительных удостоверений"],
+}
+
+
+def izbirkom_caption_key(caption: str) -> str:
+    """The mapping key of an izbirkom caption: :func:`caption_key` with year-specific filler words removed."""
+    key = caption_key(caption)
+    for filler in _CAPTION_FILLERS:
+        key = key.replace(filler, "")
+    return key.replace("включенных", "внесенных")
+
+
+IZBIRKOM_CAPTIONS: dict[str, str] = {
+    izbirkom_caption_key(wording): line
+    for line, wordings in _IZBIRKOM_WORDING.items()
+    for wording in wordings
+}
+"""Caption key (:func:`izbirkom_caption_key`) -> canonical protocol line."""
+
+assert set(IZBIRKOM_CAPTIONS.values()) <= set(LINES), "every izbirkom caption maps to a canonical line"
+
+IZBIRKOM_ID_COLUMNS = ("region", "oik", "tik", "uik", "url")
+_PARTY_CAPTION = re.compile(r"^\s*(\d+)\s*[.)]\s*(\S.*)$", re.S)
+
+
+def izbirkom_line(caption: str, source: str = "<table>") -> str:
+    """The canonical protocol line a Russian protocol caption stands for; unknown captions raise."""
+    line = IZBIRKOM_CAPTIONS.get(izbirkom_caption_key(caption))
+    if line is None:
+        raise UnknownCaptionError(caption, source, "izbirkom-csv")
+    return line
+
+
+# --------------------------------------------------------------------------------------------------------
+# Party columns -> ballot options
+
+_ORG_FORMS = (
+    "общественная организация",
+    "всероссийская политическая партия",
+    "политическая партия",
+    "всероссийская общественная организация",
+)
+
+# Parties whose full name differs between years or is long: a stable id and an English name. Other
+# parties get the transliterated name as id and English name.
+KNOWN_PARTIES: dict[str, tuple[str, str, str]] = {
+    "единая россия": ("edinaya_rossiya", "United Russia", "UR"),
+    "справедливая россия": ("spravedlivaya_rossiya", "A Just Russia", "SR"),
+    "либерально-демократическая партия россии": ("ldpr", "Liberal Democratic Party of Russia", "LDPR"),
+    "лдпр - либерально-демократическая партия россии": (
+        "ldpr",
+        "Liberal Democratic Party of Russia",
+        "LDPR",
+    ),
+    "лдпр": ("ldpr", "Liberal Democratic Party of Russia", "LDPR"),
+    "коммунистическая партия российской федерации": (
+        "kprf",
+        "Communist Party of the Russian Federation",
+        "CPRF",
+    ),
+    "российская объединенная демократическая партия яблоко": ("yabloko", "Yabloko", "Yabloko"),
+    "яблоко": ("yabloko", "Yabloko", "Yabloko"),
+    "патриоты россии": ("patrioty_rossii", "Patriots of Russia", "Patriots"),
+    "правое дело": ("pravoe_delo", "Right Cause", "Right Cause"),
+    "родина": ("rodina", "Rodina", "Rodina"),
+    "коммунистическая партия коммунисты россии": ("kommunisty_rossii", "Communists of Russia", "CR"),
+    "российская партия пенсионеров за справедливость": (
+        "pensionery",
+        "Russian Party of Pensioners for Justice",
+        "Pensioners",
+    ),
+    "российская экологическая партия зеленые": ("zelenye", "Russian Ecological Party The Greens", "Greens"),
+    "гражданская платформа": ("grazhdanskaya_platforma", "Civic Platform", "Civic Platform"),
+    "партия народной свободы (парнас)": ("parnas", "People's Freedom Party (PARNAS)", "PARNAS"),
+    "партия роста": ("partiya_rosta", "Party of Growth", "Growth"),
+    "гражданская сила": ("grazhdanskaya_sila", "Civilian Power", "Civilian Power"),
+}
+
+
+@dataclass(frozen=True)
+class BallotOption:
+    """A party column of a precinct table: its caption, ballot position and canonical option id."""
+
+    caption: str
+    position: int
+    option_id: str
+    name: str  # the party's name as the table writes it (without number and legal form)
+    name_en: str
+    short_en: str
+
+
+def party_core_name(name: str) -> str:
+    """A party's name without its legal form and quotes, lower case: the key of :data:`KNOWN_PARTIES`."""
+    key = caption_key(name)
+    changed = True
+    while changed:
+        changed = False
+        for form in _ORG_FORMS:
+            if key.startswith(form + " "):
+                key = key[len(form) + 1 :].strip()
+                changed = True
+    return key
+
+
+def izbirkom_party(caption: str) -> BallotOption | None:
+    """The ballot option a ``"<n>. <party>"`` caption stands for, or None if the caption is not one."""
+    match = _PARTY_CAPTION.match(caption)
+    if not match:
+        return None
+    position, raw = int(match.group(1)), match.group(2)
+    core = party_core_name(raw)
+    display = re.sub(r"\s+", " ", _QUOTES.sub("", raw)).strip()
+    for form in _ORG_FORMS:  # keep the party's own words for the display name
+        display = re.sub(rf"^{form}\s+", "", display, flags=re.I).strip()
+    if core in KNOWN_PARTIES:
+        option_id, name_en, short_en = KNOWN_PARTIES[core]
+    else:
+        option_id = slug(core)
+        name_en = transliterate(display)
+        short_en = name_en
+    return BallotOption(caption, position, option_id, display, name_en, short_en)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Parsed tables
+
+
+@dataclass
+class PrecinctTable:
+    """A parsed precinct table.
+
+    ``wide`` has one row per loadable precinct: ``unit_id``, ``region_code``, ``source_row`` (CSV line),
+    the canonical lines the table gives (nullable integers) and one column per option id.
+    A cell that is empty stays missing (validation rejects the row under ``required_lines``, it is never
+    read as 0); a column holding a cell that is not a whole number is kept as text (validation rejects
+    those rows as ``wrong_type``). ``commissions`` is the precinct/territorial registry the table implies.
+    """
+
+    wide: pd.DataFrame
+    options: list[BallotOption]
+    line_captions: dict[str, str]
+    commissions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    regions: dict[str, str] = field(default_factory=dict)  # region_code -> name as written
+    rows_read: int = 0
+
+
+def read_table(body: bytes, source: str) -> pd.DataFrame:
+    """The CSV inside ``body`` (a CSV file, or a zip holding exactly one), every cell as text."""
+    if body[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            members = [m for m in archive.namelist() if m.lower().endswith(".csv") and not m.startswith("__")]
+            if len(members) != 1:
+                raise PrecinctImportError(f"{source}: expected one .csv inside the zip, found {members}")
+            body = archive.read(members[0])
+            source = f"{source}!{members[0]}"
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = body.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1251 decodes any byte
+        raise PrecinctImportError(f"{source}: not UTF-8 or CP1251 text")
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        raise PrecinctImportError(f"{source}: not a readable CSV table ({exc})") from exc
+
+
+_EMPTY = ("", "na", "nan", "null", "-", "—")
+
+
+def _numbers(frame: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """Text cells -> nullable integers (an empty cell stays missing, never 0).
+
+    ``columns`` maps source caption -> canonical column. Returns the numbers (a cell that is not a whole
+    number is missing there) and, for each column holding such cells, the column as text, so validation
+    can reject those rows as ``wrong_type`` naming the value as written.
+    """
+    values: dict[str, pd.Series] = {}
+    as_text: dict[str, pd.Series] = {}
+    for caption, column in columns.items():
+        text = frame[caption].str.strip()
+        empty = text.str.lower().isin(_EMPTY)
+        number = pd.to_numeric(text.str.replace(r"[\s\u00a0]", "", regex=True), errors="coerce")
+        whole = number.notna() & (number % 1 == 0)
+        values[column] = number.where(whole).astype("Int64")
+        if (~empty & ~whole).any():
+            as_text[column] = text.where(~empty, None).astype(object)
+    return pd.DataFrame(values, index=frame.index), as_text
+
+
+def _finish(
+    frame: pd.DataFrame, ids: pd.DataFrame, line_columns: dict[str, str], options: list[BallotOption]
+) -> pd.DataFrame:
+    """Wide rows: ids, the lines and options as numbers, totals derived from their parts."""
+    columns = dict(line_columns)
+    columns.update({o.caption: o.option_id for o in options})
+    numbers, as_text = _numbers(frame, columns)
+    wide = derive_totals(pd.concat([ids, numbers], axis=1))
+    for column, text in as_text.items():  # keep unreadable cells as written, for the quarantine
+        wide[column] = text
+    wide["source_row"] = (frame.index + 2).astype("int64")
+    return wide.reset_index(drop=True)
+
+
+def _duplicates(ids: pd.DataFrame, source: str) -> None:
+    dup = ids["unit_id"].duplicated(keep=False)
+    if dup.any():
+        first = ids.loc[dup, "unit_id"].iloc[0]
+        rows = (ids.index[ids["unit_id"] == first] + 2).tolist()
+        raise PrecinctImportError(
+            f"{source}: precinct {first!r} appears on several rows (CSV lines {rows}); "
+            f"{int(dup.sum())} rows share a precinct id"
+        )
+
+
+def parse_izbirkom(body: bytes, source: str) -> PrecinctTable:
+    """Parse an izbirkom precinct table (CSV or zip of one) into wide protocol rows.
+
+    Every column must be an id column (``region``, ``oik``, ``tik``, ``uik``, ``url``), a known protocol
+    caption or a ``"<n>. <party>"`` column; anything else raises :class:`UnknownCaptionError`.
+    """
+    frame = read_table(body, source)
+    line_columns: dict[str, str] = {}
+    options: list[BallotOption] = []
+    for caption in frame.columns:
+        if caption in IZBIRKOM_ID_COLUMNS:
+            continue
+        party = izbirkom_party(caption)
+        if party is not None:
+            options.append(party)
+            continue
+        line = izbirkom_line(caption, source)
+        if line in line_columns.values():
+            raise PrecinctImportError(f"{source}: two columns map to the protocol line {line!r}")
+        line_columns[caption] = line
+    for required in ("region", "tik", "uik"):
+        if required not in frame.columns:
+            raise PrecinctImportError(
+                f"{source}: no {required!r} column (columns: {list(frame.columns)[:6]} ...)"
+            )
+    for line in ("registered", "valid", "invalid"):
+        if line not in line_columns.values():
+            raise PrecinctImportError(f"{source}: no column for the protocol line {line!r}")
+    if not options:
+        raise PrecinctImportError(f"{source}: no party columns ('<n>. <party name>')")
+    seen: dict[str, str] = {}
+    for o in options:
+        if o.option_id in seen:
+            raise PrecinctImportError(
+                f"{source}: party columns {seen[o.option_id]!r} and {o.caption!r} both map to {o.option_id!r}"
+            )
+        seen[o.option_id] = o.caption
+
+    region_name = frame["region"].str.strip()
+    country = "RU"
+    region_code = region_name.map({name: f"{country}-{slug(name)}" for name in region_name.unique()})
+    tik = frame["tik"].str.strip()
+    tik_number = tik.str.extract(r"^(\d+)", expand=False)
+    tik_key = tik_number.fillna(tik.map(lambda t: slug(t, "-")))
+    uik = frame["uik"].str.strip().str.replace(r"^(?:УИК\s*)?№?\s*", "", regex=True)
+    ids = pd.DataFrame(
+        {
+            "unit_id": region_code + "/" + tik_key + "/" + uik,
+            "region_code": region_code,
+        }
+    )
+    _duplicates(ids, source)
+    wide = _finish(frame, ids, line_columns, options)
+    is_abroad = region_name.str.contains("за пределами|зарубеж", case=False, regex=True)
+    pecs = pd.DataFrame(
+        {
+            "commission_id": ids["unit_id"],
+            "level": "pec",
+            "region_code": region_code,
+            "parent_id": region_code + "/" + tik_key,
+            "number": pd.to_numeric(uik, errors="coerce").astype("Int64"),
+            "name": "УИК №" + uik,
+            "is_abroad": is_abroad,
+        }
+    )
+    tecs = pd.DataFrame(
+        {
+            "commission_id": region_code + "/" + tik_key,
+            "level": "tec",
+            "region_code": region_code,
+            "parent_id": None,
+            "number": pd.to_numeric(tik_number, errors="coerce").astype("Int64"),
+            "name": tik,
+            "is_abroad": is_abroad,
+        }
+    ).drop_duplicates("commission_id")
+    return PrecinctTable(
+        wide=wide,
+        options=options,
+        line_captions={v: k for k, v in line_columns.items()},
+        commissions=pd.concat([tecs, pecs], ignore_index=True),
+        regions=dict(zip(region_code, region_name, strict=True)),
+        rows_read=len(frame),
+    )
+
+
+def kz_column_mapping(data_dir: Path = REFERENCE_DATA_DIR) -> dict[str, str]:
+    """Kazakh precinct-table header key (:func:`caption_key`) -> canonical column, from observer_columns.csv."""
+    mapping = {}
+    with (data_dir / "observer_columns.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["file_kind"] == "protocol":
+                mapping[caption_key(row["header"])] = row["canonical"]
+    return mapping
+
+
+_KZ_IGNORED = {"observer_name", "observer_phone", "observer_email", "photo_ref", "notes"}
+
+
+def parse_kz_precinct(
+    body: bytes, source: str, contest_id: str, on: date | None = None, resolver=None
+) -> PrecinctTable:
+    """Parse a Kazakh precinct table: kk/ru/en headers, regions resolved to ISO codes, parties to ids.
+
+    A header that is neither a known column nor a party name the resolver knows raises
+    :class:`UnknownCaptionError`; an unknown region name raises ``UnknownNameError`` naming it.
+    """
+    from saylau.reference import UnknownNameError, default_resolver
+
+    resolver = resolver or default_resolver()
+    frame = read_table(body, source)
+    mapping = kz_column_mapping()
+    ids_cols: dict[str, str] = {}
+    line_columns: dict[str, str] = {}
+    options: list[BallotOption] = []
+    for position, caption in enumerate(frame.columns, start=1):
+        canonical = mapping.get(caption_key(caption))
+        if canonical in ("region", "precinct", "contest"):
+            ids_cols[canonical] = caption
+        elif canonical in LINES:
+            line_columns[caption] = canonical
+        elif canonical in _KZ_IGNORED:
+            continue
+        else:
+            try:
+                party_id = resolver.party(caption)
+            except UnknownNameError as exc:
+                raise UnknownCaptionError(caption, source, "kz-precinct-csv") from exc
+            row = resolver.parties[party_id]
+            options.append(
+                BallotOption(caption, position, party_id, caption, row["name_en"], row["short_en"])
+            )
+    for required in ("region", "precinct"):
+        if required not in ids_cols:
+            raise PrecinctImportError(f"{source}: no {required} column (headers: {list(frame.columns)})")
+    if "contest" in ids_cols:
+        given = set(frame[ids_cols["contest"]].str.strip().str.lower())
+        if given != {contest_id}:
+            raise PrecinctImportError(
+                f"{source}: column {ids_cols['contest']!r} holds contests {sorted(given)}; "
+                f"import one contest per file (this import is for {contest_id!r})"
+            )
+    names = frame[ids_cols["region"]].str.strip()
+    codes = {name: resolver.region(name, on=on) for name in names.unique()}
+    region_code = names.map(codes)
+    number = frame[ids_cols["precinct"]].str.strip().str.replace(r"^№\s*", "", regex=True)
+    if not number.str.fullmatch(r"\d+").all():
+        bad = number[~number.str.fullmatch(r"\d+")].iloc[0]
+        raise PrecinctImportError(f"{source}: precinct number {bad!r} is not a number")
+    ids = pd.DataFrame({"unit_id": region_code + "/" + number.str.lstrip("0"), "region_code": region_code})
+    _duplicates(ids, source)
+    wide = _finish(frame, ids, line_columns, options)
+    pecs = pd.DataFrame(
+        {
+            "commission_id": ids["unit_id"],
+            "level": "pec",
+            "region_code": region_code,
+            "parent_id": None,
+            "number": pd.to_numeric(number).astype("Int64"),
+            "name": None,
+            "is_abroad": False,
+        }
+    )
+    return PrecinctTable(
+        wide=wide,
+        options=options,
+        line_captions={v: k for k, v in line_columns.items()},
+        commissions=pecs,
+        regions={codes[n]: n for n in codes},
+        rows_read=len(frame),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Loading
+
+
+@dataclass(frozen=True)
+class ElectionInfo:
+    """How an imported election is registered in ``ref`` (foreign elections only)."""
+
+    election_id: str
+    contest_id: str
+    country: str
+    election_date: date
+    kind: str = "parliamentary"
+    name_en: str | None = None
+    contest_name_en: str | None = None
+    share_denominator: str = "ballots_cast"
+    utc_offset_hours: int = 3
+
+
+def moscow_utc_offset(day: date) -> int:
+    """Moscow's UTC offset on a day (UTC+4 from 27 March 2011 to 26 October 2014, UTC+3 otherwise)."""
+    return 4 if date(2011, 3, 27) <= day < date(2014, 10, 26) else 3
+
+
+def election_info_from_id(election_id: str, contest_id: str, fmt: str) -> ElectionInfo:
+    """Default registration of an election from its id (``ru-2011-12-04`` -> Russia, 4 Dec 2011)."""
+    match = re.fullmatch(r"([a-z]{2})-(\d{4}-\d{2}-\d{2})", election_id)
+    if not match:
+        raise PrecinctImportError(
+            f"election id {election_id!r} must look like '<country>-<YYYY-MM-DD>', e.g. 'ru-2011-12-04'"
+        )
+    country, day = match.group(1).upper(), date.fromisoformat(match.group(2))
+    if country == "RU":
+        return ElectionInfo(
+            election_id,
+            contest_id,
+            country,
+            day,
+            name_en=f"Russia, State Duma election {day:%Y}",
+            contest_name_en="State Duma, federal party lists" if contest_id == "duma" else contest_id,
+            share_denominator="ballots_cast",  # Russian law: shares of all ballots cast (valid + invalid)
+            utc_offset_hours=moscow_utc_offset(day),
+        )
+    return ElectionInfo(election_id, contest_id, country, day, name_en=f"{country} election {day}")
+
+
+@dataclass
+class ImportResult:
+    """What an import did: ids, counts, the file's hash and the marts it rebuilt."""
+
+    election_id: str
+    contest_id: str
+    source_ref: str
+    sha256: str
+    run_id: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    quarantine_rules: dict[str, int]
+    leader: str
+    values_loaded: int
+    marts: dict = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def register_election(
+    con: duckdb.DuckDBPyConnection, info: ElectionInfo, options: list[BallotOption], sha256: str
+) -> bool:
+    """Insert a foreign election's ref rows (origin ``import:<sha256>``), replacing an earlier import's.
+
+    An election that the reference data already holds (origin 'reference') is not touched (returns
+    False); its options must already be on the ballot. Returns True when the import registered it.
+    """
+    origin = f"import:{sha256}"
+    existing = con.execute(
+        "select origin from ref.elections where election_id = ?", [info.election_id]
+    ).fetchone()
+    if existing and existing[0] == "reference":
+        on_ballot = {
+            r[0]
+            for r in con.execute(
+                "select option_id from ref.ballot_options where election_id = ? and contest_id = ?",
+                [info.election_id, info.contest_id],
+            ).fetchall()
+        }
+        if not on_ballot:
+            raise PrecinctImportError(
+                f"election {info.election_id} has no contest {info.contest_id!r} in the reference data"
+            )
+        missing = sorted({o.option_id for o in options} - on_ballot)
+        if missing:
+            raise PrecinctImportError(
+                f"{info.election_id}/{info.contest_id}: columns for options not on the ballot: {missing}"
+            )
+        return False
+    con.execute(
+        "delete from ref.ballot_options where election_id = ? and origin <> 'reference'", [info.election_id]
+    )
+    con.execute(
+        "delete from ref.contests where election_id = ? and origin <> 'reference'", [info.election_id]
+    )
+    con.execute(
+        "delete from ref.elections where election_id = ? and origin <> 'reference'", [info.election_id]
+    )
+    con.execute(
+        "insert into ref.elections (election_id, country, election_date, kind, name_en, name_ru, name_kk, "
+        "utc_offset_hours, regions_vintage, note, origin) values (?, ?, ?, ?, ?, null, null, ?, null, ?, ?)",
+        [
+            info.election_id,
+            info.country,
+            info.election_date,
+            info.kind,
+            info.name_en or info.election_id,
+            info.utc_offset_hours,
+            "registered by saylau import-precincts",
+            origin,
+        ],
+    )
+    con.execute(
+        "insert into ref.contests (election_id, contest_id, name_en, kind, level, seats, threshold_pct, "
+        "share_denominator, turnout_rule, has_against_all, origin) "
+        "values (?, ?, ?, 'party_list', 'national', null, null, ?, ?, false, ?)",
+        [
+            info.election_id,
+            info.contest_id,
+            info.contest_name_en or info.contest_id,
+            info.share_denominator,
+            "voters who received ballots / voters on the final list",
+            origin,
+        ],
+    )
+    for o in options:
+        con.execute(
+            "insert or ignore into ref.parties (party_id, name_en, name_ru, name_kk, short_en, kind, note, origin) "
+            "values (?, ?, ?, ?, ?, 'party', ?, ?)",
+            [
+                o.option_id,
+                o.name_en,
+                o.name,
+                o.name,
+                o.short_en,
+                f"imported from {info.country} precinct table",
+                origin,
+            ],
+        )
+        con.execute(
+            "insert into ref.ballot_options (election_id, contest_id, option_id, position, origin) "
+            "values (?, ?, ?, ?, ?)",
+            [info.election_id, info.contest_id, o.option_id, o.position, origin],
+        )
+    return True
+
+
+PROTOCOL_TABLE = (
+    "precinct_protocols"  # validation's table name: rejects land in quarantine.precinct_protocols
+)
+
+
+def validate_precincts(wide: pd.DataFrame, options: list[str]):
+    """Validate wide precinct rows with the shared protocol model (:mod:`schemas.protocol`).
+
+    Every line the table gives and every option is required, so a row with an empty cell is rejected
+    (``required_lines``) rather than loaded with a gap or a zero. Returns :class:`saylau.validate.Validated`.
+    """
+    from saylau.validate import validate_frame
+    from schemas.protocol import protocol_schema
+
+    given = [line for line in LINES if line in wide.columns]
+    schema = protocol_schema("party_list", options=options, required=[*given, *options])
+    return validate_frame(wide, schema, PROTOCOL_TABLE)
+
+
+def import_precincts(
+    db_path: Path,
+    path: Path,
+    fmt: str,
+    election_id: str,
+    contest_id: str | None = None,
+    leader: str | None = None,
+    archive_dir: Path | None = None,
+    build_marts: bool = True,
+    run_id: str | None = None,
+) -> ImportResult:
+    """Import one precinct table into the warehouse at ``db_path`` and rebuild the marts.
+
+    ``fmt`` is one of :data:`FORMATS`; ``leader`` (an option id or party name) defaults to the option
+    with the most votes. The file is archived and recorded in ``raw.files``; rows failing validation go
+    to ``quarantine.precinct_protocols`` with the rule and the failing values; an earlier import of the
+    same election and contest is replaced.
+    """
+    import time
+
+    from saylau import marts as marts_module
+    from saylau import runs, warehouse
+    from saylau.archive import Archive
+    from saylau.config import settings
+    from saylau.validate import store_protocols
+
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise PrecinctImportError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    if not path.is_file():
+        raise PrecinctImportError(f"{path}: no such file")
+    contest_id = contest_id or ("duma" if fmt == "izbirkom-csv" else "mazhilis")
+    body = path.read_bytes()
+    source = str(path)
+    warehouse.create_warehouse(db_path)
+    with warehouse.connect(db_path) as con:
+        if not con.execute("select count(*) from ref.regions").fetchone()[0]:
+            from saylau.reference import load_reference
+
+            load_reference(con)  # a fresh warehouse: the reference data first
+        ref_election = con.execute(
+            "select election_date, origin from ref.elections where election_id = ?", [election_id]
+        ).fetchone()
+    if fmt == "izbirkom-csv":
+        table = parse_izbirkom(body, source)
+        info = election_info_from_id(election_id, contest_id, fmt)
+    else:
+        if ref_election is None:
+            raise PrecinctImportError(
+                f"election {election_id!r} is not in ref.elections (run `saylau init` first; "
+                "kz-precinct-csv imports into elections the reference data knows)"
+            )
+        table = parse_kz_precinct(body, source, contest_id, on=ref_election[0])
+        info = ElectionInfo(election_id, contest_id, "KZ", ref_election[0])
+    lap("parse")
+
+    sha256, size = Archive(archive_dir or settings().archive_dir).put(body), len(body)
+    option_ids = [o.option_id for o in table.options]
+    wide = table.wide.assign(
+        election_id=info.election_id,
+        contest_id=info.contest_id,
+        source="official",
+        level="pec",
+        status="final",
+        source_ref=source,
+        source_sha256=sha256,
+    )
+    validated = validate_precincts(wide, option_ids)
+    lap("validate")
+
+    good = validated.good
+    leader_id, chosen_by = _leader(good, option_ids, leader)
+    run_id = runs.start_run(
+        db_path,
+        "import_precincts",
+        {
+            "path": source,
+            "format": fmt,
+            "election_id": election_id,
+            "contest_id": contest_id,
+            "leader": leader,
+        },
+        run_id=run_id,
+    )
+    checksums: dict = {}
+    try:
+        with warehouse.connect(db_path) as con:
+            _in_transaction(con, lambda: _register(con, info, table, sha256, source, size, run_id))
+            store_protocols(con, PROTOCOL_TABLE, validated, run_id)
+            _in_transaction(
+                con,
+                lambda: _record_import(
+                    con, info, fmt, source, sha256, leader_id, chosen_by, table, validated, run_id
+                ),
+            )
+            lap("load")
+            if build_marts:
+                checksums = marts_module.build_marts(con)
+            lap("marts")
+    except Exception as exc:
+        runs.finish_run(db_path, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    runs.finish_run(
+        db_path, run_id, "completed", input_hash=runs.input_manifest_hash([sha256]), checksums=checksums
+    )
+    rejected = validated.rejected
+    rules = rejected.groupby("rule")["row_position"].nunique().to_dict() if len(rejected) else {}
+    return ImportResult(
+        election_id=election_id,
+        contest_id=contest_id,
+        source_ref=source,
+        sha256=sha256,
+        run_id=run_id,
+        rows_read=table.rows_read,
+        rows_loaded=len(good),
+        rows_quarantined=validated.rejected_rows,
+        quarantine_rules={str(k): int(v) for k, v in rules.items()},
+        leader=leader_id,
+        values_loaded=int(good[[c for c in (*LINES, *option_ids) if c in good.columns]].notna().sum().sum()),
+        marts=checksums,
+        timings=timings,
+    )
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
+    con.execute("begin transaction")
+    try:
+        work()
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _leader(good: pd.DataFrame, option_ids: list[str], leader: str | None) -> tuple[str, str]:
+    """The leader option id: the one given (id or a name the table uses), else the one with most votes."""
+    if leader:
+        if leader in option_ids:
+            return leader, "user"
+        wanted = party_core_name(leader)
+        key = KNOWN_PARTIES.get(wanted, (slug(wanted),))[0]
+        if key in option_ids:
+            return key, "user"
+        raise PrecinctImportError(f"leader {leader!r} is not one of the table's options {option_ids}")
+    if good.empty:
+        raise PrecinctImportError("no precinct row passed validation; nothing to import")
+    totals = good[option_ids].astype("Int64").sum()
+    return str(totals.idxmax()), "most_votes"
+
+
+def _register(
+    con: duckdb.DuckDBPyConnection,
+    info: ElectionInfo,
+    table: PrecinctTable,
+    sha256: str,
+    source: str,
+    size: int,
+    run_id: str,
+) -> None:
+    """ref rows (election, contest, options, parties, commissions) and the raw.files manifest row."""
+    if register_election(con, info, table.options, sha256):  # a foreign election the import owns
+        con.execute("delete from ref.commissions where election_id = ?", [info.election_id])
+    if len(table.commissions):
+        commissions = table.commissions.assign(election_id=info.election_id)
+        con.register("_commissions", commissions)
+        try:
+            con.execute(
+                "insert or ignore into ref.commissions "
+                "(election_id, commission_id, level, region_code, parent_id, number, name, is_abroad) "
+                "select election_id, commission_id, level, region_code, parent_id, number, name, is_abroad "
+                "from _commissions"
+            )
+        finally:
+            con.unregister("_commissions")
+    con.execute(
+        "insert or ignore into raw.files (sha256, path, kind, bytes, read_at, run_id) "
+        "values (?, ?, 'precinct_table', ?, ?, ?)",
+        [sha256, source, size, datetime.now(UTC), run_id],
+    )
+
+
+def _record_import(
+    con: duckdb.DuckDBPyConnection,
+    info: ElectionInfo,
+    fmt: str,
+    source: str,
+    sha256: str,
+    leader_id: str,
+    chosen_by: str,
+    table: PrecinctTable,
+    validated,
+    run_id: str,
+) -> None:
+    """Drop what earlier imports of this election and contest loaded; record this import."""
+    con.execute(
+        "delete from core.protocol_values where election_id = ? and contest_id = ? and source_sha256 in "
+        "(select source_sha256 from core.precinct_imports where election_id = ? and contest_id = ? "
+        "and source_sha256 <> ?)",
+        [info.election_id, info.contest_id, info.election_id, info.contest_id, sha256],
+    )
+    con.execute(
+        "delete from core.precinct_imports where election_id = ? and contest_id = ?",
+        [info.election_id, info.contest_id],
+    )
+    con.execute(
+        "insert into core.precinct_imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            info.election_id,
+            info.contest_id,
+            fmt,
+            source,
+            sha256,
+            leader_id,
+            chosen_by,
+            table.rows_read,
+            len(validated.good),
+            validated.rejected_rows,
+            run_id,
+            datetime.now(UTC),
+        ],
+    )
+
+
+def summary_lines(con: duckdb.DuckDBPyConnection, result: ImportResult) -> list[str]:
+    """A one-screen summary of an import: totals, quarantine and the forensic signals."""
+    from saylau.forensics import forensics_summary
+
+    lines = [
+        f"{result.source_ref} (sha256 {result.sha256[:12]}) -> {result.election_id}/{result.contest_id}",
+        f"precinct rows: {result.rows_read:,} read, {result.rows_loaded:,} loaded, "
+        f"{result.rows_quarantined:,} quarantined {result.quarantine_rules or ''}".rstrip(),
+        f"protocol values loaded: {result.values_loaded:,}; leader: {result.leader}",
+    ]
+    lines += forensics_summary(con, result.election_id, result.contest_id)
+    return lines

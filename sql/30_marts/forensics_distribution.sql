@@ -1,0 +1,55 @@
+-- marts.forensics_distribution: the shape of the turnout distribution and its link with the leader's
+-- share, as in the Election Forensics Toolkit: by election, contest and region (region_code NULL = all).
+-- Answers: is turnout spread like a single bell, and do high-turnout precincts favour the leader?
+-- Precincts with registered voters and ballots cast > 0 count.
+--   election_id, contest, region_code   the group
+--   precincts                           precincts counted
+--   registered                          their registered voters
+--   turnout_mean_pct, turnout_sd_pct    mean and sd of precinct turnout (ballots issued / registered, pct)
+--   turnout_skew                        sample skewness of precinct turnout (0 for a symmetric bell)
+--   turnout_kurtosis                    sample excess kurtosis of precinct turnout (0 for a normal bell)
+--   turnout_leader_share_corr           Pearson correlation of precinct turnout and leader share
+--                                       (leader / (valid + invalid)); strongly positive is the stuffing sign
+--   leader_share_mean_pct               mean precinct leader share (pct)
+create or replace table marts.forensics_distribution as
+with precincts as (
+    select *
+    from core.int_precinct_protocols
+    where registered > 0 and ballots_cast > 0 and turnout is not null and leader_share is not null
+),
+
+grouped as (
+    select
+        election_id,
+        contest_id,
+        region_code,
+        count(*) as precincts,
+        sum(registered) as registered,
+        100 * avg(turnout) as turnout_mean_pct,
+        100 * stddev_samp(turnout) as turnout_sd_pct,
+        skewness(turnout) as turnout_skew,
+        kurtosis(turnout) as turnout_kurtosis,
+        corr(turnout, leader_share) as turnout_leader_share_corr,
+        100 * avg(leader_share) as leader_share_mean_pct
+    from precincts
+    group by grouping sets ((election_id, contest_id), (election_id, contest_id, region_code))
+),
+
+final as (
+    select
+        election_id,
+        contest_id as contest,
+        region_code,
+        precincts,
+        registered,
+        turnout_mean_pct,
+        turnout_sd_pct,
+        turnout_skew,
+        turnout_kurtosis,
+        turnout_leader_share_corr,
+        leader_share_mean_pct
+    from grouped
+)
+
+select * from final
+order by election_id, contest, region_code nulls first;

@@ -67,3 +67,34 @@ create table if not exists staging.cec_results (
     sha256       varchar not null,
     run_id       varchar
 );
+
+-- core.turnout_official: the CEC's turnout figures by region (and 'KZ' nationally) through election day,
+-- one row per region and bulletin time; the same bulletin in three languages counts once.
+create table if not exists core.turnout_official (
+    election_id   varchar not null,
+    region_code   varchar not null,
+    as_of         timestamp not null,       -- the capital's local time
+    turnout_pct   double not null,
+    source_ref    varchar not null,         -- the page the figure was taken from (Russian first, then Kazakh, English)
+    source_sha256 varchar not null,
+    languages     varchar not null,         -- the language versions that state the same figure, e.g. 'kaz,rus'
+    run_id        varchar
+);
+
+-- core.result_shares: percentages a communique states (preliminary results give only these).
+create table if not exists core.result_shares (
+    election_id   varchar not null,
+    contest_id    varchar not null,
+    level         varchar not null,
+    unit_id       varchar not null,
+    region_code   varchar,
+    line          varchar not null,         -- 'share' (of an option) or 'turnout_pct'
+    option_id     varchar,
+    share_pct     double not null,
+    status        varchar not null,
+    as_of         timestamp,
+    source_ref    varchar not null,
+    source_sha256 varchar not null,
+    languages     varchar not null,
+    run_id        varchar
+);

@@ -1,0 +1,178 @@
+"""The CEC's staged figures into core: one figure per fact, validated, disagreements quarantined.
+
+The CEC publishes each bulletin and communique in Russian, Kazakh and English. The three versions of one
+figure count once in core (the Russian page is cited first, then Kazakh, then English); where the versions
+disagree, no version is trusted: all go to quarantine with the rule ``languages_disagree``.
+Core is recomputed from all of staging on every run, so a rebuild from the archive gives the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from saylau.reference import default_resolver
+from saylau.validate import Validated, store_counts, store_protocols, store_rejected, validate_frame
+from schemas.official import shares_schema, turnout_schema
+from schemas.protocol import protocol_schema
+
+LANGUAGE_ORDER = {"rus": 0, "kaz": 1, "eng": 2}
+
+
+@dataclass
+class PromotionSummary:
+    turnout_rows: int = 0
+    protocol_rows: int = 0
+    share_rows: int = 0
+    quarantined: int = 0
+
+
+def _collapse_languages(
+    staged: pd.DataFrame, key: list[str], value: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per key with the languages that state it; keys whose language versions disagree set apart."""
+    if staged.empty:
+        empty = staged.rename(columns={"url": "source_ref", "sha256": "source_sha256"})
+        return empty.assign(languages=pd.Series(dtype=str)), staged.iloc[0:0]
+    staged = staged.assign(_order=staged["lang"].map(LANGUAGE_ORDER).fillna(9))
+    grouped = staged.groupby(key, dropna=False)
+    distinct = grouped[value].transform("nunique")
+    conflict = staged[distinct > 1].drop(columns="_order")
+    agreed = staged[distinct <= 1].sort_values([*key, "_order"])
+    languages = agreed.groupby(key, dropna=False)["lang"].transform(lambda s: ",".join(sorted(set(s))))
+    first = agreed.assign(languages=languages).drop_duplicates(key, keep="first").drop(columns="_order")
+    return first.rename(columns={"url": "source_ref", "sha256": "source_sha256"}), conflict
+
+
+def _quarantine_conflicts(
+    con, table: str, conflict: pd.DataFrame, value: str, key: list[str], run_id: str
+) -> int:
+    if conflict.empty:
+        return 0
+    rows = conflict.rename(columns={"url": "source_ref", "sha256": "source_sha256"}).copy()
+    rows["rule"] = "languages_disagree"
+    rows["severity"] = "reject"
+    rows["failing_values"] = rows["lang"] + ": " + rows[value].astype(str)
+    rows["reason"] = "the language versions of the page state different figures"
+    rows["row_position"] = range(len(rows))
+    validated = Validated(
+        good=rows.iloc[0:0],
+        rejected=rows,
+        flags=pd.DataFrame(),
+        counts=pd.DataFrame(
+            [
+                {
+                    "table_name": table,
+                    "rule": "languages_disagree",
+                    "severity": "reject",
+                    "failed_rows": rows.groupby(key, dropna=False).ngroups,
+                }
+            ]
+        ),
+        table_name=table,
+    )
+    store_rejected(con, table, validated, run_id)
+    store_counts(con, validated, run_id)
+    return len(rows)
+
+
+def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: str) -> PromotionSummary:
+    """Validate every staged CEC figure of an election and replace its official rows in core."""
+    summary = PromotionSummary()
+    day = con.execute(
+        "select election_date from ref.elections where election_id = ?", [election_id]
+    ).fetchone()[0]
+    regions = [c for c, r in default_resolver().regions.items() if r.exists_on(day)]
+
+    # turnout bulletins
+    staged = con.execute("select * from staging.cec_turnout where election_id = ?", [election_id]).df()
+    key = ["election_id", "region_code", "as_of"]
+    agreed, conflict = _collapse_languages(staged, key, "turnout_pct")
+    summary.quarantined += _quarantine_conflicts(con, "cec_turnout", conflict, "turnout_pct", key, run_id)
+    checked = validate_frame(
+        agreed[[*key, "turnout_pct", "source_ref", "source_sha256", "languages"]],
+        turnout_schema(regions),
+        "cec_turnout",
+        key,
+    )
+    store_rejected(con, "cec_turnout", checked, run_id)
+    store_counts(con, checked, run_id)
+    summary.quarantined += checked.rejected_rows
+    con.execute("delete from core.turnout_official where election_id = ?", [election_id])
+    if len(checked.good):
+        con.register("_turnout", checked.good.assign(run_id=run_id))
+        con.execute("insert into core.turnout_official by name select * from _turnout")
+        con.unregister("_turnout")
+    summary.turnout_rows = len(checked.good)
+
+    # results: counts as protocols, percentages as shares, per contest
+    staged = con.execute("select * from staging.cec_results where election_id = ?", [election_id]).df()
+    for contest_id, part in staged.groupby("contest_id"):
+        options = [
+            r[0]
+            for r in con.execute(
+                "select option_id from ref.ballot_options where election_id = ? and contest_id = ?",
+                [election_id, contest_id],
+            ).fetchall()
+        ]
+        kind = con.execute(
+            "select kind from ref.contests where election_id = ? and contest_id = ?",
+            [election_id, contest_id],
+        ).fetchone()[0]
+        key = ["election_id", "contest_id", "level", "unit_id", "line", "option_id", "status", "as_of"]
+        counts = part[part["value"].notna()]
+        agreed, conflict = _collapse_languages(counts, key, "value")
+        summary.quarantined += _quarantine_conflicts(con, "cec_results", conflict, "value", key, run_id)
+        summary.protocol_rows += _store_counts_as_protocols(con, agreed, options, kind, run_id)
+        shares = part[part["share_pct"].notna()]
+        agreed, conflict = _collapse_languages(shares, key, "share_pct")
+        summary.quarantined += _quarantine_conflicts(con, "cec_results", conflict, "share_pct", key, run_id)
+        checked = validate_frame(
+            agreed[[*key, "region_code", "share_pct", "source_ref", "source_sha256", "languages"]],
+            shares_schema(options),
+            "cec_shares",
+            key,
+        )
+        store_rejected(con, "cec_shares", checked, run_id)
+        store_counts(con, checked, run_id)
+        summary.quarantined += checked.rejected_rows
+        con.execute(
+            "delete from core.result_shares where election_id = ? and contest_id = ?",
+            [election_id, contest_id],
+        )
+        if len(checked.good):
+            con.register("_shares", checked.good.assign(run_id=run_id))
+            con.execute("insert into core.result_shares by name select * from _shares")
+            con.unregister("_shares")
+        summary.share_rows += len(checked.good)
+    return summary
+
+
+def _store_counts_as_protocols(con, agreed: pd.DataFrame, options: list[str], kind: str, run_id: str) -> int:
+    if agreed.empty:
+        return 0
+    agreed = agreed.assign(column=agreed["option_id"].where(agreed["line"] == "votes", agreed["line"]))
+    index = [
+        "election_id",
+        "contest_id",
+        "level",
+        "unit_id",
+        "region_code",
+        "status",
+        "as_of",
+        "source_ref",
+        "source_sha256",
+    ]
+    wide = agreed.pivot_table(index=index, columns="column", values="value", aggfunc="first", dropna=False)
+    wide = wide.dropna(how="all").reset_index()
+    wide.columns.name = None
+    wide.insert(2, "source", "official")
+    for column in wide.columns:
+        if column in options or column in ("registered", "ballots_issued", "invalid", "valid"):
+            wide[column] = wide[column].astype("Int64")
+    contest_kind = "referendum" if kind == "referendum" else "party_list"
+    validated = validate_frame(wide, protocol_schema(contest_kind, options, required=()), "cec_results")
+    store_protocols(con, "cec_results", validated, run_id)
+    return len(validated.good)

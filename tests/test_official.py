@@ -1,0 +1,134 @@
+"""Staged CEC figures into core: languages counted once, disagreements and bad figures quarantined."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from saylau import warehouse
+from saylau.official import promote_official
+
+E = "kz-2021-01-10"
+T10 = datetime(2021, 1, 10, 10, 0)
+
+
+@pytest.fixture
+def con(ref_warehouse):
+    with warehouse.connect(ref_warehouse) as c:
+        yield c
+
+
+def stage_turnout(con, rows):
+    con.executemany(
+        "insert into staging.cec_turnout values (?, ?, ?, ?, ?, ?, ?, 'r0')",
+        [
+            (E, region, as_of, pct, lang, f"http://x/{lang}/news/releases/index.php?ID=1", f"sha-{lang}")
+            for region, as_of, pct, lang in rows
+        ],
+    )
+
+
+def test_three_languages_count_once_and_cite_the_russian_page(con):
+    stage_turnout(con, [("KZ-11", T10, 10.2, lang) for lang in ("eng", "kaz", "rus")])
+    summary = promote_official(con, E, "run-1")
+    rows = con.execute(
+        "select region_code, turnout_pct, source_ref, languages from core.turnout_official"
+    ).fetchall()
+    assert rows == [("KZ-11", 10.2, "http://x/rus/news/releases/index.php?ID=1", "eng,kaz,rus")]
+    assert summary.turnout_rows == 1 and summary.quarantined == 0
+
+
+def test_disagreeing_languages_are_quarantined_not_chosen(con):
+    stage_turnout(
+        con, [("KZ-27", T10, 61.5, "rus"), ("KZ-27", T10, 51.5, "kaz"), ("KZ-11", T10, 10.2, "rus")]
+    )
+    promote_official(con, E, "run-1")
+    assert con.execute("select region_code from core.turnout_official").fetchall() == [("KZ-11",)]
+    rules = con.execute(
+        "select rule, failing_values from quarantine.cec_turnout order by failing_values"
+    ).fetchall()
+    assert rules == [("languages_disagree", "kaz: 51.5"), ("languages_disagree", "rus: 61.5")]
+
+
+def test_impossible_share_and_region_of_another_year_are_quarantined(con):
+    stage_turnout(
+        con, [("KZ-11", T10, 101.5, "rus"), ("KZ-10", T10, 20.0, "rus"), ("KZ-15", T10, 9.9, "rus")]
+    )
+    promote_official(con, E, "run-1")
+    assert con.execute("select region_code from core.turnout_official").fetchall() == [("KZ-15",)]
+    rules = dict(con.execute("select rule, count(*) from quarantine.cec_turnout group by 1").fetchall())
+    assert rules == {"share_in_0_100": 1, "region_exists_on_election_day": 1}
+    dq = dict(
+        con.execute(
+            "select rule, failed_rows from meta.data_quality where table_name = 'cec_turnout'"
+        ).fetchall()
+    )
+    assert dq == {"share_in_0_100": 1, "region_exists_on_election_day": 1}
+
+
+def stage_result(con, rows, status="final", lang="rus"):
+    con.executemany(
+        "insert into staging.cec_results values (?, 'mazhilis', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'r0')",
+        [
+            (
+                E,
+                level,
+                unit,
+                None if unit == "KZ" else unit,
+                line,
+                option,
+                value,
+                share,
+                status,
+                datetime(2021, 1, 12),
+                lang,
+                f"http://x/{lang}/news/releases/index.php?ID=2",
+                f"sha-{lang}",
+            )
+            for level, unit, line, option, value, share in rows
+        ],
+    )
+
+
+def test_final_counts_become_protocol_values_and_shares_stay_shares(con):
+    votes = {"amanat": 70, "ak_zhol": 10, "qhp": 10, "auyl": 5, "adal": 5}
+    rows = [
+        ("national", "KZ", "registered", None, 200, None),
+        ("national", "KZ", "ballots_issued", None, 110, None),
+        ("national", "KZ", "invalid", None, 10, None),
+        ("national", "KZ", "valid", None, 100, None),
+    ]
+    rows += [("national", "KZ", "votes", p, v, None) for p, v in votes.items()]
+    rows += [("national", "KZ", "share", "amanat", None, 70.0)]
+    for lang in ("rus", "kaz"):
+        stage_result(con, rows, lang=lang)
+    summary = promote_official(con, E, "run-1")
+    values = dict(con.execute("select coalesce(option_id, line), value from core.protocol_values").fetchall())
+    assert values == {"registered": 200, "ballots_issued": 110, "invalid": 10, "valid": 100, **votes}
+    assert con.execute("select option_id, share_pct, languages from core.result_shares").fetchall() == [
+        ("amanat", 70.0, "kaz,rus")
+    ]
+    assert summary.protocol_rows == 1
+
+
+def test_protocol_whose_votes_do_not_add_up_is_quarantined(con):
+    rows = [
+        ("region", "KZ-11", "registered", None, 200, None),
+        ("region", "KZ-11", "valid", None, 100, None),
+        ("region", "KZ-11", "votes", "amanat", 90, None),
+        ("region", "KZ-11", "votes", "ak_zhol", 20, None),
+    ]
+    stage_result(con, rows)
+    promote_official(con, E, "run-1")
+    assert con.execute("select count(*) from core.protocol_values").fetchone()[0] == 0
+    rules = {r[0] for r in con.execute("select rule from quarantine.cec_results").fetchall()}
+    assert "valid_is_sum_of_options" in rules
+
+
+def test_promotion_twice_gives_the_same_core(con):
+    stage_turnout(con, [("KZ-11", T10, 10.2, "rus")])
+    promote_official(con, E, "run-1")
+    first = con.execute("select * exclude (run_id) from core.turnout_official").fetchall()
+    promote_official(con, E, "run-2")
+    assert con.execute("select * exclude (run_id) from core.turnout_official").fetchall() == first

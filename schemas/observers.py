@@ -1,0 +1,303 @@
+"""pandera models of observers' staging frames: protocol copies, turnout counts and violation reports.
+
+Protocol copies use the protocol model (:func:`schemas.protocol.protocol_schema`) plus the keys an
+observer's copy must satisfy:
+
+hard (row rejected)
+    ``unknown_region``       the region text matches no region name or code
+    ``bad_precinct_number``  the precinct cell is not a precinct number
+    ``unknown_contest``      the ballot / contest cell names no contest of the election
+    ``unknown_precinct``     the region has a precinct registry and the precinct is not in it
+    ``party_not_on_ballot``  a vote count for a party that is not on this contest's ballot
+    ``duplicate_row``        the same copy again (same organisation, contest, precinct and numbers)
+soft (row kept, flagged)
+    ``registry_missing``     no precinct registry for the region: the precinct cannot be checked
+    ``conflicting_copies``   another copy of the same precinct's protocol gives different numbers
+
+Turnout counts: a count >= 0 with a time, ``turnout_over_100`` (more voters counted than on the list) and
+``turnout_goes_down`` (a later count at the same precinct smaller than an earlier one) are soft.
+Violation reports need a kind. All three share the region/precinct/registry rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.pandas import Check, Column, DataFrameSchema
+
+from saylau.protocol import LINES
+from schemas.protocol import _all_true, non_negative, protocol_schema
+
+# value columns of a copy: two copies "agree" when all of these are equal
+PROVENANCE = ("source_ref", "source_sha256", "source_row")
+
+
+def unknown_region(required: bool = True) -> Check:
+    """Hard: the region is not known (or, where a place is required, not given)."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        given = _given(df, "region") | _given(df, "precinct")
+        return df["region_code"].notna() | (~given if not required else False)
+
+    return Check(
+        check,
+        name="unknown_region",
+        error="the region names no known region",
+        statistics={"lines": ["region"]},
+    )
+
+
+def _given(df: pd.DataFrame, column: str) -> pd.Series:
+    if column not in df.columns:
+        return pd.Series(False, index=df.index)
+    return df[column].notna()
+
+
+def bad_precinct_number(required: bool = True) -> Check:
+    """Hard: the precinct cell is not a precinct number (or, where a place is required, empty)."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        return df["precinct_number"].notna() | (~_given(df, "precinct") if not required else False)
+
+    return Check(
+        check,
+        name="bad_precinct_number",
+        error="the precinct cell is not a precinct number",
+        statistics={"lines": ["precinct"]},
+    )
+
+
+def unknown_contest() -> Check:
+    def check(df: pd.DataFrame) -> pd.Series:
+        return df["contest_known"].fillna(False).astype(bool)
+
+    return Check(
+        check,
+        name="unknown_contest",
+        error="the ballot names no contest of this election",
+        statistics={"lines": ["contest_id"]},
+    )
+
+
+def unknown_precinct(registry: Collection[str], registry_regions: Collection[str]) -> Check:
+    """Hard: the precinct is missing from a registry that exists for its region."""
+    known, regions = set(registry), set(registry_regions)
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        checkable = df["region_code"].isin(regions) & df["precinct_number"].notna()
+        return ~checkable | df["unit_id"].isin(known)
+
+    return Check(
+        check,
+        name="unknown_precinct",
+        error="no such precinct in the region's registry (a mistyped number?)",
+        statistics={"lines": ["region", "precinct"]},
+    )
+
+
+def registry_missing(registry_regions: Collection[str]) -> Check:
+    """Soft: the region has no registry, so the precinct number cannot be checked."""
+    regions = set(registry_regions)
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        return df["region_code"].isna() | df["region_code"].isin(regions)
+
+    return Check(
+        check,
+        name="registry_missing",
+        error="no precinct registry for the region: the precinct number could not be checked",
+        raise_warning=True,
+        statistics={"lines": ["region_code", "precinct"]},
+    )
+
+
+def party_not_on_ballot(off_ballot: Sequence[str]) -> Check:
+    def check(df: pd.DataFrame) -> pd.Series:
+        present = [c for c in off_ballot if c in df.columns]
+        if not present:
+            return _all_true(df)
+        return df[present].isna().all(axis=1)
+
+    return Check(
+        check,
+        name="party_not_on_ballot",
+        error="votes for a party that is not on this contest's ballot",
+        statistics={"lines": list(off_ballot)},
+    )
+
+
+def _copy_values(df: pd.DataFrame, value_columns: Sequence[str]) -> list[str]:
+    return [c for c in value_columns if c in df.columns]
+
+
+def duplicate_row(value_columns: Sequence[str]) -> Check:
+    """Hard: a later row repeating an earlier copy exactly (the first one is kept)."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        subset = ["source", "contest_id", "unit_id", *_copy_values(df, value_columns)]
+        return ~df.duplicated(subset=subset, keep="first")
+
+    return Check(
+        check,
+        name="duplicate_row",
+        error="the same protocol copy again (an earlier row has the same precinct and numbers)",
+        statistics={"lines": ["unit_id", "source_row"]},
+    )
+
+
+def conflicting_copies(value_columns: Sequence[str]) -> Check:
+    """Soft: copies of one precinct's protocol (same organisation and contest) that disagree."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        key = ["source", "contest_id", "unit_id"]
+        values = _copy_values(df, value_columns)
+        signature = pd.util.hash_pandas_object(df[values].astype("string").fillna("<NA>"), index=False)
+        versions = signature.groupby([df[k] for k in key], dropna=False).transform("nunique")
+        return versions <= 1
+
+    return Check(
+        check,
+        name="conflicting_copies",
+        error="another copy of this precinct's protocol gives different numbers",
+        raise_warning=True,
+        statistics={"lines": ["unit_id", "photo_ref"]},
+    )
+
+
+def observer_protocol_schema(
+    contest_kind: str,
+    options: Sequence[str],
+    off_ballot: Sequence[str] = (),
+    registry: Collection[str] = (),
+    registry_regions: Collection[str] = (),
+) -> pa.DataFrameSchema:
+    """The model of observers' protocol copies of one contest (``options``: the parties on its ballot;
+    ``off_ballot``: other party columns the file has; ``registry``: known ``unit_id``s of the regions in
+    ``registry_regions``)."""
+    base = protocol_schema(contest_kind, options=options)
+    value_columns = [*LINES, *options]
+    checks = [c for c in base.checks if c.name != "duplicate_key"]
+    checks += [
+        unknown_region(),
+        bad_precinct_number(),
+        unknown_contest(),
+        unknown_precinct(registry, registry_regions),
+        registry_missing(registry_regions),
+        party_not_on_ballot(off_ballot),
+        duplicate_row(value_columns),
+        conflicting_copies(value_columns),
+    ]
+    columns = dict(base.columns)
+    columns.update(
+        {
+            "region": Column(str, nullable=True, required=False),
+            "precinct": Column(str, nullable=True, required=False),
+            "precinct_number": Column("Int64", nullable=True, coerce=True),
+            "contest_known": Column(bool, nullable=True, required=False),
+            "photo_ref": Column(str, nullable=True, required=False),
+            "notes": Column(str, nullable=True, required=False),
+            "observer_hash": Column(str, nullable=True, required=False),
+            "copy_id": Column(str, nullable=False, unique=True),
+        }
+    )
+    for party in off_ballot:
+        columns[party] = Column("Int64", nullable=True, required=False, coerce=True)
+    return DataFrameSchema(columns, checks=checks, name=f"observer_protocol[{contest_kind}]")
+
+
+def _place_checks(
+    registry: Collection[str], registry_regions: Collection[str], required: bool = True
+) -> list[Check]:
+    return [
+        unknown_region(required),
+        bad_precinct_number(required),
+        unknown_precinct(registry, registry_regions),
+        registry_missing(registry_regions),
+    ]
+
+
+def _place_columns() -> dict[str, Column]:
+    return {
+        "source": Column(str, nullable=False),
+        "election_id": Column(str, nullable=False),
+        "region": Column(str, nullable=True, required=False),
+        "region_code": Column(str, nullable=True),
+        "precinct": Column(str, nullable=True, required=False),
+        "precinct_number": Column("Int64", nullable=True, coerce=True),
+        "unit_id": Column(str, nullable=True),
+        "observer_hash": Column(str, nullable=True, required=False),
+        "source_ref": Column(str, nullable=True, required=False),
+        "source_sha256": Column(str, nullable=True, required=False),
+        "source_row": Column("Int64", nullable=True, required=False, coerce=True),
+    }
+
+
+def turnout_over_100() -> Check:
+    def check(df: pd.DataFrame) -> pd.Series:
+        applicable = df["voters_counted"].notna() & df["registered"].notna()
+        return ~applicable | (df["voters_counted"] <= df["registered"]).fillna(True).astype(bool)
+
+    return Check(
+        check,
+        name="turnout_over_100",
+        error="more voters counted than on the list (turnout over 100%)",
+        raise_warning=True,
+        statistics={"lines": ["voters_counted", "registered"]},
+    )
+
+
+def turnout_goes_down() -> Check:
+    """Soft: at one precinct, a count smaller than the one before it (counts are cumulative)."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        ordered = df.sort_values(["source", "unit_id", "as_of"], kind="stable")
+        previous = ordered.groupby(["source", "unit_id"], dropna=False)["voters_counted"].cummax().shift()
+        same_unit = (ordered["unit_id"] == ordered["unit_id"].shift()) & (
+            ordered["source"] == ordered["source"].shift()
+        )
+        down = same_unit.fillna(False) & (ordered["voters_counted"] < previous).fillna(False)
+        return ~down.reindex(df.index).astype(bool)
+
+    return Check(
+        check,
+        name="turnout_goes_down",
+        error="fewer voters counted than at an earlier time at the same precinct",
+        raise_warning=True,
+        statistics={"lines": ["unit_id", "as_of", "voters_counted"]},
+    )
+
+
+def observer_turnout_schema(
+    registry: Collection[str] = (), registry_regions: Collection[str] = ()
+) -> pa.DataFrameSchema:
+    """The model of observers' turnout counts (one row per precinct and time)."""
+    columns = _place_columns()
+    columns.update(
+        {
+            "as_of": Column(pa.DateTime, nullable=False, coerce=True),
+            "registered": Column("Int64", non_negative(), nullable=True, coerce=True),
+            "voters_counted": Column("Int64", non_negative(), nullable=False, coerce=True),
+        }
+    )
+    checks = [*_place_checks(registry, registry_regions), turnout_over_100(), turnout_goes_down()]
+    return DataFrameSchema(columns, checks=checks, name="observer_turnout")
+
+
+def observer_violation_schema(
+    registry: Collection[str] = (), registry_regions: Collection[str] = ()
+) -> pa.DataFrameSchema:
+    """The model of violation reports (one row per report)."""
+    columns = _place_columns()
+    columns.update(
+        {
+            "as_of": Column(pa.DateTime, nullable=True, coerce=True),
+            "kind": Column(str, Check.str_length(min_value=1), nullable=False),
+            "description": Column(str, nullable=True, required=False),
+            "photo_ref": Column(str, nullable=True, required=False),
+        }
+    )
+    return DataFrameSchema(
+        columns, checks=_place_checks(registry, registry_regions, required=False), name="observer_violation"
+    )

@@ -196,6 +196,60 @@ def import_precincts(
     console.print(f"Loaded into {s.work_db} ({timing}); rejected rows: quarantine.precinct_protocols")
 
 
+@app.command("load-observers")
+def load_observers(
+    paths: Annotated[list[Path], typer.Argument(help="Observers' CSV/XLSX exports, or folders of them.")],
+    election_id: Annotated[str, typer.Option("--election-id", help="The election, e.g. kz-2021-01-10.")],
+    organisation: Annotated[
+        str | None, typer.Option(help="Organisation name, where the files have no organisation column.")
+    ] = None,
+    contest: Annotated[
+        str | None, typer.Option(help="Contest id, where protocol files have no ballot column.")
+    ] = None,
+    build_dir: BuildDir = None,
+    db: DbOption = None,
+) -> None:
+    """Load observers' protocol copies, turnout counts and violation reports (quarantining bad rows)."""
+    from saylau import observers, reference, runs, warehouse
+
+    s = _settings(build_dir, db)
+    warehouse.create_warehouse(s.work_db)
+    with warehouse.connect(s.work_db) as con:
+        if not con.execute("select count(*) from ref.regions").fetchone()[0]:
+            reference.load_reference(con)
+    params = {"paths": [str(p) for p in paths], "election_id": election_id, "organisation": organisation}
+    run_id = runs.start_run(s.work_db, "load_observers", params)
+    try:
+        results = observers.load_observers(
+            s.work_db,
+            paths,
+            election_id=election_id,
+            run_id=run_id,
+            organisation=organisation,
+            contest=contest,
+            s=s,
+        )
+    except Exception as exc:
+        runs.finish_run(s.work_db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    runs.finish_run(
+        s.work_db, run_id, "completed", input_hash=runs.input_manifest_hash(r.sha256 for r in results)
+    )
+    for r in results:
+        console.print(r.summary(), markup=False, highlight=False)
+        for problem in r.problems[:20]:
+            console.print(f"  {problem}", markup=False, highlight=False)
+        if len(r.problems) > 20:
+            console.print(f"  ... and {len(r.problems) - 20} more (see quarantine.observer_*)")
+    console.print(
+        f"Loaded into {s.work_db} (run {run_id}): rows in core.observer_*, core.protocol_values, "
+        f"rejected rows in quarantine.observer_*, counts in meta.data_quality; bytes archived in {s.archive_dir}"
+    )
+    if any(r.status == "refused" for r in results):
+        raise typer.Exit(1)
+
+
 def _print_summary(published_db: Path, title: str) -> None:
     """Row counts of the published database, by table."""
     import duckdb

@@ -250,6 +250,63 @@ def load_observers(
         raise typer.Exit(1)
 
 
+@app.command("demo-site")
+def demo_site(
+    port: Annotated[int, typer.Option(help="Port on the loopback interface (0 = any free port).")] = 8765,
+    host: Annotated[str, typer.Option(help="Interface to bind; keep it on loopback.")] = "127.0.0.1",
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the demo election (default: the project's).")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="Simulated start time, capital time (UTC+6), e.g. 2021-01-10T09:00. Default: after all pages."
+        ),
+    ] = None,
+    speed: Annotated[
+        float, typer.Option(help="Simulated seconds per real second (0 = the clock stands still).")
+    ] = 0.0,
+    faults: Annotated[str, typer.Option(help="Fault preset: 'none' or 'realistic'.")] = "none",
+    fault_seed: Annotated[int, typer.Option(help="Seed of the fault injection.")] = 0,
+    protocols: Annotated[
+        bool, typer.Option(help="Serve per-precinct protocol pages (some regions).")
+    ] = False,
+    write_to: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write the election's files (official table, observers' exports, ground truth) here."
+        ),
+    ] = None,
+) -> None:
+    """Serve the local double of election.gov.kz (the demo election) on loopback until Ctrl-C."""
+    from datetime import datetime
+
+    from demo.clock import AFTER_EVERYTHING, SimClock
+    from demo.election import DEFAULT_SEED, generate
+    from demo.faults import FaultConfig
+    from demo.outputs import write_election
+    from demo.site import DemoSite, make_server
+
+    election = generate(DEFAULT_SEED if seed is None else seed)
+    if write_to is not None:
+        files = write_election(election, write_to)
+        console.print(f"Wrote {len(files)} files to [bold]{write_to}[/] (ground truth under ground_truth/)")
+    clock = SimClock(datetime.fromisoformat(at) if at else AFTER_EVERYTHING, speed=speed)
+    site = DemoSite(election, clock=clock, faults=FaultConfig.named(faults, fault_seed), protocols=protocols)
+    server = make_server(site, host, port)
+    bound_host, bound_port = server.server_address[:2]
+    console.print(f"Serving the CEC double at [bold]http://{bound_host}:{bound_port}/rus/news/releases/[/]")
+    console.print(
+        f"Simulated time {clock.now():%Y-%m-%d %H:%M} (UTC+6), speed x{speed:g}, faults: {faults}. Ctrl-C stops."
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        console.print("Stopped.")
+    finally:
+        server.server_close()
+
+
 def _print_summary(published_db: Path, title: str) -> None:
     """Row counts of the published database, by table."""
     import duckdb

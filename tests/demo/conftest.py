@@ -20,3 +20,20 @@ def demo_folder(election: Election, tmp_path_factory: pytest.TempPathFactory):
 
     folder = tmp_path_factory.mktemp("demo")
     return folder, write_election(election, folder)
+
+
+@pytest.fixture(scope="session")
+def site(election: Election):
+    """The demo site's logic over the default election, clock after every publication, no faults."""
+    from demo.site import DemoSite
+
+    return DemoSite(election, protocols=True)
+
+
+@pytest.fixture
+def running_site(election: Election):
+    """A demo site served on a free loopback port (stopped after the test); yields the RunningSite."""
+    from demo.site import DemoSite, start_site
+
+    with start_site(DemoSite(election, protocols=True)) as running:
+        yield running

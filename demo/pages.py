@@ -1,0 +1,742 @@
+"""The texts of the demo CEC site, in Russian, Kazakh and English, written to the CEC's habits.
+
+Wording follows ``../shared/reference/cec_wording.md``: the national turnout as a share of the voters on
+the lists who received ballots; regions in one long sentence, one per line or in a table; the number
+after the region (Russian, Kazakh) or before it (English); adjectival names, abbreviations (ВКО, ЗКО,
+СКО; ШҚО, БҚО, СҚО) and city forms ("по г. Нур-Султан", "по городу Алматы", "по Шымкенту"); decimal
+commas in Russian and Kazakh; "%" with or without a space, or "пайыз"/"процента" without a sign;
+thousands separated by spaces, thin or non-breaking spaces; shares in brackets "(71,09%)". Each page
+picks its variants from a generator seeded by the site seed and the page's ID, so pages differ from one
+another the way the real ones do, and the same page is the same bytes every time.
+
+Nothing here reads the ground truth: pages are rendered from the official protocols and the bulletins.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from demo.clock import CAPITAL
+from demo.election import CITY_REGIONS, PARTIES, Election
+
+LANGS: tuple[str, ...] = ("rus", "kaz", "eng")
+SEATS = {"amanat": 76, "ak_zhol": 12, "qhp": 10, "auyl": 0, "adal": 0}
+REGION_ORDER: tuple[str, ...] = (
+    "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-63", "KZ-31", "KZ-27", "KZ-35", "KZ-39",
+    "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-71", "KZ-75", "KZ-79",
+)  # fmt: skip  # the CEC's Russian alphabetical order of 2021, the three cities last
+# regions whose territorial commissions publish per-precinct protocols (when the switch is on)
+PROTOCOL_REGIONS: tuple[str, ...] = ("KZ-75", "KZ-71", "KZ-55", "KZ-35")
+
+_RU_STEM = {
+    "KZ-11": "Акмолинск", "KZ-15": "Актюбинск", "KZ-19": "Алматинск", "KZ-23": "Атырауск",
+    "KZ-63": "Восточно-Казахстанск", "KZ-31": "Жамбылск", "KZ-27": "Западно-Казахстанск",
+    "KZ-35": "Карагандинск", "KZ-39": "Костанайск", "KZ-43": "Кызылординск", "KZ-47": "Мангистауск",
+    "KZ-55": "Павлодарск", "KZ-59": "Северо-Казахстанск", "KZ-61": "Туркестанск",
+}  # fmt: skip
+_RU_ABBR = {"KZ-63": "ВКО", "KZ-27": "ЗКО", "KZ-59": "СКО"}
+_KK_ABBR = {"KZ-63": "ШҚО", "KZ-27": "БҚО", "KZ-59": "СҚО"}
+_RU_CITY = {
+    "KZ-71": (["по г. Нур-Султан", "по городу Нур-Султан", "в Нур-Султане"], "г. Нур-Султан"),
+    "KZ-75": (["по г. Алматы", "по городу Алматы", "в Алматы"], "г. Алматы"),
+    "KZ-79": (["по г. Шымкент", "по Шымкенту", "по городу Шымкент"], "г. Шымкент"),
+}
+_KK_NAME = {
+    "KZ-11": "Ақмола облысы", "KZ-15": "Ақтөбе облысы", "KZ-19": "Алматы облысы", "KZ-23": "Атырау облысы",
+    "KZ-63": "Шығыс Қазақстан облысы", "KZ-31": "Жамбыл облысы", "KZ-27": "Батыс Қазақстан облысы",
+    "KZ-35": "Қарағанды облысы", "KZ-39": "Қостанай облысы", "KZ-43": "Қызылорда облысы",
+    "KZ-47": "Маңғыстау облысы", "KZ-55": "Павлодар облысы", "KZ-59": "Солтүстік Қазақстан облысы",
+    "KZ-61": "Түркістан облысы", "KZ-71": "Нұр-Сұлтан қаласы", "KZ-75": "Алматы қаласы", "KZ-79": "Шымкент қаласы",
+}  # fmt: skip
+_EN_NAME = {
+    "KZ-11": ["Akmola region", "Akmola Region"], "KZ-15": ["Aktobe region", "Aktobe Region"],
+    "KZ-19": ["Almaty region", "Almaty Region"], "KZ-23": ["Atyrau region", "Atyrau Region"],
+    "KZ-63": ["East Kazakhstan region", "East Kazakhstan"], "KZ-31": ["Zhambyl region", "Zhambyl Region"],
+    "KZ-27": ["West Kazakhstan region", "West Kazakhstan"], "KZ-35": ["Karaganda region", "Karaganda Region"],
+    "KZ-39": ["Kostanay region", "Kostanay Region"], "KZ-43": ["Kyzylorda region", "Kyzylorda Region"],
+    "KZ-47": ["Mangistau region", "Mangystau region"], "KZ-55": ["Pavlodar region", "Pavlodar Region"],
+    "KZ-59": ["North Kazakhstan region", "North Kazakhstan"], "KZ-61": ["Turkistan region", "Turkestan region"],
+    "KZ-71": ["Nur-Sultan", "Nur-Sultan city"], "KZ-75": ["Almaty city", "the city of Almaty"],
+    "KZ-79": ["Shymkent", "Shymkent city"],
+}  # fmt: skip
+PARTY_NAMES = {
+    "rus": {
+        "amanat": ["«Nur Otan»", "партия «Нур Отан»", "Nur Otan"],
+        "ak_zhol": ["Демократическая партия Казахстана «Ак жол»", "ДПК «Ак жол»", "«Ак жол»"],
+        "qhp": ["Народная партия Казахстана", "НПК"],
+        "auyl": ["НДПП «Ауыл»", "«Ауыл»"],
+        "adal": ["партия «Adal»", "«Adal»", "Партия «Адал»"],
+    },
+    "kaz": {
+        "amanat": ["«Nur Otan»", "«Нұр Отан»"],
+        "ak_zhol": ["«Ақ жол» демократиялық партиясы", "«Ақ жол»"],
+        "qhp": ["Қазақстан халық партиясы", "ҚХП"],
+        "auyl": ["«Ауыл» партиясы", "«Ауыл»"],
+        "adal": ["«Adal» партиясы", "«Адал»"],
+    },
+    "eng": {
+        "amanat": ["Nur Otan", "Nur Otan Party"],
+        "ak_zhol": ["Ak Zhol", "AQ JOL", "Ak Zhol Democratic Party"],
+        "qhp": ["People's Party of Kazakhstan", "QHP"],
+        "auyl": ["Auyl", "Auyl Party"],
+        "adal": ["Adal", "ADAL"],
+    },
+}
+_MONTHS = {
+    "rus": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
+    "kaz": ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"],
+    "eng": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+}  # fmt: skip
+SITE_NAME = {
+    "rus": "Центральная избирательная комиссия Республики Казахстан",
+    "kaz": "Қазақстан Республикасының Орталық сайлау комиссиясы",
+    "eng": "Central Election Commission of the Republic of Kazakhstan",
+}
+
+
+def region_forms(code: str, lang: str) -> tuple[list[str], list[str]]:
+    """(forms used in prose, forms used as a list or table label) of a region's name in ``lang``."""
+    if lang == "rus":
+        if code in _RU_CITY:
+            prose, label = _RU_CITY[code]
+            return prose, [label, label.replace("г. ", "город ")]
+        stem = _RU_STEM[code]
+        prose = [f"по {stem}ой области", f"по {stem}ой обл."]
+        label = [f"{stem}ая область", f"{stem}ая обл."]
+        if code in _RU_ABBR:
+            prose.append(f"по {_RU_ABBR[code]}")
+            label.append(_RU_ABBR[code])
+        return prose, label
+    if lang == "kaz":
+        name = _KK_NAME[code]
+        forms = [name] + ([_KK_ABBR[code]] if code in _KK_ABBR else [])
+        return [f"{f} бойынша" for f in forms], forms
+    return list(_EN_NAME[code]), list(_EN_NAME[code])
+
+
+# ----------------------------------------------------------------------------------------- formatting
+
+
+@dataclass
+class Style:
+    """The number habits of one page: decimal mark, percent sign, thousands separator."""
+
+    lang: str
+    thousands: str
+    percent: str  # "%", " %", or "" (a word once at the end)
+    dash: str
+
+    @classmethod
+    def draw(cls, lang: str, rng: np.random.Generator) -> Style:
+        thousands = (
+            str(rng.choice([" ", "\u00a0", "\u2009", "\u202f"]))
+            if lang != "eng"
+            else str(rng.choice([",", " "]))
+        )
+        percent = str(rng.choice(["%", "%", " %"]))
+        dash = str(rng.choice(["–", "–", "-", "—"]))
+        return cls(lang, thousands, percent, dash)
+
+    def number(self, value: float, decimals: int = 1, whole_if_round: bool = False) -> str:
+        text = f"{value:.{decimals}f}"
+        if whole_if_round and text.endswith("." + "0" * decimals):
+            text = text.split(".")[0]
+        return text if self.lang == "eng" else text.replace(".", ",")
+
+    def pct(self, value: float, decimals: int = 1, whole_if_round: bool = False) -> str:
+        return self.number(value, decimals, whole_if_round) + self.percent
+
+    def count(self, n: int) -> str:
+        return f"{int(n):,}".replace(",", self.thousands)
+
+
+def long_date(moment: datetime, lang: str) -> str:
+    m = _MONTHS[lang][moment.month - 1]
+    if lang == "rus":
+        return f"{moment.day} {m} {moment.year} года"
+    if lang == "kaz":
+        return f"{moment.year} жылғы {moment.day} {m}"
+    return f"{m} {moment.day}, {moment.year}"
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+# ----------------------------------------------------------------------------------------- the items
+
+
+@dataclass(frozen=True)
+class Item:
+    """One news item of the CEC site: the same ID serves its Russian, Kazakh and English versions."""
+
+    id: int
+    section: str  # releases | acts
+    kind: str  # notice | voting_opened | turnout | preliminary | maslikhat_links | final | resolution
+    published: datetime
+    hour: int | None = None
+    topic: int = 0
+
+
+_NOTICES = [
+    ("Об аккредитации наблюдателей", "Байқаушыларды аккредиттеу туралы", "On accreditation of observers"),
+    ("О регистрации партийных списков", "Партиялық тізімдерді тіркеу туралы", "On registration of party lists"),
+    ("О числе избирателей", "Сайлаушылар саны туралы", "On the number of voters"),
+    ("Заседание Центральной избирательной комиссии", "Орталық сайлау комиссиясының отырысы", "Meeting of the Central Election Commission"),
+    ("О порядке голосования", "Дауыс беру тәртібі туралы", "On the voting procedure"),
+    ("Об изготовлении избирательных бюллетеней", "Сайлау бюллетеньдерін дайындау туралы", "On the printing of ballot papers"),
+    ("О санитарных мерах на избирательных участках", "Сайлау учаскелеріндегі санитарлық шаралар туралы", "On sanitary measures at polling stations"),
+    ("Брифинг Центральной избирательной комиссии", "Орталық сайлау комиссиясының брифингі", "Briefing of the Central Election Commission"),
+]  # fmt: skip
+
+
+def schedule(seed: int) -> list[Item]:
+    """Every CEC item, in one growing ID space, with the simulated time it appears."""
+    rng = np.random.default_rng([seed, 11])
+    plan: list[tuple[datetime, str, str, int | None, int]] = []
+    start = datetime(2020, 12, 1, 11, 0, tzinfo=CAPITAL)
+    for k in range(36):
+        moment = start + timedelta(days=int(k * 40 / 36), hours=int(rng.integers(0, 7)))
+        plan.append((moment, "releases" if k % 5 else "acts", "notice", None, k % len(_NOTICES)))
+    day = datetime(2021, 1, 10, tzinfo=CAPITAL)
+    plan.append((day + timedelta(hours=7, minutes=5), "releases", "voting_opened", None, 0))
+    for hour in (10, 12, 14, 16, 18, 20, 22):
+        plan.append(
+            (day + timedelta(hours=hour, minutes=int(rng.integers(8, 40))), "releases", "turnout", hour, 0)
+        )
+    plan.append((day + timedelta(days=1, hours=9, minutes=30), "releases", "preliminary", None, 0))
+    plan.append((day + timedelta(days=1, hours=16), "releases", "notice", None, 7))
+    plan.append((day + timedelta(days=2, hours=15), "releases", "maslikhat_links", None, 0))
+    plan.append((day + timedelta(days=5, hours=11), "releases", "final", None, 0))
+    plan.append((day + timedelta(days=5, hours=11, minutes=20), "acts", "resolution", None, 0))
+    for k in range(6):
+        plan.append((day + timedelta(days=6 + 3 * k, hours=10), "releases" if k % 3 else "acts", "notice", None, (k + 3) % len(_NOTICES)))  # fmt: skip
+    plan.sort(key=lambda p: p[0])
+    items, next_id = [], 5320
+    for moment, section, kind, hour, topic in plan:
+        next_id += int(rng.integers(1, 6))
+        items.append(Item(next_id, section, kind, moment, hour, topic))
+    return items
+
+
+# ----------------------------------------------------------------------------------------- the content
+
+
+class Content:
+    """Renders the site's pages from an election (official figures and bulletins only)."""
+
+    def __init__(self, election: Election, seed: int = 0) -> None:
+        self.election = election
+        self.seed = seed
+        self.items = schedule(seed)
+        self.by_id = {item.id: item for item in self.items}
+
+    # --- figures -----------------------------------------------------------------------------------
+
+    @cached_property
+    def bulletins(self) -> dict[tuple[int, str], float]:
+        b = self.election.turnout_bulletins
+        return {
+            (int(h), str(c)): float(v)
+            for h, c, v in zip(b["hour"], b["region_code"], b["turnout_pct"], strict=True)
+        }
+
+    @cached_property
+    def official_by_region(self) -> pd.DataFrame:
+        return (
+            self.election.protocol("mazhilis")
+            .groupby("region_code")
+            .sum(numeric_only=True)
+            .loc[list(REGION_ORDER)]
+        )
+
+    @cached_property
+    def preliminary_by_region(self) -> pd.DataFrame:
+        off = self.election.protocol("mazhilis")
+        size = off.groupby("region_code")["pec_id"].transform("size")
+        number = off["pec_id"].str.split("/").str[1].astype(int)
+        arrived = off[number <= size * 0.97]
+        return arrived.groupby("region_code").sum(numeric_only=True).loc[list(REGION_ORDER)]
+
+    def rng(self, *key: object) -> np.random.Generator:
+        parts = [self.seed, *(abs(hash_text(str(k))) for k in key)]
+        return np.random.default_rng(parts)
+
+    # --- item pages ------------------------------------------------------------------------------------
+
+    def title(self, item: Item, lang: str) -> str:
+        i = LANGS.index(lang)
+        if item.kind == "notice":
+            return _NOTICES[item.topic][i]
+        if item.kind == "voting_opened":
+            return ("Начались выборы депутатов Мажилиса и маслихатов", "Мәжіліс және мәслихат депутаттарын сайлау басталды", "Elections of Mazhilis and maslikhat deputies have begun")[i]  # fmt: skip
+        if item.kind == "turnout":
+            return (f"Явка избирателей на {item.hour}:00", f"Сағат {item.hour}:00-дегі сайлаушылардың қатысуы", f"Voter turnout as of {item.hour}:00")[i]  # fmt: skip
+        if item.kind == "preliminary":
+            return ("Предварительные итоги выборов депутатов Мажилиса", "Мәжіліс депутаттарын сайлаудың алдын ала қорытындылары", "Preliminary results of the Mazhilis elections")[i]  # fmt: skip
+        if item.kind == "maslikhat_links":
+            return ("Итоги выборов депутатов маслихатов", "Мәслихат депутаттарын сайлау қорытындылары", "Results of the maslikhat elections")[i]  # fmt: skip
+        if item.kind == "final":
+            return ("Окончательные итоги выборов депутатов Мажилиса Парламента Республики Казахстан", "Қазақстан Республикасы Парламенті Мәжілісі депутаттарын сайлаудың түпкілікті қорытындылары", "Final results of the elections of deputies of the Mazhilis of the Parliament of the Republic of Kazakhstan")[i]  # fmt: skip
+        if item.kind == "resolution":
+            return ("Об итогах выборов депутатов Мажилиса Парламента Республики Казахстан, избираемых по партийным спискам", "Партиялық тізімдер бойынша сайланатын Қазақстан Республикасы Парламенті Мәжілісінің депутаттарын сайлаудың қорытындылары туралы", "On the results of the elections of deputies of the Mazhilis elected from party lists")[i]  # fmt: skip
+        raise ValueError(item.kind)
+
+    def body(self, item: Item, lang: str, layout: int = 0) -> str:
+        """The HTML inside the news-detail block of an item."""
+        rng = self.rng("item", item.id, lang)
+        style = Style.draw(lang, rng)
+        render = getattr(self, f"_body_{item.kind}")
+        return render(item, lang, rng, style, layout)
+
+    def _body_notice(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+        voters = style.count(11_919_241 - int(rng.integers(0, 9000)))
+        text = {
+            "rus": f"Центральная избирательная комиссия провела очередное заседание. Рассмотрены вопросы подготовки к выборам {long_date(datetime(2021, 1, 10), 'rus')}. В списки избирателей на сегодня включено около {voters} граждан.",
+            "kaz": f"Орталық сайлау комиссиясы кезекті отырысын өткізді. {long_date(datetime(2021, 1, 10), 'kaz')} өтетін сайлауға дайындық мәселелері қаралды. Сайлаушылар тізіміне шамамен {voters} азамат енгізілген.",
+            "eng": f"The Central Election Commission held a regular meeting on the preparations for the elections of {long_date(datetime(2021, 1, 10), 'eng')}. About {voters} citizens are included in the voter lists.",
+        }[lang]  # fmt: skip
+        return f"<p>{esc(text)}</p>"
+
+    def _body_voting_opened(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+        text = {
+            "rus": "В 7:00 по времени столицы открылись 10 060 избирательных участков, в том числе 66 за рубежом. Голосование продлится до 20:00.",
+            "kaz": "Елорда уақытымен сағат 7:00-де 10 060 сайлау учаскесі ашылды, оның ішінде шетелде – 66. Дауыс беру 20:00-ге дейін жалғасады.",
+            "eng": "At 7:00 capital time 10,060 polling stations opened, including 66 abroad. Voting continues until 20:00.",
+        }[lang]
+        return f"<p>{esc(text)}</p>"
+
+    def _clock_text(self, hour: int, lang: str, rng) -> str:
+        choice = int(rng.integers(0, 3))
+        if lang == "rus":
+            return [f"{hour}:00 часов", f"{hour}.00", f"{hour} часов"][choice]
+        if lang == "kaz":
+            return [f"сағат {hour}:00", f"сағат {hour}.00", f"{hour}:00"][choice]
+        return [f"{hour}:00", f"{hour}.00", f"{hour}:00 local time"][choice]
+
+    def _body_turnout(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+        hour = int(item.hour or 0)
+        national = self.bulletins[(hour, "KZ")]
+        t = self._clock_text(hour, lang, rng)
+        date = long_date(item.published, lang)
+        word = style.percent == "" or rng.random() < 0.25
+        if word:
+            style.percent = ""
+        nat = style.number(national)
+        variant = int(rng.integers(0, 3))
+        if lang == "rus":
+            unit = "" if not word else " процента"
+            sentences = [
+                f"По состоянию на {t} {date} избирательные бюллетени получили {nat}{style.percent}{unit} от общего количества избирателей, включенных в списки.",
+                f"Центральная избирательная комиссия сообщает, что на {t} в голосовании приняли участие (получили бюллетени) {nat}{style.percent}{unit} от общего количества избирателей, включенных в списки.",
+                f"На {t} бюллетени получили {nat}{style.percent}{unit} от общего числа избирателей, включенных в списки для голосования.",
+            ]
+            intro = [
+                "В разрезе регионов:",
+                "По регионам:",
+                "Явка по областям и городам республиканского значения:",
+            ][variant]
+        elif lang == "kaz":
+            sentences = [
+                f"{date} {t} жағдай бойынша сайлаушылар тізіміне енгізілген сайлаушылардың жалпы санынан {nat + ' пайызы' if word else nat + style.percent} бюллетень алды.",
+                f"{t} жағдай бойынша тізімге енгізілген сайлаушылардың жалпы санынан {nat} пайызы сайлау бюллетенін алды.",
+                f"Орталық сайлау комиссиясының мәліметінше, {t}-де сайлаушылардың жалпы санынан {nat} пайызы дауыс берді.",
+            ]
+            intro = [
+                "Өңірлер бойынша:",
+                "Облыстар мен республикалық маңызы бар қалалар бойынша:",
+                "Өңірлер бөлінісінде:",
+            ][variant]
+        else:
+            unit = " percent" if word else ""
+            sentences = [
+                f"As of {t} on {date}, {nat}{style.percent}{unit} of all voters included into the lists received ballot papers.",
+                f"The Central Election Commission reports that by {t} {nat}{style.percent}{unit} of the total number of voters included into the lists received ballot papers.",
+                f"By {t}, {nat}{style.percent}{unit} of all voters included into the lists had received ballot papers.",
+            ]
+            intro = [
+                "By region:",
+                "Turnout in the regions and cities of republican significance:",
+                "Across the regions:",
+            ][variant]
+        parts = [f"<p>{esc(sentences[int(rng.integers(0, 3))])}</p>"]
+        rows = [(code, self.bulletins[(hour, code)]) for code in REGION_ORDER]
+        shape = int(rng.integers(0, 4))
+        if hour == 22:
+            shape = 3
+        if shape == 0:
+            parts.append(f"<p>{esc(intro)} {esc(self._region_sentence(rows, lang, rng, style, word))}</p>")
+        elif shape in (1, 2):
+            parts.append(f"<p>{esc(intro)}</p>")
+            parts.append(self._region_list(rows, lang, rng, style, word, bullets=shape == 2))
+        else:
+            parts.append(f"<p>{esc(intro)}</p>")
+            parts.append(self._region_list(rows, lang, rng, style, word, bullets=False))
+            parts.append(self._turnout_table(rows, lang, style, layout))
+        if word and lang != "eng" and shape != 0:
+            parts.append(f"<p>{esc({'rus': '(в процентах)', 'kaz': '(пайызбен)'}[lang])}</p>")
+        return "\n".join(parts)
+
+    def _region_text(
+        self, code: str, value: float, lang: str, rng, style: Style, word: bool, prose: bool
+    ) -> str:
+        forms = region_forms(code, lang)[0 if prose else 1]
+        name = forms[int(rng.integers(0, len(forms)))]
+        number = style.number(value, whole_if_round=rng.random() < 0.5)
+        sign = "" if word else style.percent
+        if lang == "kaz" and word:
+            sign = " пайыз"
+        if rng.random() < 0.02 and lang == "rus" and sign:
+            return f"{name} {style.dash} {number}{style.dash} %"  # a misplaced dash, as the CEC once printed
+        if lang == "eng":
+            if prose or rng.random() < 0.5:
+                return f"{number}{sign} in {name}"
+            return f"{name} {style.dash} {number}{sign}"
+        return f"{name} {style.dash} {number}{sign}"
+
+    def _region_sentence(self, rows, lang, rng, style, word) -> str:
+        texts = [self._region_text(c, v, lang, rng, style, word, prose=True) for c, v in rows]
+        end = {"rus": " процента." if word else ".", "kaz": ".", "eng": "."}[lang]
+        return ", ".join(texts) + end
+
+    def _region_list(self, rows, lang, rng, style, word, bullets: bool) -> str:
+        prose = rng.random() < 0.7
+        lines = [self._region_text(c, v, lang, rng, style, word, prose) for c, v in rows]
+        if bullets:
+            return "<ul>" + "".join(f"<li>{esc(line)};</li>" for line in lines) + "</ul>"
+        lead = "- " if rng.random() < 0.5 else ""
+        return "\n".join(f"<p>{esc(lead + line)};</p>" for line in lines)
+
+    def _turnout_table(self, rows, lang: str, style: Style, layout: int) -> str:
+        heads = {
+            "rus": [("Регион", "Явка, %"), ("Область, город", "Получили бюллетени, %"), ("Наименование региона", "Проголосовало, %")],
+            "kaz": [("Өңір", "Қатысу, %"), ("Облыс, қала", "Бюллетень алғандар, %"), ("Өңірдің атауы", "Дауыс бергендер, %")],
+            "eng": [("Region", "Turnout, %"), ("Region / city", "Received ballots, %"), ("Name of region", "Voted, %")],
+        }[lang]  # fmt: skip
+        region_head, value_head = heads[layout]
+        body = []
+        for code, value in rows:
+            label = region_forms(code, lang)[1][0]
+            cells = [esc(label), style.number(value)]
+            if layout == 2:
+                cells.reverse()
+            body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        head = [region_head, value_head] if layout != 2 else [value_head, region_head]
+        return (
+            '<table class="data-table"><thead><tr>'
+            + "".join(f"<th>{esc(h)}</th>" for h in head)
+            + "</tr></thead><tbody>\n"
+            + "\n".join(body)
+            + "\n</tbody></table>"
+        )
+
+    def _party_name(self, party: str, lang: str, rng) -> str:
+        names = PARTY_NAMES[lang][party]
+        return names[int(rng.integers(0, len(names)))]
+
+    def _body_preliminary(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+        shares = self.election.preliminary_share
+        turnout = style.pct(self.bulletins[(22, "KZ")])
+        order = sorted(PARTIES, key=lambda p: -float(shares[p]))
+        lines = [(self._party_name(p, lang, rng), style.pct(float(shares[p]), 2)) for p in order]
+        d = style.dash
+        if lang == "rus":
+            lead = f"По предварительным данным Центральной избирательной комиссии, в выборах депутатов Мажилиса Парламента Республики Казахстан, избираемых по партийным спискам, приняли участие {turnout} избирателей, включенных в списки. Голоса избирателей распределились следующим образом:"
+        elif lang == "kaz":
+            lead = f"Орталық сайлау комиссиясының алдын ала деректері бойынша, партиялық тізімдер бойынша сайланатын Мәжіліс депутаттарын сайлауға тізімге енгізілген сайлаушылардың {turnout} қатысты. Сайлаушылардың дауыстары былайша бөлінді:"
+        else:
+            lead = f"According to the preliminary data of the Central Election Commission, {turnout} of the voters included into the lists took part in the elections of deputies of the Mazhilis elected from party lists. The votes were distributed as follows:"
+        items = "".join(f"<p>{esc(f'{name} {d} {share}')};</p>" for name, share in lines)
+        table = self._results_table(self.preliminary_by_region, lang, style, layout, votes=False)
+        caption = {"rus": "Предварительные итоги по регионам (в процентах от числа действительных бюллетеней):", "kaz": "Өңірлер бойынша алдын ала қорытындылар (жарамды бюллетеньдер санынан пайызбен):", "eng": "Preliminary results by region (percent of valid ballots):"}[lang]  # fmt: skip
+        return f"<p>{esc(lead)}</p>\n{items}\n<p>{esc(caption)}</p>\n{table}"
+
+    def _results_table(self, frame: pd.DataFrame, lang: str, style: Style, layout: int, votes: bool) -> str:
+        """A by-region table: turnout and each party (votes and share, or share only)."""
+        heads = {
+            "rus": (["Регион", "Избирателей в списках", "Получили бюллетени", "Явка, %"], ["Область", "Число избирателей", "Выдано бюллетеней", "Явка (%)"]),
+            "kaz": (["Өңір", "Тізімдегі сайлаушылар саны", "Бюллетень алғандар", "Қатысу, %"], ["Облыс", "Сайлаушылар саны", "Берілген бюллетеньдер", "Қатысу (%)"]),
+            "eng": (["Region", "Voters on the lists", "Received ballots", "Turnout, %"], ["Oblast / city", "Registered voters", "Ballots issued", "Turnout (%)"]),
+        }[lang]  # fmt: skip
+        fixed = heads[1 if layout else 0]
+        party_heads = [PARTY_NAMES[lang][p][-1 if layout else 0] for p in PARTIES]
+        columns: list[tuple[str, str]] = [("region", fixed[0])]
+        if votes:
+            columns += [("registered", fixed[1]), ("ballots_issued", fixed[2])]
+        columns.append(("turnout", fixed[3]))
+        party_cols = [
+            (p, h + (", %" if not votes else "")) for p, h in zip(PARTIES, party_heads, strict=True)
+        ]
+        if layout == 2:
+            party_cols.reverse()
+            columns = [columns[0], *party_cols, *columns[1:]]
+        else:
+            columns += party_cols
+        rows = []
+        for code, r in frame.iterrows():
+            cells = []
+            for key, _ in columns:
+                if key == "region":
+                    cells.append(esc(region_forms(str(code), lang)[1][0]))
+                elif key == "turnout":
+                    cells.append(style.number(r["ballots_issued"] / r["registered"] * 100))
+                elif key in PARTIES and not votes:
+                    cells.append(style.number(r[key] / r["valid"] * 100, 2))
+                else:
+                    cells.append(style.count(int(r[key])))
+            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        head = "".join(f"<th>{esc(h)}</th>" for _, h in columns)
+        return (
+            f'<table class="data-table"><thead><tr>{head}</tr></thead><tbody>\n'
+            + "\n".join(rows)
+            + "\n</tbody></table>"
+        )
+
+    def _national(self) -> dict[str, int]:
+        return self.election.official_totals("mazhilis")
+
+    def _body_final(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+        t = self._national()
+        c = style.count
+        turnout = style.pct(t["ballots_issued"] / t["registered"] * 100, 2)
+        d = style.dash
+        order = sorted(PARTIES, key=lambda p: -t[p])
+        party_lines = []
+        for p in order:
+            name = self._party_name(p, lang, rng)
+            share = style.number(t[p] / t["valid"] * 100, 2)
+            sign = style.percent or "%"
+            word = {"rus": "голосов", "kaz": "дауыс", "eng": "votes"}[lang]
+            party_lines.append(f"{name} {d} {c(t[p])} {word} ({share}{sign})")
+        if lang == "rus":
+            lead = [
+                "Центральная избирательная комиссия Республики Казахстан подвела окончательные итоги выборов депутатов Мажилиса Парламента Республики Казахстан, избираемых по партийным спискам.",
+                f"В списки избирателей включено {c(t['registered'])} избирателей. Избирательные бюллетени получили {c(t['ballots_issued'])} избирателей, или {turnout}.",
+                f"Недействительными признаны {c(t['invalid'])} бюллетеней, действительных бюллетеней {d} {c(t['valid'])}.",
+                "Голоса избирателей распределились следующим образом:",
+            ]
+            tail = f"Семипроцентный барьер преодолели три партии. Мандаты распределены: {self._party_name('amanat', lang, rng)} {d} 76, {self._party_name('ak_zhol', lang, rng)} {d} 12, {self._party_name('qhp', lang, rng)} {d} 10."
+        elif lang == "kaz":
+            lead = [
+                "Қазақстан Республикасының Орталық сайлау комиссиясы партиялық тізімдер бойынша сайланатын Мәжіліс депутаттарын сайлаудың түпкілікті қорытындысын шығарды.",
+                f"Сайлаушылар тізіміне {c(t['registered'])} сайлаушы енгізілген. Сайлау бюллетеньдерін {c(t['ballots_issued'])} сайлаушы алды, бұл {turnout} құрайды.",
+                f"Жарамсыз деп {c(t['invalid'])} бюллетень танылды, жарамды бюллетеньдер {d} {c(t['valid'])}.",
+                "Сайлаушылардың дауыстары былайша бөлінді:",
+            ]
+            tail = f"Жеті пайыздық шектен үш партия өтті. Мандаттар: {self._party_name('amanat', lang, rng)} {d} 76, {self._party_name('ak_zhol', lang, rng)} {d} 12, {self._party_name('qhp', lang, rng)} {d} 10."
+        else:
+            lead = [
+                "The Central Election Commission of the Republic of Kazakhstan has established the final results of the elections of deputies of the Mazhilis elected from party lists.",
+                f"{c(t['registered'])} voters were included into the voter lists. {c(t['ballots_issued'])} voters received ballot papers, or {turnout}.",
+                f"{c(t['invalid'])} ballots were declared invalid; {c(t['valid'])} ballots were valid.",
+                "The votes were distributed as follows:",
+            ]
+            tail = f"Three parties passed the 7% threshold. Seats: {self._party_name('amanat', lang, rng)} {d} 76, {self._party_name('ak_zhol', lang, rng)} {d} 12, {self._party_name('qhp', lang, rng)} {d} 10."
+        if rng.random() < 0.5:
+            parties_html = "<p>" + esc("; ".join(party_lines)) + ".</p>"
+        else:
+            parties_html = "\n".join(f"<p>{esc(line)};</p>" for line in party_lines)
+        caption = {"rus": "Итоги голосования по регионам:", "kaz": "Өңірлер бойынша дауыс беру қорытындылары:", "eng": "Results by region:"}[lang]  # fmt: skip
+        table = self._results_table(self.official_by_region, lang, style, layout, votes=True)
+        return "\n".join(
+            [
+                *(f"<p>{esc(s)}</p>" for s in lead),
+                parties_html,
+                f"<p>{esc(tail)}</p>",
+                f"<p>{esc(caption)}</p>",
+                table,
+            ]
+        )
+
+    def _body_resolution(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+        t = self._national()
+        c = style.count
+        pct = style.pct(t["ballots_issued"] / t["registered"] * 100, 2)
+        d = style.dash
+        shares = {p: style.pct(t[p] / t["valid"] * 100, 2) for p in PARTIES}
+        names = {p: self._party_name(p, lang, rng) for p in PARTIES}
+        if lang == "rus":
+            paras = [
+                f"Постановление Центральной избирательной комиссии Республики Казахстан от {long_date(item.published, 'rus')} № 14/{int(rng.integers(150, 260))}",
+                "Рассмотрев протоколы избирательных комиссий областей, городов республиканского значения и столицы, Центральная избирательная комиссия ПОСТАНОВЛЯЕТ:",
+                f"1. Установить, что в списки избирателей включено {c(t['registered'])} избирателей; в голосовании приняли участие {c(t['ballots_issued'])} избирателей, или {pct}.",
+                f"2. Признать недействительными {c(t['invalid'])} бюллетеней.",
+                "3. Установить, что голоса избирателей распределились следующим образом: "
+                + ", ".join(f"{names[p]} {d} {c(t[p])} ({shares[p]})" for p in PARTIES) + ".",
+                f"4. Распределить депутатские мандаты: {names['amanat']} {d} 76, {names['ak_zhol']} {d} 12, {names['qhp']} {d} 10.",
+            ]  # fmt: skip
+        elif lang == "kaz":
+            paras = [
+                f"Қазақстан Республикасы Орталық сайлау комиссиясының {long_date(item.published, 'kaz')} № 14/{int(rng.integers(150, 260))} қаулысы",
+                "Облыстардың, республикалық маңызы бар қалалардың және астананың сайлау комиссияларының хаттамаларын қарап, Орталық сайлау комиссиясы ҚАУЛЫ ЕТЕДІ:",
+                f"1. Сайлаушылар тізіміне {c(t['registered'])} сайлаушы енгізілгені, дауыс беруге {c(t['ballots_issued'])} сайлаушы немесе {pct} қатысқаны анықталсын.",
+                f"2. {c(t['invalid'])} бюллетень жарамсыз деп танылсын.",
+                "3. Сайлаушылардың дауыстары былайша бөлінгені анықталсын: "
+                + ", ".join(f"{names[p]} {d} {c(t[p])} ({shares[p]})" for p in PARTIES) + ".",
+                f"4. Депутаттық мандаттар бөлінсін: {names['amanat']} {d} 76, {names['ak_zhol']} {d} 12, {names['qhp']} {d} 10.",
+            ]  # fmt: skip
+        else:
+            paras = [
+                f"Resolution of the Central Election Commission of the Republic of Kazakhstan of {long_date(item.published, 'eng')} No. 14/{int(rng.integers(150, 260))}",
+                "Having considered the protocols of the election commissions of the regions, the cities of republican significance and the capital, the Central Election Commission RESOLVES:",
+                f"1. To establish that {c(t['registered'])} voters were included into the voter lists and {c(t['ballots_issued'])} voters, or {pct}, took part in the voting.",
+                f"2. To declare {c(t['invalid'])} ballots invalid.",
+                "3. To establish that the votes were distributed as follows: "
+                + ", ".join(f"{names[p]} {d} {c(t[p])} ({shares[p]})" for p in PARTIES) + ".",
+                f"4. To allocate the seats: {names['amanat']} {d} 76, {names['ak_zhol']} {d} 12, {names['qhp']} {d} 10.",
+            ]  # fmt: skip
+        return "\n".join(f"<p>{esc(p)}</p>" for p in paras)
+
+    def _body_maslikhat_links(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+        lead = {
+            "rus": "Итоги выборов депутатов маслихатов устанавливаются территориальными избирательными комиссиями. Решения комиссий об итогах выборов размещены на их страницах:",
+            "kaz": "Мәслихат депутаттарын сайлаудың қорытындыларын аумақтық сайлау комиссиялары белгілейді. Комиссиялардың шешімдері олардың беттерінде орналастырылған:",
+            "eng": "The results of the maslikhat elections are established by the territorial election commissions. Their decisions are published on the commissions' pages:",
+        }[lang]
+        links = []
+        for code in REGION_ORDER:
+            label = region_forms(code, lang)[1][0]
+            links.append(f'<li><a href="/{lang}/territorial/{code[3:]}/">{esc(label)}</a></li>')
+        return f"<p>{esc(lead)}</p>\n<ul>" + "".join(links) + "</ul>"
+
+    # --- territorial commissions --------------------------------------------------------------------
+
+    def tec_decisions(self, code: str) -> list[tuple[int, str, str | None, datetime]]:
+        """(decision id, contest, tec_id or None for the region, published) of a region's decisions."""
+        out = []
+        base = datetime(2021, 1, 12, 10, 0, tzinfo=CAPITAL)
+        k = 1
+        if code not in CITY_REGIONS:
+            out.append((k, "maslikhat_regional", None, base))
+            k += 1
+        tecs = self.election.tecs
+        for tec in tecs.loc[(tecs["region_code"] == code) & (tecs["number"] > 0), "tec_id"]:
+            out.append((k, "maslikhat_city", str(tec), base + timedelta(minutes=7 * k)))
+            k += 1
+        return out
+
+    def tec_name(self, code: str, tec_id: str | None, lang: str) -> str:
+        region = region_forms(code, lang)[1][0]
+        if tec_id is None or tec_id.endswith("T00"):
+            return {"rus": f"Избирательная комиссия: {region}", "kaz": f"{region} сайлау комиссиясы", "eng": f"Election commission of {region}"}[lang]  # fmt: skip
+        n = int(tec_id.split("/T")[1])
+        return {"rus": f"Территориальная избирательная комиссия № {n} ({region})", "kaz": f"№ {n} аумақтық сайлау комиссиясы ({region})", "eng": f"Territorial election commission No. {n} ({region})"}[lang]  # fmt: skip
+
+    def decision_body(
+        self, code: str, decision: tuple[int, str, str | None, datetime], lang: str, layout: int
+    ) -> tuple[str, str]:
+        """(title, body) of a TEC decision on maslikhat results."""
+        k, contest, tec_id, published = decision
+        rng = self.rng("decision", code, k, lang)
+        style = Style.draw(lang, rng)
+        frame = self.election.protocol(contest)
+        part = frame[frame["region_code"] == code] if tec_id is None else frame[frame["tec_id"] == tec_id]
+        t = part.sum(numeric_only=True)
+        c = style.count
+        what = {
+            ("rus", "maslikhat_regional"): "областного маслихата", ("rus", "maslikhat_city"): "городского (районного) маслихата",
+            ("kaz", "maslikhat_regional"): "облыстық мәслихат", ("kaz", "maslikhat_city"): "қалалық (аудандық) мәслихат",
+            ("eng", "maslikhat_regional"): "the regional maslikhat", ("eng", "maslikhat_city"): "the city (district) maslikhat",
+        }[(lang, contest)]  # fmt: skip
+        name = self.tec_name(code, tec_id, lang)
+        title = {"rus": f"Решение об итогах выборов депутатов {what}", "kaz": f"{what.capitalize()} депутаттарын сайлау қорытындылары туралы шешім", "eng": f"Decision on the results of the elections to {what}"}[lang]  # fmt: skip
+        turnout = style.pct(t["ballots_issued"] / t["registered"] * 100, 2)
+        if lang == "rus":
+            lead = f"{name}, рассмотрев протоколы участковых избирательных комиссий, установила: в списки избирателей включено {c(t['registered'])} избирателей, бюллетени получили {c(t['ballots_issued'])} избирателей ({turnout}), недействительных бюллетеней {c(t['invalid'])}."
+        elif lang == "kaz":
+            lead = f"{name} учаскелік сайлау комиссияларының хаттамаларын қарап, мынаны анықтады: сайлаушылар тізіміне {c(t['registered'])} сайлаушы енгізілген, бюллетеньді {c(t['ballots_issued'])} сайлаушы алды ({turnout}), жарамсыз бюллетеньдер {c(t['invalid'])}."
+        else:
+            lead = f"{name}, having considered the protocols of the precinct election commissions, established: {c(t['registered'])} voters on the lists, {c(t['ballots_issued'])} received ballots ({turnout}), {c(t['invalid'])} invalid ballots."
+        heads = {
+            "rus": ("Партия", "Голосов", "%"),
+            "kaz": ("Партия", "Дауыс", "%"),
+            "eng": ("Party", "Votes", "%"),
+        }[lang]
+        if layout:
+            heads = {"rus": ("Наименование партии", "Число голосов", "Доля, %"), "kaz": ("Партияның атауы", "Дауыс саны", "Үлесі, %"), "eng": ("Name of party", "Number of votes", "Share, %")}[lang]  # fmt: skip
+        rows = []
+        for p in sorted(PARTIES, key=lambda p: -int(t[p])):
+            cells = [
+                esc(self._party_name(p, lang, rng)),
+                c(int(t[p])),
+                style.number(t[p] / t["valid"] * 100, 2),
+            ]
+            if layout == 2:
+                cells = [cells[0], cells[2], cells[1]]
+            rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
+        head = list(heads) if layout != 2 else [heads[0], heads[2], heads[1]]
+        table = '<table class="data-table"><thead><tr>' + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"  # fmt: skip
+        return title, f"<p>{esc(lead)}</p>\n{table}"
+
+    def protocol_body(self, pec_id: str, lang: str, layout: int) -> tuple[str, str]:
+        """(title, body) of a precinct's official protocols page (every contest the precinct votes in)."""
+        code, number = pec_id.split("/")
+        rng = self.rng("protocol", pec_id, lang)
+        style = Style.draw(lang, rng)
+        labels = {
+            "rus": {"registered": "Число избирателей, внесенных в списки", "ballots_received": "Число бюллетеней, полученных комиссией", "ballots_issued": "Число избирателей, получивших бюллетени", "ballots_cancelled": "Число погашенных бюллетеней", "ballots_in_boxes": "Число бюллетеней в ящиках", "invalid": "Число недействительных бюллетеней", "valid": "Число действительных бюллетеней"},
+            "kaz": {"registered": "Тізімге енгізілген сайлаушылар саны", "ballots_received": "Комиссия алған бюллетеньдер саны", "ballots_issued": "Бюллетень алған сайлаушылар саны", "ballots_cancelled": "Өтелген бюллетеньдер саны", "ballots_in_boxes": "Жәшіктердегі бюллетеньдер саны", "invalid": "Жарамсыз бюллетеньдер саны", "valid": "Жарамды бюллетеньдер саны"},
+            "eng": {"registered": "Voters included into the lists", "ballots_received": "Ballots received by the commission", "ballots_issued": "Voters who received ballots", "ballots_cancelled": "Cancelled ballots", "ballots_in_boxes": "Ballots in the boxes", "invalid": "Invalid ballots", "valid": "Valid ballots"},
+        }[lang]  # fmt: skip
+        contest_names = {
+            "rus": {"mazhilis": "Выборы депутатов Мажилиса (по партийным спискам)", "maslikhat_regional": "Выборы депутатов областного маслихата", "maslikhat_city": "Выборы депутатов городского (районного) маслихата"},
+            "kaz": {"mazhilis": "Мәжіліс депутаттарын сайлау (партиялық тізімдер)", "maslikhat_regional": "Облыстық мәслихат депутаттарын сайлау", "maslikhat_city": "Қалалық (аудандық) мәслихат депутаттарын сайлау"},
+            "eng": {"mazhilis": "Mazhilis (party lists)", "maslikhat_regional": "Regional maslikhat", "maslikhat_city": "City (district) maslikhat"},
+        }[lang]  # fmt: skip
+        title = {"rus": f"Протокол участковой избирательной комиссии № {number}", "kaz": f"№ {number} учаскелік сайлау комиссиясының хаттамасы", "eng": f"Protocol of precinct election commission No. {number}"}[lang]  # fmt: skip
+        parts = []
+        for contest in ("mazhilis", "maslikhat_regional", "maslikhat_city"):
+            frame = self.election.protocol(contest)
+            row = frame[frame["pec_id"] == pec_id]
+            if row.empty:
+                continue
+            r = row.iloc[0]
+            lines = [(labels[k], int(r[k])) for k in labels]
+            lines += [(self._party_name(p, lang, rng), int(r[p])) for p in PARTIES]
+            if layout == 2:
+                lines = lines[:7][::-1] + lines[7:]
+            body = "\n".join(f"<tr><td>{i + 1}</td><td>{esc(label)}</td><td>{style.count(v)}</td></tr>" for i, (label, v) in enumerate(lines))  # fmt: skip
+            parts.append(f'<h3 data-contest="{contest}">{esc(contest_names[contest])}</h3>\n<table class="protocol"><tbody>\n{body}\n</tbody></table>')  # fmt: skip
+        return title, "\n".join(parts)
+
+
+def hash_text(text: str) -> int:
+    """A stable 63-bit integer of a text (not Python's salted hash)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big") >> 1
+
+
+# ----------------------------------------------------------------------------------------- the frame
+
+
+_NAV = {
+    "rus": ("Главная", "Пресс-релизы", "Постановления", "Территориальные комиссии"),
+    "kaz": ("Басты бет", "Баспасөз релиздері", "Қаулылар", "Аумақтық комиссиялар"),
+    "eng": ("Home", "Press releases", "Resolutions", "Territorial commissions"),
+}
+
+
+def page_html(lang: str, title: str, inner: str, date: datetime | None = None, charset: str = "utf-8") -> str:
+    """A whole page in the CEC CMS's frame: header, navigation, the news block, footer."""
+    home, releases, acts, tecs = _NAV[lang]
+    stamp = f'<div class="news-date-time">{date:%d.%m.%Y %H:%M}</div>\n' if date else ""
+    lang_attr = {"rus": "ru", "kaz": "kk", "eng": "en"}[lang]
+    switch = " | ".join(
+        f'<a href="/{code}/">{label}</a>' for code, label in zip(LANGS, ("РУС", "ҚАЗ", "ENG"), strict=True)
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang_attr}">\n<head>\n<meta charset="{charset}">\n'
+        f"<title>{esc(title)} | {esc(SITE_NAME[lang])}</title>\n</head>\n<body>\n"
+        f'<div class="header"><a href="/{lang}/">{esc(SITE_NAME[lang])}</a><div class="lang">{switch}</div></div>\n'
+        f'<div class="menu"><a href="/{lang}/">{home}</a> <a href="/{lang}/news/releases/">{releases}</a> '
+        f'<a href="/{lang}/news/acts/">{acts}</a> <a href="/{lang}/territorial/">{tecs}</a></div>\n'
+        f'<div class="content">\n<div class="news-detail">\n{stamp}<h1>{esc(title)}</h1>\n{inner}\n</div>\n</div>\n'
+        f'<div class="footer">© {esc(SITE_NAME[lang])}</div>\n</body>\n</html>\n'
+    )

@@ -335,9 +335,10 @@ def organisation_id(name: str | None) -> str:
     """The ``source`` id of an observer organisation: its name folded to lower-case words joined by ``_``."""
     if not name or not name.strip():
         return DEFAULT_ORGANISATION
-    return (
-        re.sub(r"[^\w]+", "_", unicodedata.normalize("NFC", name).lower()).strip("_") or DEFAULT_ORGANISATION
-    )
+    slug = re.sub(r"[^\w]+", "_", unicodedata.normalize("NFC", name).lower()).strip("_")
+    if slug == "official":  # the CEC's source id
+        return "observers_official"
+    return slug or DEFAULT_ORGANISATION
 
 
 def contest_id(text: str | None, default: str | None = None) -> str | None:
@@ -771,6 +772,8 @@ def load_observer_file(
         result.status = "unchanged"
         return result
     ctx = election_context(con, election_id)
+    if kind in (None, "aggregate") and _is_aggregate(body, path.name):
+        return _load_aggregate(con, path, body, result, organisation, run_id, now)
     try:
         parsed = parse_export(
             body,
@@ -829,6 +832,46 @@ def load_observer_file(
         result.rejected = int(validated.rejected["source_row"].nunique())
     result.flagged = int(validated.flags["source_row"].nunique()) if len(validated.flags) else 0
     result.problems = problems_of(validated, parsed.columns, path.name)
+    return result
+
+
+def _is_aggregate(body: bytes, file_name: str) -> bool:
+    from saylau.aggregates import looks_like_aggregate
+
+    try:
+        headers, _ = read_cells(body, file_name)
+    except ObserverFileError:
+        return False
+    return looks_like_aggregate(headers)
+
+
+def _load_aggregate(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    body: bytes,
+    result: LoadResult,
+    organisation: str | None,
+    run_id: str,
+    now: datetime,
+) -> LoadResult:
+    """A published summary table: stored as it is, its inconsistencies reported as warnings."""
+    from saylau.aggregates import load_aggregate
+
+    con.execute("begin transaction")
+    try:
+        loaded = load_aggregate(con, path, run_id, body)
+        con.execute(
+            "insert into raw.observer_files (sha256, file_name, path, kind, organisation, rows, loaded_at, run_id) "
+            "values (?, ?, ?, 'aggregate', ?, ?, ?, ?)",
+            [result.sha256, path.name, str(path), organisation_id(organisation), loaded.cells, now, run_id],
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    result.kind, result.rows, result.good = "aggregate", loaded.cells, loaded.cells
+    result.flagged = len(loaded.warnings)
+    result.problems = [f"{path.name} cell {w.cell}: warning {w.rule}: {w.message}" for w in loaded.warnings]
     return result
 
 

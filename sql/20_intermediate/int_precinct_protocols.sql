@@ -1,30 +1,36 @@
 -- int_precinct_values / int_precinct_protocols: official precinct-level protocols, one row per precinct,
 -- the input of every forensics mart.
--- Versions are ranked exactly as in core.int_protocol_values_current (final beats preliminary, then the
--- latest as_of); this file reads core.protocol_values itself because files here run in name order and it
--- sorts first, and because ranking only precinct rows is much cheaper.
+-- Versions are ranked as in core.int_protocol_values_current (final beats preliminary, then the latest
+-- as_of); this file reads core.protocol_values itself because files here run in name order and it sorts
+-- first, and because picking versions of precinct rows only, by aggregation, is much cheaper.
 
 -- core.int_precinct_values: the current value of every line and option at each official precinct.
 --   election_id, contest_id, unit_id, region_code   the precinct
 --   line, option_id, value                           a protocol line (or votes of an option) and its value
 create or replace table core.int_precinct_values as
 with pec as (
-    select *
+    select
+        *,
+        -- version rank: final beats preliminary, then the latest as_of (a missing as_of counts as oldest)
+        (case when status = 'final' then 1e12 else 0 end) + coalesce(epoch(as_of), -1e11) as version_rank
     from core.protocol_values
     where source = 'official' and level = 'pec'
 ),
 
-current_values as (
-    select *
+final as (
+    select
+        election_id,
+        contest_id,
+        unit_id,
+        any_value(region_code) as region_code,
+        line,
+        option_id,
+        arg_max(value, version_rank) as value
     from pec
-    qualify row_number() over (
-        partition by election_id, contest_id, unit_id, line, coalesce(option_id, '')
-        order by (status = 'final') desc nulls last, as_of desc nulls last
-    ) = 1
+    group by election_id, contest_id, unit_id, line, option_id
 )
 
-select election_id, contest_id, unit_id, region_code, line, option_id, value
-from current_values;
+select * from final;
 
 -- core.int_precinct_protocols: one row per official precinct with the lines forensics need.
 --   registered, ballots_issued, ballots_in_boxes, invalid, valid   protocol lines (NULL when not given)

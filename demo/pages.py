@@ -264,6 +264,13 @@ class Content:
         arrived = off[number <= size * 0.97]
         return arrived.groupby("region_code").sum(numeric_only=True).loc[list(REGION_ORDER)]
 
+    def _indexed(self, contest: str) -> pd.DataFrame:
+        """The official protocols of a contest indexed by pec_id (built once)."""
+        cache = self.__dict__.setdefault("_indexed_cache", {})
+        if contest not in cache:
+            cache[contest] = self.election.protocol(contest).set_index("pec_id")
+        return cache[contest]
+
     def rng(self, *key: object) -> np.random.Generator:
         parts = [self.seed, *(abs(hash_text(str(k))) for k in key)]
         return np.random.default_rng(parts)
@@ -628,6 +635,19 @@ class Content:
         n = int(tec_id.split("/T")[1])
         return {"rus": f"Территориальная избирательная комиссия № {n} ({region})", "kaz": f"№ {n} аумақтық сайлау комиссиясы ({region})", "eng": f"Territorial election commission No. {n} ({region})"}[lang]  # fmt: skip
 
+    def decision_title(self, decision: tuple[int, str, str | None, datetime], lang: str) -> str:
+        """The title of a TEC decision on maslikhat results."""
+        what = self._maslikhat_words(decision[1], lang)
+        return {"rus": f"Решение об итогах выборов депутатов {what}", "kaz": f"{what.capitalize()} депутаттарын сайлау қорытындылары туралы шешім", "eng": f"Decision on the results of the elections to {what}"}[lang]  # fmt: skip
+
+    @staticmethod
+    def _maslikhat_words(contest: str, lang: str) -> str:
+        return {
+            ("rus", "maslikhat_regional"): "областного маслихата", ("rus", "maslikhat_city"): "городского (районного) маслихата",
+            ("kaz", "maslikhat_regional"): "облыстық мәслихат", ("kaz", "maslikhat_city"): "қалалық (аудандық) мәслихат",
+            ("eng", "maslikhat_regional"): "the regional maslikhat", ("eng", "maslikhat_city"): "the city (district) maslikhat",
+        }[(lang, contest)]  # fmt: skip
+
     def decision_body(
         self, code: str, decision: tuple[int, str, str | None, datetime], lang: str, layout: int
     ) -> tuple[str, str]:
@@ -639,13 +659,8 @@ class Content:
         part = frame[frame["region_code"] == code] if tec_id is None else frame[frame["tec_id"] == tec_id]
         t = part.sum(numeric_only=True)
         c = style.count
-        what = {
-            ("rus", "maslikhat_regional"): "областного маслихата", ("rus", "maslikhat_city"): "городского (районного) маслихата",
-            ("kaz", "maslikhat_regional"): "облыстық мәслихат", ("kaz", "maslikhat_city"): "қалалық (аудандық) мәслихат",
-            ("eng", "maslikhat_regional"): "the regional maslikhat", ("eng", "maslikhat_city"): "the city (district) maslikhat",
-        }[(lang, contest)]  # fmt: skip
         name = self.tec_name(code, tec_id, lang)
-        title = {"rus": f"Решение об итогах выборов депутатов {what}", "kaz": f"{what.capitalize()} депутаттарын сайлау қорытындылары туралы шешім", "eng": f"Decision on the results of the elections to {what}"}[lang]  # fmt: skip
+        title = self.decision_title(decision, lang)
         turnout = style.pct(t["ballots_issued"] / t["registered"] * 100, 2)
         if lang == "rus":
             lead = f"{name}, рассмотрев протоколы участковых избирательных комиссий, установила: в списки избирателей включено {c(t['registered'])} избирателей, бюллетени получили {c(t['ballots_issued'])} избирателей ({turnout}), недействительных бюллетеней {c(t['invalid'])}."
@@ -692,11 +707,10 @@ class Content:
         title = {"rus": f"Протокол участковой избирательной комиссии № {number}", "kaz": f"№ {number} учаскелік сайлау комиссиясының хаттамасы", "eng": f"Protocol of precinct election commission No. {number}"}[lang]  # fmt: skip
         parts = []
         for contest in ("mazhilis", "maslikhat_regional", "maslikhat_city"):
-            frame = self.election.protocol(contest)
-            row = frame[frame["pec_id"] == pec_id]
-            if row.empty:
+            indexed = self._indexed(contest)
+            if pec_id not in indexed.index:
                 continue
-            r = row.iloc[0]
+            r = indexed.loc[pec_id]
             lines = [(labels[k], int(r[k])) for k in labels]
             lines += [(self._party_name(p, lang, rng), int(r[p])) for p in PARTIES]
             if layout == 2:

@@ -184,6 +184,13 @@ class DemoSite:
             return lang, *self._territorial(lang, rest[1:], query, now)
         raise NotFound(path)
 
+    def _numbers(self, code: str) -> list[int]:
+        key = ("numbers", code)
+        if key not in self._cache:
+            p = self.election.precincts
+            self._cache[key] = (p.loc[p["region_code"] == code, "number"].tolist(), None)  # type: ignore[assignment]
+        return self._cache[key][0]  # type: ignore[return-value]
+
     def _latest(self, now: datetime, section: str | None = None) -> datetime | None:
         visible = [
             i.published for i in self.content.items if i.published <= now and section in (None, i.section)
@@ -250,18 +257,22 @@ class DemoSite:
         decisions = [d for d in self.content.tec_decisions(code) if d[3] <= now]
         publishes = self.protocols and code in self.protocol_regions
         if len(rest) == 1:
-            items = "".join(
-                f'<li><a href="/{lang}/territorial/{rest[0]}/decisions/index.php?ID={d[0]}">'
-                f"{esc(self.content.tec_name(code, d[2], lang))}: {esc(self.content.decision_body(code, d, lang, 0)[0])}</a></li>"
-                for d in decisions
-            )
-            extra = ""
-            if publishes and now >= PROTOCOLS_FROM:
-                label = {"rus": "Протоколы участковых избирательных комиссий", "kaz": "Учаскелік сайлау комиссияларының хаттамалары", "eng": "Protocols of precinct election commissions"}[lang]  # fmt: skip
-                extra = f'<p><a href="/{lang}/territorial/{rest[0]}/protocols/">{esc(label)}</a></p>'
-            name = self.content.tec_name(code, None, lang)
-            modified = max((d[3] for d in decisions), default=None)
-            return page_html(lang, name, f"<ul>{items}</ul>\n{extra}"), modified
+            shows_protocols = publishes and now >= PROTOCOLS_FROM
+            key = ("tec", code, lang, len(decisions), shows_protocols)
+            if key not in self._cache:
+                items = "".join(
+                    f'<li><a href="/{lang}/territorial/{rest[0]}/decisions/index.php?ID={d[0]}">'
+                    f"{esc(self.content.tec_name(code, d[2], lang))}: {esc(self.content.decision_title(d, lang))}</a></li>"
+                    for d in decisions
+                )
+                extra = ""
+                if shows_protocols:
+                    label = {"rus": "Протоколы участковых избирательных комиссий", "kaz": "Учаскелік сайлау комиссияларының хаттамалары", "eng": "Protocols of precinct election commissions"}[lang]  # fmt: skip
+                    extra = f'<p><a href="/{lang}/territorial/{rest[0]}/protocols/">{esc(label)}</a></p>'
+                name = self.content.tec_name(code, None, lang)
+                modified = max((d[3] for d in decisions), default=None)
+                self._cache[key] = (page_html(lang, name, f"<ul>{items}</ul>\n{extra}"), modified)
+            return self._cache[key]
         if rest[1] == "decisions" and "ID" in query:
             match = [d for d in decisions if d[0] == _int(query["ID"])]
             if not match:
@@ -281,8 +292,11 @@ class DemoSite:
                 if pec_id not in self._pec_ids:
                     raise NotFound(pec_id)
                 layout = self.injector.layout_variant(f"/protocol/{pec_id}")
-                t, body = self.content.protocol_body(pec_id, lang, layout)
-                return page_html(lang, t, body, PROTOCOLS_FROM), PROTOCOLS_FROM
+                key = ("protocol", pec_id, lang, layout)
+                if key not in self._cache:
+                    t, body = self.content.protocol_body(pec_id, lang, layout)
+                    self._cache[key] = (page_html(lang, t, body, PROTOCOLS_FROM), PROTOCOLS_FROM)
+                return self._cache[key]
             page = _int(query.get("PAGEN_1", "1"))
             pages = -(-len(numbers) // PROTOCOL_PAGE_SIZE)
             if page < 1 or page > pages:
@@ -299,6 +313,7 @@ class DemoSite:
 
 
 def _int(text: str) -> int:
+    """A query parameter as an integer; anything else is a 404, as on the real CMS."""
     try:
         return int(text)
     except ValueError as exc:
@@ -312,6 +327,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "nginx"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in separate writes; Nagle would stall keep-alive
     site: DemoSite  # set on the subclass made by make_server
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature

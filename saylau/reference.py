@@ -45,6 +45,7 @@ _LEADING_WORDS = re.compile(r"^(?:по|в|во|на|г\.?|гор\.?|город[�
 _TRAILING_WORDS = re.compile(r"\s+(?:бойынша|boiynsha|boyynsha|бойинша)$")
 _OBLAST = re.compile(r"\b(?:област[ьиюя]\w*|обл\.?)(?=\s|$)")
 _ADJ_SK = re.compile(r"(\w)ск(?:ая|ой|ий|ую|ое|ом|их)(?=\s|$)")
+_PARTY_WORDS = re.compile(r"\s(?:партия|партиясы|party|political|политическая)(?=\s)")
 _QUOTES = re.compile(r"[«»\"“”„'’`]")
 _DASHES = re.compile(r"[‐‑‒–—―−]")
 
@@ -228,8 +229,11 @@ class Resolver:
         return code
 
     def party(self, text: str) -> str:
-        """The canonical id of a party, candidate or ballot answer."""
-        pid = self._party_keys.get(normalise_name(text))
+        """The canonical id of a party, candidate or ballot answer ("партия «Adal»" reads as "Adal")."""
+        key = normalise_name(text)
+        pid = self._party_keys.get(key)
+        if pid is None:
+            pid = self._party_keys.get(_PARTY_WORDS.sub(" ", f" {key} ").strip())
         if pid is None:
             raise UnknownNameError("party", text)
         return pid

@@ -53,12 +53,14 @@ def is_article(url: str) -> bool:
 
 
 def is_listing(url: str, shape: SiteShape) -> bool:
+    """A listing page (any page of it: ``/rus/news/releases/``, ``.../index.php?PAGEN_1=2``), not an article."""
+    if is_article(url):
+        return False
     path = urlsplit(url).path
-    return any(
-        path.rstrip("/") == urlsplit(shape.listing_url(lang, s)).path.rstrip("/")
-        for lang in shape.languages
-        for s in shape.sections
-    )
+    if path.endswith("/index.php"):
+        path = path[: -len("index.php")]
+    listings = {urlsplit(shape.listing_url(lang, s)).path for lang in shape.languages for s in shape.sections}
+    return (path if path.endswith("/") else path + "/") in listings
 
 
 # --- discovery ------------------------------------------------------------------------------------------
@@ -72,8 +74,16 @@ class Discovery:
     linked: set[str] = field(default_factory=set)  # other same-host pages linked (territorial commissions)
 
 
-def discover(fetcher: Fetcher, shape: SiteShape, known: Iterable[str] = ()) -> Discovery:
-    """Walk every listing (all pages of it), then probe IDs the listings skipped, per language and section."""
+def discover(
+    fetcher: Fetcher, shape: SiteShape, known: Iterable[str] = (), absent: Iterable[str] = ()
+) -> Discovery:
+    """Walk every listing (all pages of it), then probe IDs the listings skipped, per language and section.
+
+    ``known`` are article URLs fetched before (kept even when no listing shows them any more); ``absent``
+    are URLs that answered 404 before: gap IDs among them are not probed again (only the IDs past the
+    newest one are, every time).
+    """
+    absent = set(absent)
     found = Discovery(articles={u for u in known if is_article(u)})
     for lang in shape.languages:
         for section in shape.sections:
@@ -93,22 +103,23 @@ def discover(fetcher: Fetcher, shape: SiteShape, known: Iterable[str] = ()) -> D
                         found.articles.add(link)
                     elif is_listing(link, shape) and page_lang(link) == lang and link not in seen:
                         queue.append(link)
+    # One ID space serves every section and language: an ID listed anywhere is not a gap. IDs no listing
+    # shows (and a few past the newest) are probed in each language and section until one answers.
     for lang in shape.languages:
-        for section in shape.sections:
-            ids = sorted(
-                i
-                for u in found.articles
-                if page_lang(u) == lang and page_section(u) == section and (i := page_id(u)) is not None
-            )
-            if not ids:
-                continue
-            missing = sorted(set(range(ids[0], ids[-1] + shape.probe_margin + 1)) - set(ids))
-            for pid in missing:
+        seen = {i for u in found.articles if page_lang(u) == lang and (i := page_id(u)) is not None}
+        if not seen:
+            continue
+        newest = max(seen)
+        for pid in sorted(set(range(min(seen), newest + shape.probe_margin + 1)) - seen):
+            for section in shape.sections:
                 url = shape.article_url(lang, section, pid)
+                if pid < newest and url in absent:
+                    continue
                 result = fetcher.fetch(url)
                 found.probes.append(result)
                 if result.ok:
                     found.articles.add(url)
+                    break
     return found
 
 
@@ -169,6 +180,14 @@ def known_validators(con: duckdb.DuckDBPyConnection) -> dict[str, Validators]:
     return {url: Validators(etag, lm) for url, etag, lm in rows if etag or lm}
 
 
+def absent_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Article URLs whose latest answer was 404 (probed gaps in the ID space)."""
+    rows = con.execute(
+        "select url from raw.fetches where status is not null group by url having arg_max(status, requested_at) = 404"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def latest_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The sha256 of the latest body fetched for every URL."""
     rows = con.execute(
@@ -193,7 +212,7 @@ class ParsedPage:
     kind: PageKind
     title: str
     lang: str | None
-    published: date | None
+    published: datetime | None
     encoding: str
     turnout: list[tuple[str, datetime, float]] = field(
         default_factory=list
@@ -281,7 +300,7 @@ def _parse_results(
     statement = parse_results_text(page.title + "\n" + page.text, lang)
     if statement.problems:
         raise _fail(parsed, "could not be read with certainty: " + "; ".join(statement.problems))
-    as_of = datetime.combine(page.published, datetime.min.time()) if page.published else None
+    as_of = page.published  # the communique's own publication time (local), which tells versions apart
 
     def row(level, unit, region, line, option, value=None, share=None):
         return {
@@ -349,7 +368,11 @@ def stage_page(
     error: str | None = None,
 ) -> None:
     """Record a page version in raw.pages and its rows in staging (nothing staged for a failed page)."""
-    status = "failed" if error else ("unrelated" if parsed.kind == PageKind.UNRELATED else "parsed")
+    status = (
+        "failed"
+        if error
+        else {PageKind.UNRELATED: "unrelated", PageKind.LISTING: "listing"}.get(parsed.kind, "parsed")
+    )
     con.execute(
         "insert or ignore into raw.pages (url, sha256, first_seen_at, lang, page_id, section, kind, title, encoding,"
         " parse_status, parse_error, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -439,3 +462,105 @@ def recognise_election(con: duckdb.DuckDBPyConnection, dates: Iterable[date]) ->
     if not votes:
         raise ValueError("no known election within weeks of the pages' dates; pass --election-id")
     return max(votes, key=votes.get)
+
+
+# --- one pass over new page versions ----------------------------------------------------------------------
+
+
+@dataclass
+class StageSummary:
+    election_id: str | None = None
+    new_versions: int = 0
+    parsed: int = 0
+    unrelated: int = 0
+    failed: list[str] = field(default_factory=list)  # one message per page that failed, naming URL and sha256
+
+
+def new_versions(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, datetime, str | None]]:
+    """(url, sha256, first fetched at, content type) of every fetched body not yet recorded in raw.pages."""
+    return con.execute(
+        "select f.url, f.sha256, min(f.requested_at), arg_min(f.content_type, f.requested_at) "
+        "from raw.fetches as f anti join raw.pages as p on p.url = f.url and p.sha256 = f.sha256 "
+        "where f.status = 200 and f.sha256 is not null group by f.url, f.sha256 order by 3, 1"
+    ).fetchall()
+
+
+def stage_new_pages(
+    con: duckdb.DuckDBPyConnection,
+    archive: Archive,
+    election_id: str | None,
+    run_id: str | None,
+    versions: list[tuple[str, str, datetime, str | None]] | None = None,
+) -> StageSummary:
+    """Parse every page version not seen before and stage its rows; a failing page is recorded, not fatal."""
+    versions = new_versions(con) if versions is None else versions
+    summary = StageSummary(new_versions=len(versions))
+    if not versions:
+        summary.election_id = election_id
+        return summary
+    if election_id is None:
+        dates = []
+        for url, sha, _, ctype in versions:
+            if is_article(url):
+                published = read_page(url, archive.get(sha), ctype).published
+                if published:
+                    dates.append(published.date())
+        election_id = recognise_election(con, dates)
+    summary.election_id = election_id
+    ctx = election_context(con, election_id)
+    for url, sha, first_seen, ctype in versions:
+        body = archive.get(sha)
+        if not is_article(url):
+            # listings, territorial commissions' pages and the like: recorded, their links already followed
+            page = read_page(url, body, ctype)
+            listing = ParsedPage(
+                url, sha, election_id, PageKind.LISTING, page.title, page.lang, page.published, page.encoding
+            )
+            stage_page(con, listing, first_seen, run_id)
+            continue
+        try:
+            parsed = parse_page(url, sha, body, ctype, ctx)
+            error = None
+        except PageParseError as exc:
+            page = read_page(url, body, ctype)
+            parsed = ParsedPage(
+                url,
+                sha,
+                election_id,
+                classify_page(page.title, page.text, url),
+                page.title,
+                page.lang,
+                page.published,
+                page.encoding,
+            )
+            error = str(exc)
+            summary.failed.append(error)
+        stage_page(con, parsed, first_seen, run_id, error)
+        if error is None:
+            summary.unrelated += parsed.kind == PageKind.UNRELATED
+            summary.parsed += parsed.kind != PageKind.UNRELATED
+    return summary
+
+
+def failed_fetches(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """URLs this run tried that never answered with a page or a 304, with their last error."""
+    rows = con.execute(
+        "select url, arg_max(coalesce(error, 'HTTP ' || status), attempt) from raw.fetches where run_id = ? "
+        "group by url having bool_and(coalesce(status, 0) not in (200, 304, 404)) order by url",
+        [run_id],
+    ).fetchall()
+    return [f"{url}: {error}" for url, error in rows]
+
+
+def restage_from_archive(
+    con: duckdb.DuckDBPyConnection, archive: Archive, election_id: str | None, run_id: str | None
+) -> StageSummary:
+    """Forget what was parsed and parse every archived page version again, with no network.
+
+    Page versions are taken from ``raw.fetches`` in the order they were first fetched, so the staged rows
+    (and their ``as_of``) come out as the original runs staged them.
+    """
+    con.execute("delete from staging.cec_turnout")
+    con.execute("delete from staging.cec_results")
+    con.execute("delete from raw.pages")
+    return stage_new_pages(con, archive, election_id, run_id)

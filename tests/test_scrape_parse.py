@@ -118,7 +118,7 @@ def test_final_results_page_stages_lines_votes_and_shares():
     assert by[("registered", None)] == (11_919_241, None)
     assert by[("votes", "amanat")] == (5_148_074, None) and by[("share", "amanat")] == (None, 71.09)
     assert {r["status"] for r in parsed.results} == {"final"}
-    assert {r["as_of"] for r in parsed.results} == {datetime(2021, 1, 10)}
+    assert {r["as_of"] for r in parsed.results} == {datetime(2021, 1, 10)}  # the page's <time>
 
 
 def test_final_results_missing_a_party_is_layout_drift():

@@ -47,16 +47,16 @@ _PERCENT_TOKEN = re.compile(
 )
 # What may stand between a region's name and its number: dashes, colons, spaces, "бойынша", "in", "в", "%".
 _CONNECTOR = re.compile(
-    r"^(?:[\s\-–—:=]|бойынша|boiynsha|boyynsha|составила|составляет|құрады|is|was|in|в|во|по|at|%|пайыз\w*|процент\w*|percent|paiyz\w*|payyz\w*)*$",
+    r"^(?:[\s\-–—:=]|бойынша|boiynsha|boyynsha|составила|составляет|құрады|is|was|in|the|в|во|по|at|%|пайыз\w*|процент\w*|percent|paiyz\w*|payyz\w*)*$",
     re.IGNORECASE,
 )
 
 # Grammatical shapes of region names the alias list may not spell out (misspelt case endings and the like).
 _GENERIC_REGION_PATTERNS = (
-    r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?ск(?:ая|ой|ий|ую|ое|ом)\s+област[а-яё]*",
+    r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?ск(?:ая|ой|ий|ую|ое|ом)\s+(?:област[а-яё]*|обл\.?)",
     r"област[а-яё]*\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+",
     r"[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі-]+(?:\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі-]+)?\s+облысы",
-    r"[A-Z][a-z-]+(?:\s+[A-Z][a-z-]+)?\s+(?:[Rr]egion|[Oo]blast)",
+    r"(?!(?:By|In|The|Per|Each|Every|Of|For|This|That|And|Its|Our|Other)\s)[A-Z][a-z-]+(?:\s+[A-Z][a-z-]+)?\s+(?:[Rr]egion|[Oo]blast)",
 )
 
 

@@ -34,7 +34,7 @@ _RULES: list[tuple[PageKind, re.Pattern]] = [
         PageKind.MASLIKHAT,
         re.compile(
             r"(?:маслихат|мәслихат|maslikhat)\w*[^.\n]{0,80}(?:решени|шешім|decision|итог|қорытынды|result)"
-            r"|(?:решени|шешім|decision)\w*[^.\n]{0,80}(?:маслихат|мәслихат|maslikhat)",
+            r"|(?:решени|шешім|decision|итог|қорытынды|results?)\w*[^.\n]{0,80}(?:маслихат|мәслихат|maslikhat)",
             re.IGNORECASE,
         ),
     ),
@@ -61,7 +61,18 @@ _ELECTION_WORDS = re.compile(r"выбор|сайлау|election|голосова
 
 
 def classify_page(title: str, body: str = "", url: str = "") -> PageKind:
-    """The kind of a page: decided by its title when the title says, else by the start of its body."""
+    """The kind of a page: decided by its title when the title says, else by the start of its body.
+
+    Pages in the ``acts`` section are resolutions (one that establishes the results is a resolution, not a
+    results communique), unless they are precinct protocols or maslikhat decisions.
+    """
+    kind = _classify(title, body)
+    if "/news/acts/" in url and kind not in (PageKind.PROTOCOL, PageKind.MASLIKHAT):
+        return PageKind.RESOLUTION
+    return kind
+
+
+def _classify(title: str, body: str) -> PageKind:
     for from_body, text in ((False, title), (True, body[:600])):
         for kind, pattern in _RULES:
             if not pattern.search(text):

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 from saylau.parse.text import decode_page, html_to_soup, soup_text
 
-_DATE = re.compile(r"(?<!\d)(\d{2})[./](\d{2})[./](\d{4})(?!\d)|(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DATE = re.compile(
+    r"(?<!\d)(\d{2})[./](\d{2})[./](\d{4})(?:\s+(\d{1,2}):(\d{2}))?(?!\d)"
+    r"|(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?(?!\d)"
+)
 LANGS = ("rus", "kaz", "eng")
 LANG_CODES = {"rus": "ru", "kaz": "kk", "eng": "en"}
 
@@ -24,7 +27,7 @@ class PageContent:
     title: str
     text: str
     encoding: str
-    published: date | None = None
+    published: datetime | None = None  # as the page states it (the capital's local time), else None
     tables: list[list[list[str]]] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute url, link text)
 
@@ -89,18 +92,20 @@ def read_page(url: str, body: bytes, content_type: str | None = None) -> PageCon
             tables.append(rows)
     for nav in soup.find_all(["nav", "header", "footer"]):
         nav.decompose()
-    main = soup.find("article") or soup.find("main") or soup.body or soup
+    # the page's own content: the block holding its heading (menus and footers around it are not content)
+    main = soup.find("article") or soup.find("main")
+    if main is None and heading is not None:
+        main = heading.find_parent(["div", "section", "td"])
+    main = main or soup.body or soup
     published = None
     time_tag = soup.find("time")
-    for candidate in ([time_tag.get("datetime", ""), time_tag.get_text()] if time_tag else []) + [
-        soup_text(main)[:400]
-    ]:
+    candidates = [time_tag.get("datetime", ""), time_tag.get_text()] if time_tag else []
+    for candidate in [*candidates, soup_text(main)[:400]]:
         m = _DATE.search(candidate or "")
         if m:
-            if m.group(1):
-                published = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            else:
-                published = date(int(m.group(4)), int(m.group(5)), int(m.group(6)))
+            g = m.groups()
+            day, month, year, hour, minute = g[0:5] if g[0] else (g[7], g[6], g[5], g[8], g[9])
+            published = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
             break
     for table in main.find_all("table"):
         table.decompose()

@@ -19,7 +19,7 @@ from saylau.reference import Resolver, UnknownNameError, default_resolver
 LINE_LABELS: dict[str, str] = {
     "registered": r"тізіміне|включен\w*|внесен\w*|в\s+списк\w*|тізім\w*\s+енгізіл\w*|енгізілген|included\s+in(?:to)?\s+the"
     r"\s+(?:voter\s+)?lists?|registered|избирател\w+\s+в\s+списк\w*|тізімдегі",
-    "ballots_issued": r"получил\w*\s+(?:избирательн\w+\s+)?бюллетен\w*|бюллетен\w*\s+получил\w*|бюллетень\s+алд\w*|"
+    "ballots_issued": r"получил\w*\s+(?:избирательн\w+\s+)?бюллетен\w*|бюллетен\w*\s+получил\w*|бюллетен\w*[^.,;]{0,40}?\sалд[ыі]\w*|"
     r"бюллетень\s+алған|received\s+(?:the\s+)?ballot\w*|ballots?\s+(?:were\s+)?issued|выдано|берілген",
     "invalid": r"недействительн\w*|жарамсыз\w*|invalid|испорчен\w*",
     "valid": r"(?<![Нн]е)(?<!не\s)действительн\w*|(?<!\w)жарамды\w*|(?<![Ii]n)valid",
@@ -53,6 +53,24 @@ def _clauses(text: str) -> list[tuple[int, int]]:
         spans.append((sub_start, end))
         start = m.end() if m else len(text)
     return [(a, b) for a, b in spans if b > a]
+
+
+_SEATS = re.compile(r"мандат|seats?\b|орын\w*|депутаттық\s+мандат", re.IGNORECASE)
+
+
+def _sentence_of(text: str, position: int) -> str:
+    """The sentence around a position (from the previous to the next sentence end or line break)."""
+    start = max(
+        text.rfind("\n", 0, position),
+        max((m.end() for m in _SENTENCE_END.finditer(text, 0, position)), default=0),
+    )
+    end_match = _SENTENCE_END.search(text, position)
+    newline = text.find("\n", position)
+    ends = [e for e in (end_match.start() if end_match else -1, newline) if e >= 0]
+    return text[max(start, 0) : min(ends) if ends else len(text)]
+
+
+_SENTENCE_END = re.compile(r"\.(?=\s+[\dA-ZА-ЯЁӘҒҚҢӨҰҮҺІ«\"])")
 
 
 class LayoutError(ValueError):
@@ -123,8 +141,11 @@ def parse_results_text(text: str, lang: str = "ru", resolver: Resolver | None = 
         if not any(start <= a < end for a, _ in party_spans):
             previous = _read_clause(text[start:end], lang, result, previous)
 
-    # parties: the numbers written after each name, up to the next name or the end of its clause
-    for i, (_, p_end, party_id, surface) in enumerate(parties):
+    # parties: the numbers written after each name, up to the next name or the end of its clause;
+    # a sentence about seats ("Мандаты распределены: Nur Otan – 76") names parties again and is not votes
+    for i, (p_start, p_end, party_id, surface) in enumerate(parties):
+        if _SEATS.search(_sentence_of(text, p_start)):
+            continue
         limit = parties[i + 1][0] if i + 1 < len(parties) else len(text)
         clause_end = _CLAUSE_END.search(text, p_end, limit)
         segment = text[p_end : clause_end.start() if clause_end else limit]

@@ -3,7 +3,9 @@ ground truth, each in its own place.
 
 Layout written by :func:`write_election` (``folder`` is e.g. ``build/demo``)::
 
-    official/precincts.csv        official precinct protocols, format ``kz-precinct-csv`` (docs/demo.md)
+    official/precincts.csv        official precinct protocols, every contest in one table (docs/demo.md)
+    official/precincts_<contest>.csv  the same, one file per contest, as ``saylau import-precincts
+                                  --format kz-precinct-csv --contest <contest>`` reads it
     observers/*.csv, *.xlsx       the observers' platform exports (protocol, turnout, violation kinds),
                                   Kazakh or Russian headers from saylau/reference_data/observer_columns.csv
     ground_truth/                 never served by the site, never loaded by the pipeline:
@@ -389,6 +391,27 @@ def precinct_table(election: Election) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+# Columns of official/precincts_<contest>.csv: the headers saylau.precincts reads as kz-precinct-csv
+# (English variants of saylau/reference_data/observer_columns.csv, party columns headed by party id).
+IMPORT_CSV_COLUMNS: tuple[str, ...] = ("region", "precinct", "contest", *PROTOCOL_LINES, *PARTIES)
+
+
+def import_table(election: Election, contest: str) -> pd.DataFrame:
+    """One contest's official precinct protocols as ``saylau import-precincts --format kz-precinct-csv`` reads
+    them: region as ISO code, precinct number, contest id, the protocol lines, one column per party id."""
+    f = election.protocol(contest, "official")
+    out = pd.DataFrame(
+        {
+            "region": f["region_code"],
+            "precinct": f["pec_id"].str.split("/").str[1].astype("int64"),
+            "contest": contest,
+        }
+    )
+    for column in (*PROTOCOL_LINES, *PARTIES):
+        out[column] = f[column].to_numpy()
+    return out
+
+
 def _frame_csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
@@ -400,6 +423,8 @@ def _json(value: object) -> bytes:
 def election_files(election: Election) -> dict[str, bytes]:
     """Every file of the demo folder, by relative path (without the manifest)."""
     files: dict[str, bytes] = {"official/precincts.csv": _frame_csv(precinct_table(election))}
+    for contest in CONTESTS:
+        files[f"official/precincts_{contest}.csv"] = _frame_csv(import_table(election, contest))
     exports, errors = observer_files(election)
     for f in exports:
         path = f"observers/{f.name}"

@@ -322,7 +322,8 @@ class Content:
     def _clock_text(self, hour: int, lang: str, rng) -> str:
         choice = int(rng.integers(0, 3))
         if lang == "rus":
-            return [f"{hour}:00 часов", f"{hour}.00", f"{hour} часов"][choice]
+            word = "часа" if hour % 10 in (2, 3, 4) and hour not in (12, 13, 14) else "часов"
+            return [f"{hour}:00 часов", f"{hour}.00", f"{hour} {word}"][choice]
         if lang == "kaz":
             return [f"сағат {hour}:00", f"сағат {hour}.00", f"{hour}:00"][choice]
         return [f"{hour}:00", f"{hour}.00", f"{hour}:00 local time"][choice]

@@ -492,29 +492,34 @@ def kz_column_mapping(data_dir: Path = REFERENCE_DATA_DIR) -> dict[str, str]:
 
 _KZ_IGNORED = {"observer_name", "observer_phone", "observer_email", "photo_ref", "notes"}
 
+# Canonical headers of the machine-readable layout (the demo's official/precincts.csv, docs/demo.md):
+# header -> role. Protocol lines and party ids under their canonical names are read as well.
+KZ_CANONICAL_HEADERS = {
+    "election_id": "election",
+    "contest_id": "contest",
+    "region_code": "region",
+    "tec_id": "tec",
+    "pec_id": "pec",
+    "precinct_number": "precinct",
+    "abroad": "abroad",
+    "status": "status",
+}
 
-def parse_kz_precinct(
-    body: bytes, source: str, contest_id: str, on: date | None = None, resolver=None
-) -> PrecinctTable:
-    """Parse a Kazakh precinct table: kk/ru/en headers, regions resolved to ISO codes, parties to ids.
 
-    A header that is neither a known column nor a party name the resolver knows raises
-    :class:`UnknownCaptionError`; an unknown region name raises ``UnknownNameError`` naming it.
-    """
-    from saylau.reference import UnknownNameError, default_resolver
+def _kz_columns(frame: pd.DataFrame, source: str, resolver) -> tuple[dict, dict, list[BallotOption]]:
+    """Classify a Kazakh table's headers: id columns by role, protocol lines, party columns."""
+    from saylau.reference import UnknownNameError
 
-    resolver = resolver or default_resolver()
-    frame = read_table(body, source)
     mapping = kz_column_mapping()
     ids_cols: dict[str, str] = {}
     line_columns: dict[str, str] = {}
     options: list[BallotOption] = []
     for position, caption in enumerate(frame.columns, start=1):
-        canonical = mapping.get(caption_key(caption))
-        if canonical in ("region", "precinct", "contest"):
+        canonical = KZ_CANONICAL_HEADERS.get(caption.strip()) or mapping.get(caption_key(caption))
+        if canonical in ("region", "precinct", "contest", "election", "tec", "pec", "abroad", "status"):
             ids_cols[canonical] = caption
-        elif canonical in LINES:
-            line_columns[caption] = canonical
+        elif canonical in LINES or caption.strip() in LINES:
+            line_columns[caption] = canonical if canonical in LINES else caption.strip()
         elif canonical in _KZ_IGNORED:
             continue
         else:
@@ -526,35 +531,87 @@ def parse_kz_precinct(
             options.append(
                 BallotOption(caption, position, party_id, caption, row["name_en"], row["short_en"])
             )
-    for required in ("region", "precinct"):
-        if required not in ids_cols:
-            raise PrecinctImportError(f"{source}: no {required} column (headers: {list(frame.columns)})")
+    return ids_cols, line_columns, options
+
+
+def kz_contests(body: bytes, source: str) -> list[str]:
+    """The contests a Kazakh precinct table holds (its contest column), or [] if it has none."""
+    frame = read_table(body, source)
+    mapping = kz_column_mapping()
+    for caption in frame.columns:
+        if (KZ_CANONICAL_HEADERS.get(caption.strip()) or mapping.get(caption_key(caption))) == "contest":
+            return sorted(set(frame[caption].astype(str).str.strip().str.lower()))
+    return []
+
+
+def parse_kz_precinct(
+    body: bytes,
+    source: str,
+    contest_id: str,
+    on: date | None = None,
+    resolver=None,
+    election_id: str | None = None,
+) -> PrecinctTable:
+    """Parse a Kazakh precinct table: kk/ru/en headers, regions resolved to ISO codes, parties to ids.
+
+    Two layouts are read: observers'-style headers (``reference_data/observer_columns.csv``, party columns
+    headed by any party name) and the canonical layout of docs/demo.md (``region_code``, ``pec_id``,
+    protocol lines and party ids as headers). A table holding several contests (a contest column) gives
+    the rows of ``contest_id``; an ``election_id`` column must name ``election_id``. A header that is
+    neither a known column nor a party name the resolver knows raises :class:`UnknownCaptionError`; an
+    unknown region name raises ``UnknownNameError`` naming it.
+    """
+    from saylau.reference import default_resolver
+
+    resolver = resolver or default_resolver()
+    frame = read_table(body, source)
+    rows_read = len(frame)
+    ids_cols, line_columns, options = _kz_columns(frame, source, resolver)
+    if "election" in ids_cols and election_id is not None:
+        given = sorted(set(frame[ids_cols["election"]].astype(str).str.strip()))
+        if given != [election_id]:
+            raise PrecinctImportError(f"{source}: rows are for elections {given}, not {election_id!r}")
     if "contest" in ids_cols:
-        given = set(frame[ids_cols["contest"]].astype(str).str.strip().str.lower())
-        if given != {contest_id}:
+        contests = frame[ids_cols["contest"]].astype(str).str.strip().str.lower()
+        if not (contests == contest_id).any():
             raise PrecinctImportError(
-                f"{source}: column {ids_cols['contest']!r} holds contests {sorted(given)}; "
-                f"import one contest per file (this import is for {contest_id!r})"
+                f"{source}: no rows for contest {contest_id!r} (the table holds {sorted(set(contests))})"
             )
-    names = frame[ids_cols["region"]].astype(str).str.strip()
-    codes = {name: resolver.region(name, on=on) for name in names.unique()}
-    region_code = names.map(codes)
-    number = frame[ids_cols["precinct"]].astype(str).str.strip().str.replace(r"^№\s*", "", regex=True)
+        frame = frame[contests == contest_id]  # the index keeps each row's CSV line
+        rows_read = len(frame)
+    if "region" not in ids_cols:
+        raise PrecinctImportError(f"{source}: no region column (headers: {list(frame.columns)})")
+    if "precinct" in ids_cols:
+        number = frame[ids_cols["precinct"]].astype(str).str.strip().str.replace(r"^№\s*", "", regex=True)
+    elif "pec" in ids_cols:
+        number = frame[ids_cols["pec"]].astype(str).str.strip().str.split("/").str[-1]
+    else:
+        raise PrecinctImportError(f"{source}: no precinct column (headers: {list(frame.columns)})")
     if not number.str.fullmatch(r"\d+").all():
         bad = number[~number.str.fullmatch(r"\d+")].iloc[0]
         raise PrecinctImportError(f"{source}: precinct number {bad!r} is not a number")
+    names = frame[ids_cols["region"]].astype(str).str.strip()
+    codes = {name: resolver.region(name, on=on) for name in names.unique()}
+    region_code = names.map(codes)
     ids = pd.DataFrame({"unit_id": region_code + "/" + number.str.lstrip("0"), "region_code": region_code})
     _duplicates(ids, source)
     wide = _finish(frame, ids, line_columns, options)
+    if "status" in ids_cols:
+        wide["status"] = frame[ids_cols["status"]].astype(str).str.strip().str.lower().to_numpy()
+    abroad = (
+        frame[ids_cols["abroad"]].astype(str).str.strip().str.lower().isin(["true", "1", "yes", "да", "иә"])
+        if "abroad" in ids_cols
+        else pd.Series(False, index=frame.index)
+    )
     pecs = pd.DataFrame(
         {
             "commission_id": ids["unit_id"],
             "level": "pec",
             "region_code": region_code,
-            "parent_id": None,
+            "parent_id": frame[ids_cols["tec"]].astype(str).str.strip() if "tec" in ids_cols else None,
             "number": pd.to_numeric(number).astype("Int64"),
             "name": None,
-            "is_abroad": False,
+            "is_abroad": abroad,
         }
     )
     return PrecinctTable(
@@ -563,7 +620,7 @@ def parse_kz_precinct(
         line_captions={v: k for k, v in line_columns.items()},
         commissions=pecs,
         regions={codes[n]: n for n in codes},
-        rows_read=len(frame),
+        rows_read=rows_read,
     )
 
 
@@ -799,7 +856,7 @@ def import_precincts(
                 f"election {election_id!r} is not in ref.elections (run `saylau init` first; "
                 "kz-precinct-csv imports into elections the reference data knows)"
             )
-        table = parse_kz_precinct(body, source, contest_id, on=ref_election[0])
+        table = parse_kz_precinct(body, source, contest_id, on=ref_election[0], election_id=election_id)
         info = ElectionInfo(election_id, contest_id, "KZ", ref_election[0])
     lap("parse")
 
@@ -810,10 +867,11 @@ def import_precincts(
         contest_id=info.contest_id,
         source="official",
         level="pec",
-        status="final",
         source_ref=source,
         source_sha256=sha256,
     )
+    if "status" not in wide.columns:
+        wide["status"] = "final"  # a published precinct table holds the final count
     validated = validate_precincts(wide, option_ids)
     lap("validate")
 

@@ -109,7 +109,7 @@ final as (
         b.election_id,
         b.contest,
         any_value(l.leader) as leader,
-        max(b.turnout_bin) filter (where b.is_mode) + 0.5 as modal_turnout_pct,
+        max(b.turnout_bin) filter (where b.is_mode) + 0.5::double as modal_turnout_pct,
         max(b.leader_votes / nullif(b.others, 0)) filter (where b.is_mode) as modal_ratio,
         sum(b.leader_votes - b.expected_leader_votes) filter (where b.expected_leader_votes is not null)
             as anomalous_votes,

@@ -8,6 +8,8 @@ hard (row rejected)
     ``bad_precinct_number``  the precinct cell is not a precinct number
     ``unknown_contest``      the ballot / contest cell names no contest of the election
     ``unknown_precinct``     the region has a precinct registry and the precinct is not in it
+    ``list_differs_from_official``  the voters on the list differ by > 2% from the official protocol of
+                             that precinct (when loaded): most likely a mistyped precinct number
     ``party_not_on_ballot``  a vote count for a party that is not on this contest's ballot
     ``duplicate_row``        the same copy again (same organisation, contest, precinct and numbers)
 soft (row kept, flagged)
@@ -21,7 +23,7 @@ Violation reports need a kind. All three share the region/precinct/registry rule
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import pandas as pd
 import pandera.pandas as pa
@@ -166,16 +168,41 @@ def conflicting_copies(value_columns: Sequence[str]) -> Check:
     )
 
 
+def list_differs_from_official(official_registered: Mapping[tuple[str, str], int]) -> Check:
+    """Hard: the copy's voter list differs by more than 2% (and 10 voters) from the official list of the
+    same precinct and contest. Both copy the same protocol form, and a rewrite changes votes, not the
+    list, so the copy is most likely attributed to the wrong precinct (a mistyped number); kept in core
+    it would pass for a rewritten protocol."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        if not official_registered or "registered" not in df.columns:
+            return _all_true(df)
+        keys = pd.Series(list(zip(df["contest_id"], df["unit_id"], strict=True)), index=df.index)
+        official = pd.to_numeric(keys.map(official_registered), errors="coerce")
+        copy = pd.to_numeric(df["registered"], errors="coerce")
+        gap = (copy - official).abs()
+        bad = official.notna() & copy.notna() & (gap > 10) & (gap > 0.02 * official)
+        return ~bad
+
+    return Check(
+        check,
+        name="list_differs_from_official",
+        error="voters on the list differ from the official list of this precinct (a mistyped precinct number?)",
+        statistics={"lines": ["region", "precinct", "registered", "official_registered"]},
+    )
+
+
 def observer_protocol_schema(
     contest_kind: str,
     options: Sequence[str],
     off_ballot: Sequence[str] = (),
     registry: Collection[str] = (),
     registry_regions: Collection[str] = (),
+    official_registered: Mapping[tuple[str, str], int] | None = None,
 ) -> pa.DataFrameSchema:
     """The model of observers' protocol copies of one contest (``options``: the parties on its ballot;
     ``off_ballot``: other party columns the file has; ``registry``: known ``unit_id``s of the regions in
-    ``registry_regions``)."""
+    ``registry_regions``; ``official_registered``: (contest, unit) -> official voters on the list)."""
     base = protocol_schema(contest_kind, options=options)
     value_columns = [*LINES, *options]
     checks = [c for c in base.checks if c.name != "duplicate_key"]
@@ -185,6 +212,7 @@ def observer_protocol_schema(
         unknown_contest(),
         unknown_precinct(registry, registry_regions),
         registry_missing(registry_regions),
+        list_differs_from_official(official_registered or {}),
         party_not_on_ballot(off_ballot),
         duplicate_row(value_columns),
         conflicting_copies(value_columns),

@@ -15,6 +15,7 @@ hard rules (the row is rejected, see :mod:`saylau.validate`)
 
 soft rules (``raise_warning=True``: the row is kept and flagged)
     ``boxes_gt_issued``         more ballots in the boxes than were issued to voters
+    ``boxes_well_below_issued`` far fewer ballots in the boxes than issued (> 5% and > 10 ballots)
     ``turnout_over_100``        more ballots in the boxes than voters on the list
     ``round_turnout``           turnout is an exact whole percent (>= 100 voters on the list)
     ``duplicate_key``           more than one row for one unit (and time, and status)
@@ -50,7 +51,13 @@ HARD_RULES = (
     "valid_is_sum_of_options",
     "non_negative",
 )
-SOFT_RULES = ("boxes_gt_issued", "turnout_over_100", "round_turnout", "duplicate_key")
+SOFT_RULES = (
+    "boxes_gt_issued",
+    "boxes_well_below_issued",
+    "turnout_over_100",
+    "round_turnout",
+    "duplicate_key",
+)
 
 
 def non_negative() -> Check:
@@ -195,6 +202,30 @@ def boxes_gt_issued() -> Check:
     )
 
 
+def boxes_well_below_issued(share: float = 0.05, minimum: int = 10) -> Check:
+    """Soft: far fewer ballots in the boxes than issued (more than ``share`` of them and ``minimum``).
+
+    Voters may carry a ballot away, so a small gap is normal; a large one is how a protocol with the
+    issued and cancelled lines exchanged looks (every control relation still holds for such a row).
+    """
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        if not _has(df, "ballots_in_boxes", "ballots_issued"):
+            return _all_true(df)
+        boxes, issued = _int(df, "ballots_in_boxes"), _int(df, "ballots_issued")
+        applicable = boxes.notna() & issued.notna()
+        gap = issued - boxes
+        return _holds(~((gap > minimum) & (gap > share * issued)), applicable)
+
+    return Check(
+        check,
+        name="boxes_well_below_issued",
+        error="far fewer ballots in the boxes than were issued (issued and cancelled exchanged?)",
+        raise_warning=True,
+        statistics={"lines": ["ballots_in_boxes", "ballots_issued", "ballots_cancelled"]},
+    )
+
+
 def turnout_over_100() -> Check:
     def check(df: pd.DataFrame) -> pd.Series:
         if not _has(df, "ballots_in_boxes", "registered"):
@@ -302,6 +333,7 @@ def protocol_schema(
         boxes_balance(referendum=contest_kind == "referendum"),
         valid_is_sum_of_options(options),
         boxes_gt_issued(),
+        boxes_well_below_issued(),
         turnout_over_100(),
         round_turnout(),
         duplicate_key([*KEY_COLUMNS, "as_of", "status"]),

@@ -415,3 +415,32 @@ def test_personal_data_never_reaches_the_published_database(wh, build_settings, 
                 assert secret not in text, f"{secret!r} found in {schema}.{table}"
     finally:
         con.close()
+
+
+def test_copy_whose_list_differs_from_the_official_one_is_rejected(wh, build_settings, tmp_path):
+    """A mistyped precinct number that exists in the registry: the voter list gives it away."""
+    import pandas as pd
+
+    from saylau.validate import store_protocols, validate_frame
+    from schemas.protocol import protocol_schema
+
+    official = pd.DataFrame(
+        [
+            {"election_id": ELECTION, "contest_id": "mazhilis", "source": "official", "level": "pec",
+             "unit_id": f"KZ-75/{n}", "registered": reg, "ballots_issued": 900, "source_sha256": "0" * 64}
+            for n, reg in ((5, 2400), (6, 1510))
+        ]
+    )  # fmt: skip
+    with warehouse.connect(wh) as con:
+        store_protocols(
+            con, "official_test", validate_frame(official, protocol_schema(), "official_test"), "r0"
+        )
+    [result] = load(wh, build_settings, write_csv(tmp_path / "p.csv", [copy(5), copy(6)]))
+    assert result.good == 1
+    assert query(wh, "select source_row, rule, failing_values from quarantine.observer_protocols") == [
+        (
+            2,
+            "list_differs_from_official",
+            "region=г. Алматы, precinct=5, registered=1500, official_registered=2400",
+        )
+    ]

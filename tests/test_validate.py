@@ -107,15 +107,17 @@ def test_soft_rules_flag_and_keep_the_row():
             "KZ-11/2", ballots_issued=900, ballots_cancelled=650, ballots_in_boxes=900, valid=889, amanat=499
         ),
         protocol("KZ-11/3", registered=903, ballots_in_boxes=905, valid=894, amanat=504),
+        protocol("KZ-11/5", ballots_issued=1201, ballots_cancelled=349),  # 300 issued ballots not in boxes
         protocol("KZ-11/7"),
         protocol("KZ-11/7"),
     )
     v = validate_frame(rows, protocol_schema(options=OPTIONS), "t")
-    assert len(v.good) == 5 and v.rejected.empty
+    assert len(v.good) == 6 and v.rejected.empty
     flagged = v.flags.groupby("unit_id")["rule"].apply(set).to_dict()
     assert flagged["KZ-11/1"] == {"boxes_gt_issued"}
     assert flagged["KZ-11/2"] == {"round_turnout"}
     assert flagged["KZ-11/3"] == {"boxes_gt_issued", "turnout_over_100"}
+    assert flagged["KZ-11/5"] == {"boxes_well_below_issued"}
     assert flagged["KZ-11/7"] == {"duplicate_key"}
     assert set(v.flags["severity"]) == {"flag"}
 

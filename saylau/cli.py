@@ -174,25 +174,21 @@ def import_precincts(
 ) -> None:
     """Import a precinct-level results table, validate it, load core and rebuild the marts (incl. forensics)."""
     from saylau import precincts, warehouse
+    from saylau.reference import UnknownNameError
 
     s = _settings(build_dir, db)
     try:
-        result = precincts.import_precincts(
-            s.work_db,
-            path,
-            fmt,
-            election_id,
-            contest_id=contest,
-            leader=leader,
-            archive_dir=s.archive_dir,
+        results = precincts.import_precinct_file(
+            s.work_db, path, fmt, election_id, contest_id=contest, leader=leader, archive_dir=s.archive_dir
         )
-    except precincts.PrecinctImportError as exc:
+    except (precincts.PrecinctImportError, UnknownNameError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
     with warehouse.connect(s.work_db, read_only=True) as con:
-        for line in precincts.summary_lines(con, result):
-            console.print(line, soft_wrap=True)
-    timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+        for result in results:
+            for line in precincts.summary_lines(con, result):
+                console.print(line, soft_wrap=True)
+    timing = ", ".join(f"{k} {v:.1f}s" for k, v in results[-1].timings.items())
     console.print(f"Loaded into {s.work_db} ({timing}); rejected rows: quarantine.precinct_protocols")
 
 

@@ -895,7 +895,7 @@ def import_precincts(
             _in_transaction(con, lambda: _register(con, info, table, sha256, source, size, run_id))
 
             def store() -> None:
-                _store_validated(con, validated, option_ids, run_id)
+                _store_validated(con, validated, option_ids, run_id, info)
                 _record_import(con, info, fmt, source, sha256, leader_id, chosen_by, table, validated, run_id)
 
             _in_transaction(con, store)
@@ -928,9 +928,37 @@ def import_precincts(
     )
 
 
-def _store_validated(con: duckdb.DuckDBPyConnection, validated, option_ids: list[str], run_id: str) -> int:
+def import_precinct_file(
+    db_path: Path,
+    path: Path,
+    fmt: str,
+    election_id: str,
+    contest_id: str | None = None,
+    leader: str | None = None,
+    archive_dir: Path | None = None,
+) -> list[ImportResult]:
+    """Import a precinct table; a Kazakh table holding several contests, with no contest given, is
+    imported contest by contest (marts rebuilt once, after the last). Returns one result per contest."""
+    contests = [contest_id]
+    if fmt == "kz-precinct-csv" and contest_id is None:
+        contests = kz_contests(Path(path).read_bytes(), str(path)) or [None]
+    results = []
+    for i, contest in enumerate(contests):
+        last = i == len(contests) - 1
+        results.append(
+            import_precincts(
+                db_path, path, fmt, election_id, contest, leader, archive_dir=archive_dir, build_marts=last
+            )
+        )
+    return results
+
+
+def _store_validated(
+    con: duckdb.DuckDBPyConnection, validated, option_ids: list[str], run_id: str, info: ElectionInfo
+) -> int:
     """Write a validated precinct table as :func:`saylau.validate.store_protocols` does, inside the caller's
-    transaction: earlier rows from the same bytes replaced, good rows to ``core.protocol_values``, rejects
+    transaction: earlier rows of this contest from the same bytes replaced (one file may hold several
+    contests), good rows to ``core.protocol_values``, rejects
     to ``quarantine.precinct_protocols``, soft flags and per-rule counts. The wide -> long step (3 million
     values for a Russian table) is DuckDB's UNPIVOT, which gives :func:`saylau.protocol.to_long`'s rows
     (missing values not emitted) several times faster than melting in pandas. Returns values inserted.
@@ -947,17 +975,18 @@ def _store_validated(con: duckdb.DuckDBPyConnection, validated, option_ids: list
         }
     )
     quarantine = validate.quarantine_table(PROTOCOL_TABLE)
-    con.execute("delete from core.protocol_values where source_sha256 in (select unnest(?))", [shas])
+    contest = "election_id = ? and contest_id = ? and source_sha256 in (select unnest(?))"
+    key = [info.election_id, info.contest_id, shas]
+    con.execute(f"delete from core.protocol_values where {contest}", key)
     con.execute(
-        "delete from core.validation_flags where table_name = ? and source_sha256 in (select unnest(?))",
-        [PROTOCOL_TABLE, shas],
+        f"delete from core.validation_flags where table_name = ? and {contest}", [PROTOCOL_TABLE, *key]
     )
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'quarantine' and table_name = ?",
         [quarantine.split(".")[1]],
     ).fetchone()[0]
     if exists:
-        con.execute(f"delete from {quarantine} where source_sha256 in (select unnest(?))", [shas])
+        con.execute(f"delete from {quarantine} where {contest}", key)
     inserted = 0
     if len(good):
         lines = [line for line in LINES if line in good.columns]

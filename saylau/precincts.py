@@ -892,6 +892,7 @@ def import_precincts(
     checksums: dict = {}
     try:
         with warehouse.connect(db_path) as con:
+            con.execute("set enable_progress_bar = false")  # the command prints its own summary
             _in_transaction(con, lambda: _register(con, info, table, sha256, source, size, run_id))
 
             def store() -> None:

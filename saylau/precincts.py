@@ -115,7 +115,7 @@ _CAPTION_FILLERS = (
     ",",
 )
 
-_IZBIRKOM_WORDING: dict[str, list[str]] = {
+IZBIRKOM_WORDING: dict[str, list[str]] = {
     "registered": [
         "Число избирателей, внесенных в список избирателей",
         "Число избирателей, включенных в список избирателей",
@@ -184,9 +184,7 @@ def izbirkom_caption_key(caption: str) -> str:
 
 
 IZBIRKOM_CAPTIONS: dict[str, str] = {
-    izbirkom_caption_key(wording): line
-    for line, wordings in _IZBIRKOM_WORDING.items()
-    for wording in wordings
+    izbirkom_caption_key(wording): line for line, wordings in IZBIRKOM_WORDING.items() for wording in wordings
 }
 """Caption key (:func:`izbirkom_caption_key`) -> canonical protocol line."""
 

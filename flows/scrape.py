@@ -49,10 +49,21 @@ def _strip_and_archive(results: list[FetchResult], archive_dir: Path) -> list[Fe
 
 @task(name="discover-pages", cache_policy=NO_CACHE)
 def discover_pages(
-    shape: scrape.SiteShape, policy: FetchPolicy, archive_dir: Path, known: list[str], absent: list[str]
+    shape: scrape.SiteShape,
+    policy: FetchPolicy,
+    archive_dir: Path,
+    known: dict[str, str],
+    absent: list[str],
+    validators: dict[str, Validators],
+    workers: int = 4,
 ):
     """Walk the listings and probe ID gaps; returns (article URLs, fetch results of listings and probes)."""
-    found = scrape.discover(LiveFetcher(policy), shape, known, absent)
+    archive = Archive(archive_dir)
+
+    def archived(url: str) -> bytes | None:
+        return archive.get(known[url]) if url in known else None
+
+    found = scrape.discover(LiveFetcher(policy), shape, known, absent, validators, archived, workers)
     results = _strip_and_archive(found.listings + found.probes, archive_dir)
     return sorted(found.articles), results
 
@@ -104,10 +115,10 @@ def _scrape(
     db, archive_dir = s.work_db, s.archive_dir
     with warehouse.connect(db, read_only=True) as con:
         validators = scrape.known_validators(con)
-        known = sorted(scrape.latest_versions(con))
+        known = scrape.latest_versions(con)
         absent = sorted(scrape.absent_urls(con))
     shape = scrape.SiteShape(base_url=base_url)
-    articles, listing_results = discover_pages(shape, policy, archive_dir, known, absent)
+    articles, listing_results = discover_pages(shape, policy, archive_dir, known, absent, validators, workers)
     batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
     futures = [
         fetch_batch.submit(b, {u: validators[u] for u in b if u in validators}, policy, archive_dir, workers)
@@ -141,6 +152,9 @@ def election_night(
     max_concurrency: int = 2,
     batch_size: int = 200,
     workers: int = 4,
+    read_timeout: float = 20.0,
+    retry_after_max: float = 120.0,
+    backoff_base: float = 0.5,
 ) -> NightOutcome:
     """Fetch what changed on the CEC site, stage and validate it, rebuild marts and publish.
 
@@ -152,7 +166,13 @@ def election_night(
         build_dir=Path(build_dir) if build_dir else base.build_dir,
         db_override=Path(db) if db else base.db_override,
     )
-    policy = FetchPolicy(requests_per_second=requests_per_second, max_concurrency=max_concurrency)
+    policy = FetchPolicy(
+        requests_per_second=requests_per_second,
+        max_concurrency=max_concurrency,
+        read_timeout=read_timeout,
+        retry_after_max=retry_after_max,
+        backoff_base=backoff_base,
+    )
     prepare_warehouse(s.work_db)
     params = {"base_url": base_url, "election_id": election_id, "requests_per_second": requests_per_second}
     run_id = runs.start_run(s.work_db, "election_night", params, run_id=str(flow_run.id or "") or None)

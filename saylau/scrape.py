@@ -9,7 +9,7 @@ listing pages linking to them), so the same code runs against the real CEC and t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -75,16 +75,25 @@ class Discovery:
 
 
 def discover(
-    fetcher: Fetcher, shape: SiteShape, known: Iterable[str] = (), absent: Iterable[str] = ()
+    fetcher: Fetcher,
+    shape: SiteShape,
+    known: Iterable[str] = (),
+    absent: Iterable[str] = (),
+    validators: dict[str, Validators] | None = None,
+    archived: Callable[[str], bytes | None] | None = None,
+    workers: int = 4,
 ) -> Discovery:
     """Walk every listing (all pages of it), then probe IDs the listings skipped, per language and section.
 
     ``known`` are article URLs fetched before (kept even when no listing shows them any more); ``absent``
-    are URLs that answered 404 before: gap IDs among them are not probed again (only the IDs past the
-    newest one are, every time).
+    are URLs that answered 404 before: gap IDs among them are not probed again. Listings are fetched
+    conditionally with ``validators``; a listing that answers 304 is read from ``archived`` (the body last
+    fetched). When no listing changed, nothing is probed: an unchanged site costs only conditional requests.
     """
     absent = set(absent)
+    validators = validators or {}
     found = Discovery(articles={u for u in known if is_article(u)})
+    changed = False
     for lang in shape.languages:
         for section in shape.sections:
             queue, seen = [shape.listing_url(lang, section)], set()
@@ -93,33 +102,42 @@ def discover(
                 if url in seen:
                     continue
                 seen.add(url)
-                result = fetcher.fetch(url)
+                result = fetcher.fetch(url, validators.get(url))
                 found.listings.append(result)
-                if not result.ok:
+                if result.ok:
+                    body, content_type, changed = result.body, result.last.headers.get("content-type"), True
+                elif result.not_modified and archived is not None:
+                    body, content_type = archived(url), None
+                else:
+                    changed = changed or not result.not_modified
                     continue
-                page = read_page(url, result.body, result.last.headers.get("content-type"))
+                if body is None:
+                    continue
+                page = read_page(url, body, content_type)
                 for link, _text in page.links:
                     if is_article(link) and page_lang(link) == lang:
                         found.articles.add(link)
                     elif is_listing(link, shape) and page_lang(link) == lang and link not in seen:
                         queue.append(link)
+    if not changed:
+        return found
     # One ID space serves every section and language: an ID listed anywhere is not a gap. IDs no listing
-    # shows (and a few past the newest) are probed in each language and section until one answers.
+    # shows (and a few past the newest) are probed in each language, section by section, a few at a time.
     for lang in shape.languages:
         seen = {i for u in found.articles if page_lang(u) == lang and (i := page_id(u)) is not None}
         if not seen:
             continue
         newest = max(seen)
-        for pid in sorted(set(range(min(seen), newest + shape.probe_margin + 1)) - seen):
-            for section in shape.sections:
-                url = shape.article_url(lang, section, pid)
-                if pid < newest and url in absent:
-                    continue
-                result = fetcher.fetch(url)
-                found.probes.append(result)
-                if result.ok:
-                    found.articles.add(url)
-                    break
+        gaps = sorted(set(range(min(seen), newest + shape.probe_margin + 1)) - seen)
+        for section in shape.sections:
+            urls = [shape.article_url(lang, section, pid) for pid in gaps]
+            urls = [u for u, pid in zip(urls, gaps, strict=True) if not (pid < newest and u in absent)]
+            with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+                results = list(pool.map(fetcher.fetch, urls))
+            found.probes += results
+            hits = {page_id(r.url) for r in results if r.ok}
+            found.articles |= {r.url for r in results if r.ok}
+            gaps = [pid for pid in gaps if pid not in hits]
     return found
 
 

@@ -212,8 +212,9 @@ def _read_clause(clause: str, lang: str, result: ResultsStatement, previous: str
 
 _HEADER_LINES = {
     "region": r"^(?:регион|область|облыс|өңір|region|oblast|наименование|атауы|territory|территория)\b",
-    "registered": r"избирател\w*\s+в\s+списк|в\s+списк|включен|тізім|registered|on\s+the\s+lists?",
-    "ballots_issued": r"получил|бюллетень\s+алған|алды|received|issued|выдано",
+    "registered": r"избирател\w*\s+в\s+списк|в\s+списк|включен|тізім|registered|on\s+the\s+lists?"
+    r"|^число\s+избирателей$|^сайлаушылар\s+саны$",
+    "ballots_issued": r"получил|бюллетень\s+алған|алды|received|issued|выдано|берілген",
     "turnout_pct": r"явк|turnout|қатысу",
     "invalid": r"недействительн|жарамсыз|invalid",
     "valid": r"^(?!.*не).*действительн|^жарамды|^valid",

@@ -1,0 +1,79 @@
+"""A real local Prefect server for scheduled runs (the temporary one cannot schedule).
+
+``saylau serve`` uses the server ``PREFECT_API_URL`` names, or starts ``prefect server start`` on loopback
+itself (its database under the build folder, so it needs nothing installed) and stops it on exit.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def local_server(home: Path, port: int | None = None, timeout: float = 120.0) -> Iterator[str]:
+    """The API URL of a Prefect server: the configured one if it answers, else one started here and stopped after."""
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured and healthy(configured):
+        yield configured
+        return
+    port = port or free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_API_URL": api_url,
+    }
+    log = open(home / "server.log", "ab")  # noqa: SIM115 - closed below, after the server stops
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while not healthy(api_url):
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"prefect server exited with {process.returncode}; see {home / 'server.log'}"
+                )
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"prefect server did not answer on {api_url} within {timeout:.0f} s")
+            time.sleep(0.5)
+        yield api_url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()

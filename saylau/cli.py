@@ -152,6 +152,111 @@ def resolve(
         raise typer.Exit(1) from exc
 
 
+@app.command()
+def run(
+    base_url: Annotated[str, typer.Option("--base-url", help="Site to scrape (default: the real CEC).")] = "",
+    election_id: Annotated[
+        str | None,
+        typer.Option("--election-id", help="Election id; recognised from the pages' dates if omitted."),
+    ] = None,
+    db: DbOption = None,
+    build_dir: BuildDir = None,
+    rate: Annotated[float, typer.Option(help="Requests per second per host (0 = unlimited).")] = 2.0,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight per host.")] = 2,
+    runner: Annotated[str, typer.Option(help="Task runner: 'threads' or 'dask'.")] = "threads",
+) -> None:
+    """Run the election-night flow once: fetch what changed, stage, validate, rebuild marts, publish."""
+    s = _settings(build_dir, db)
+    from saylau.config import apply_prefect_environment
+
+    apply_prefect_environment(s)
+    from flows.scrape import ScrapeFailed, election_night, task_runner
+    from saylau.scrape import DEFAULT_BASE_URL
+
+    flow = election_night.with_options(task_runner=task_runner(runner))
+    try:
+        outcome = flow(
+            base_url=base_url or DEFAULT_BASE_URL,
+            election_id=election_id,
+            db=str(s.work_db),
+            build_dir=str(s.build_dir),
+            requests_per_second=rate,
+            max_concurrency=concurrency,
+        )
+    except ScrapeFailed as exc:
+        console.print(f"[red]Run finished with failures[/] (everything else was published):\n{exc}")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"Election {outcome.election_id}: {outcome.fetched} pages fetched, {outcome.not_modified} unchanged (304), "
+        f"{outcome.new_versions} new versions, {outcome.staged_pages} parsed"
+    )
+    console.print(f"Published database: [bold]{outcome.published_db}[/]")
+
+
+@app.command()
+def rebuild(
+    election_id: Annotated[
+        str | None, typer.Option("--election-id", help="Election id (else recognised).")
+    ] = None,
+    db: DbOption = None,
+    build_dir: BuildDir = None,
+) -> None:
+    """Re-parse every archived page with no network, re-validate, rebuild the marts and publish."""
+    s = _settings(build_dir, db)
+    from saylau.config import apply_prefect_environment
+
+    apply_prefect_environment(s)
+    from flows.rebuild import rebuild as rebuild_flow
+
+    outcome = rebuild_flow(election_id=election_id, db=str(s.work_db), build_dir=str(s.build_dir))
+    console.print(
+        f"Re-parsed {outcome.new_versions} archived page versions ({outcome.staged_pages} with figures)"
+    )
+    for failure in outcome.failures:
+        console.print(f"[red]{failure}[/]")
+    console.print(f"Published database: [bold]{outcome.published_db}[/]")
+
+
+@app.command()
+def serve(
+    base_url: Annotated[str, typer.Option("--base-url", help="Site to scrape (default: the real CEC).")] = "",
+    election_id: Annotated[
+        str | None, typer.Option("--election-id", help="Election id (else recognised).")
+    ] = None,
+    cron: Annotated[
+        str, typer.Option(help="Schedule (cron, capital time not assumed: UTC).")
+    ] = "*/5 * * * *",
+    interval: Annotated[
+        float | None, typer.Option(help="Run every N seconds instead of the cron schedule.")
+    ] = None,
+    db: DbOption = None,
+    build_dir: BuildDir = None,
+) -> None:
+    """Serve the election-night flow on a schedule, on a real local Prefect server (started here if needed)."""
+    s = _settings(build_dir, db)
+    from saylau.config import apply_prefect_environment
+
+    apply_prefect_environment(s)
+    import os
+
+    from flows.server import local_server
+
+    with local_server(s.prefect_home / "server") as api_url:
+        os.environ["PREFECT_API_URL"] = api_url
+        console.print(f"Prefect server: [bold]{api_url.removesuffix('/api')}[/] (the UI shows every run)")
+        from flows.scrape import election_night
+        from saylau.scrape import DEFAULT_BASE_URL
+
+        params = {
+            "base_url": base_url or DEFAULT_BASE_URL,
+            "election_id": election_id,
+            "db": str(s.work_db),
+            "build_dir": str(s.build_dir),
+        }
+        schedule = {"interval": interval} if interval else {"cron": cron}
+        election_night.serve(name="election-night", parameters=params, **schedule)
+
+
 @app.command("import-precincts")
 def import_precincts(
     path: Annotated[Path, typer.Argument(help="Precinct table: a CSV file or a zip holding one.")],

@@ -167,3 +167,26 @@ def test_same_seed_same_election_other_seed_other_election():
         pd.testing.assert_frame_equal(a.protocols[key], b.protocols[key])
     assert not a.protocol("mazhilis").equals(c.protocol("mazhilis"))
     assert c.protocol("mazhilis")["amanat"].sum() == a.protocol("mazhilis")["amanat"].sum()
+
+
+def test_observers_count_voters_through_the_day(election):
+    counts = election.observer_turnout
+    observed = election.precincts.loc[election.precincts["observed_mazhilis"], "pec_id"]
+    assert set(counts["pec_id"]) == set(observed)
+    assert sorted(set(counts["hour"])) == [10, 12, 14, 16, 18, 20]
+    copies = election.protocol("mazhilis", "pec").set_index("pec_id")
+    for pec_id, group in counts.groupby("pec_id"):
+        series = group.sort_values("hour")["voters_counted"].to_numpy()
+        assert (np.diff(series) >= 0).all(), pec_id
+        assert series[-1] == copies.at[pec_id, "ballots_issued"], pec_id  # polls close at 20:00
+    # the observers' count at 20:00 is well below the official figure at the same precincts
+    official = election.protocol("mazhilis").set_index("pec_id").loc[observed]
+    at20 = counts[counts["hour"] == 20]["voters_counted"].sum()
+    assert at20 < 0.8 * official["ballots_issued"].sum()
+
+
+def test_some_dozens_of_violation_reports_at_observed_precincts(election):
+    v = election.violations
+    assert 24 <= len(v) <= 96
+    assert set(v["pec_id"]) <= set(election.precincts.loc[election.precincts["observed_mazhilis"], "pec_id"])
+    assert {"observer_expelled", "copy_refused", "ballot_stuffing_seen"} <= set(v["kind"])

@@ -110,3 +110,24 @@ def test_ground_truth_stays_in_its_own_folder(demo_folder):
     summary = json.loads((folder / "ground_truth" / "summary.json").read_text(encoding="utf-8"))
     assert summary["totals"]["mazhilis"]["official"]["amanat"] == 5_148_074
     assert summary["totals"]["mazhilis"]["honest"]["amanat"] < 5_148_074
+
+
+def test_same_bytes_in_another_process_with_another_hash_seed(demo_folder, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    _, digests = demo_folder
+    code = (
+        "import json, sys; from pathlib import Path; from demo.outputs import generate_into; "
+        "print(json.dumps(generate_into(Path(sys.argv[1]))))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "other")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert json.loads(out.stdout) == digests

@@ -30,7 +30,7 @@ import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
 from saylau.protocol import LINES
-from schemas.protocol import _all_true, non_negative, protocol_schema
+from schemas.protocol import _all_true, non_negative, protocol_schema, series_goes_down
 
 # value columns of a copy: two copies "agree" when all of these are equal
 PROVENANCE = ("source_ref", "source_sha256", "source_row")
@@ -277,24 +277,10 @@ def turnout_over_100() -> Check:
 
 
 def turnout_goes_down() -> Check:
-    """Soft: at one precinct, a count smaller than the one before it (counts are cumulative)."""
-
-    def check(df: pd.DataFrame) -> pd.Series:
-        ordered = df.sort_values(["source", "unit_id", "as_of"], kind="stable")
-        previous = ordered.groupby(["source", "unit_id"], dropna=False)["voters_counted"].cummax().shift()
-        same_unit = (ordered["unit_id"] == ordered["unit_id"].shift()) & (
-            ordered["source"] == ordered["source"].shift()
-        )
-        down = same_unit.fillna(False) & (ordered["voters_counted"] < previous).fillna(False)
-        return ~down.reindex(df.index).astype(bool)
-
-    return Check(
-        check,
-        name="turnout_goes_down",
-        error="fewer voters counted than at an earlier time at the same precinct",
-        raise_warning=True,
-        statistics={"lines": ["unit_id", "as_of", "voters_counted"]},
-    )
+    """Soft: at one precinct, a count smaller than an earlier one (counts are cumulative)."""
+    check = series_goes_down(["source", "unit_id"], "as_of", "voters_counted", "turnout_goes_down")
+    check.error = "fewer voters counted than at an earlier time at the same precinct"
+    return check
 
 
 def observer_turnout_schema(

@@ -293,6 +293,35 @@ def options_non_negative() -> Check:
     )
 
 
+def series_goes_down(keys: Sequence[str], order: str, value: str, name: str = "series_goes_down") -> Check:
+    """Soft: in a cumulative time series (turnout through the day), a value below an earlier one.
+
+    Rows are grouped by ``keys`` and ordered by ``order``; a row is flagged when its ``value`` is smaller
+    than the largest value before it in its group. E.g. ``series_goes_down(["election_id",
+    "region_code"], "as_of", "turnout_pct", "turnout_goes_down")`` for the CEC's turnout bulletins.
+    """
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        present = [k for k in keys if k in df.columns]
+        if order not in df.columns or value not in df.columns:
+            return _all_true(df)
+        ordered = df.sort_values([*present, order], kind="stable")
+        groups = ordered.groupby(present, dropna=False, sort=False)[value] if present else ordered[value]
+        earlier_max = (
+            groups.transform(lambda s: s.cummax().shift()) if present else ordered[value].cummax().shift()
+        )
+        down = (ordered[value] < earlier_max).fillna(False).astype(bool)
+        return ~down.reindex(df.index)
+
+    return Check(
+        check,
+        name=name,
+        error=f"{value} below an earlier {value} of the same series",
+        raise_warning=True,
+        statistics={"lines": [*keys, order, value]},
+    )
+
+
 def _count(required: bool = False) -> Column:
     return Column("Int64", non_negative(), nullable=True, required=required, coerce=True)
 

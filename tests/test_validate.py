@@ -329,3 +329,29 @@ def test_validation_of_100k_rows_is_vectorised():
     v = validate_frame(big, protocol_schema(options=["amanat", "adal"]), "big")
     assert v.rejected_rows == 100 and len(v.rejected) == 200 and len(v.good) == n - 100
     assert set(v.rejected["rule"]) == {"boxes_balance", "valid_is_sum_of_options"}
+
+
+def test_a_cumulative_series_going_down_is_flagged():
+    import pandera.pandas as pa
+
+    from schemas.protocol import series_goes_down
+
+    bulletins = pd.DataFrame(
+        {
+            "region_code": ["KZ-11", "KZ-11", "KZ-11", "KZ-75", "KZ-75"],
+            "as_of": pd.to_datetime(
+                ["2021-01-10 12:00", "2021-01-10 10:00", "2021-01-10 14:00"] * 1
+                + ["2021-01-10 10:00", "2021-01-10 12:00"]
+            ),
+            "turnout_pct": [30.1, 12.0, 29.8, 9.0, 20.5],
+        }
+    )
+    schema = pa.DataFrameSchema(
+        {"turnout_pct": pa.Column(float)},
+        checks=[series_goes_down(["region_code"], "as_of", "turnout_pct", "turnout_goes_down")],
+    )
+    v = validate_frame(bulletins, schema, "cec_turnout", key_columns=["region_code", "as_of"])
+    assert len(v.good) == 5 and v.rejected.empty
+    assert v.flags[["region_code", "rule", "failing_values"]].values.tolist() == [
+        ["KZ-11", "turnout_goes_down", "region_code=KZ-11, as_of=2021-01-10 14:00:00, turnout_pct=29.8"]
+    ]

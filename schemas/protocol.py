@@ -306,10 +306,12 @@ def series_goes_down(keys: Sequence[str], order: str, value: str, name: str = "s
         if order not in df.columns or value not in df.columns:
             return _all_true(df)
         ordered = df.sort_values([*present, order], kind="stable")
-        groups = ordered.groupby(present, dropna=False, sort=False)[value] if present else ordered[value]
-        earlier_max = (
-            groups.transform(lambda s: s.cummax().shift()) if present else ordered[value].cummax().shift()
-        )
+        if present:
+            keys_of = [ordered[k] for k in present]
+            running = ordered.groupby(keys_of, dropna=False, sort=False)[value].cummax()
+            earlier_max = running.groupby(keys_of, dropna=False, sort=False).shift()
+        else:
+            earlier_max = ordered[value].cummax().shift()
         down = (ordered[value] < earlier_max).fillna(False).astype(bool)
         return ~down.reindex(df.index)
 

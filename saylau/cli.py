@@ -231,6 +231,10 @@ def serve(
     ] = None,
     db: DbOption = None,
     build_dir: BuildDir = None,
+    server_port: Annotated[
+        int | None,
+        typer.Option("--server-port", help="Port for the Prefect server started here (default: free)."),
+    ] = None,
 ) -> None:
     """Serve the election-night flow on a schedule, on a real local Prefect server (started here if needed)."""
     s = _settings(build_dir, db)
@@ -241,7 +245,7 @@ def serve(
 
     from flows.server import local_server
 
-    with local_server(s.prefect_home / "server") as api_url:
+    with local_server(s.prefect_home / "server", port=server_port) as api_url:
         os.environ["PREFECT_API_URL"] = api_url
         console.print(f"Prefect server: [bold]{api_url.removesuffix('/api')}[/] (the UI shows every run)")
         from flows.scrape import election_night
@@ -347,7 +351,7 @@ def load_observers(
         f"Loaded into {s.work_db} (run {run_id}): rows in core.observer_*, core.protocol_values, "
         f"rejected rows in quarantine.observer_*, counts in meta.data_quality; bytes archived in {s.archive_dir}"
     )
-    if any(r.status == "refused" for r in results):
+    if any(r.status in ("refused", "failed") for r in results):
         raise typer.Exit(1)
 
 

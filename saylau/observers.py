@@ -429,7 +429,8 @@ def parse_export(
         record = {c: v for c, v in zip(canon, cells, strict=True) if c is not None}
         record["source_row"] = number
         records.append(record)
-    frame = pd.DataFrame.from_records(records)
+    names = list(dict.fromkeys(c for c in canon if c is not None))
+    frame = pd.DataFrame.from_records(records, columns=[*names, "source_row"])
     for c in set(cmap.columns.values()) - set(frame.columns):
         frame[c] = None
     frame = frame.astype(object).where(frame.notna(), None)
@@ -461,7 +462,8 @@ def parse_export(
         frame = frame.drop(columns=[c for c in ("time",) if c in frame.columns])
         if cmap.kind == "turnout":
             for c in ("registered", "voters_counted"):
-                frame[c] = [parse_count(v) for v in frame[c]]
+                if c in frame.columns:
+                    frame[c] = [parse_count(v) for v in frame[c]]
     return ParsedExport(cmap.kind, cmap, frame.reset_index(drop=True), file_name)
 
 
@@ -488,7 +490,7 @@ class LoadResult:
     path: str
     sha256: str
     kind: str = ""
-    status: str = "loaded"  # loaded | unchanged (same bytes loaded before) | refused
+    status: str = "loaded"  # loaded | unchanged (same bytes loaded before) | refused | failed
     rows: int = 0
     good: int = 0
     rejected: int = 0
@@ -498,7 +500,7 @@ class LoadResult:
 
     def summary(self) -> str:
         if self.status != "loaded":
-            return f"{self.path}: {self.status}" + (f" ({self.problems[0]})" if self.problems else "")
+            return f"{self.path}: {self.status}"
         extra = f", superseding {len(self.superseded)} earlier version(s)" if self.superseded else ""
         return (
             f"{self.path}: {self.kind}, {self.rows} rows: {self.good} good, {self.rejected} quarantined, "
@@ -649,6 +651,8 @@ def problems_of(validated: Validated, cmap: ColumnMap, file_name: str) -> list[s
             header = cmap.header_of(canonical)
             if header != canonical:
                 values = re.sub(rf"(?<![\w]){re.escape(canonical)}=", f"{canonical} ({header!r})=", values)
+        if "time" in cmap.columns.values():  # times are parsed into as_of
+            values = values.replace("as_of=", f"as_of ({cmap.header_of('time')!r})=")
         out.append(f"{file_name} row {row.source_row}: {row.rule}: {values}")
     return out
 
@@ -930,8 +934,8 @@ def load_observers(
     results = []
     with connect(db_path) as con:
         for path in files:
-            results.append(
-                load_observer_file(
+            try:
+                result = load_observer_file(
                     con,
                     path,
                     election_id=election_id,
@@ -942,7 +946,11 @@ def load_observers(
                     contest=contest,
                     kind=kind,
                 )
-            )
+            except (ObserverFileError, ValueError, KeyError, duckdb.Error) as exc:
+                # the file's own transaction was rolled back; the files before and after still load
+                result = LoadResult(str(path), "", status="failed")
+                result.problems.append(f"{path.name}: {type(exc).__name__}: {exc}")
+            results.append(result)
         record_conflicts(con, run_id)
     return results
 

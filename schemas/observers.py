@@ -264,6 +264,8 @@ def _place_columns() -> dict[str, Column]:
 
 def turnout_over_100() -> Check:
     def check(df: pd.DataFrame) -> pd.Series:
+        if "registered" not in df.columns:
+            return _all_true(df)
         applicable = df["voters_counted"].notna() & df["registered"].notna()
         return ~applicable | (df["voters_counted"] <= df["registered"]).fillna(True).astype(bool)
 
@@ -291,7 +293,7 @@ def observer_turnout_schema(
     columns.update(
         {
             "as_of": Column(pa.DateTime, nullable=False, coerce=True),
-            "registered": Column("Int64", non_negative(), nullable=True, coerce=True),
+            "registered": Column("Int64", non_negative(), nullable=True, required=False, coerce=True),
             "voters_counted": Column("Int64", non_negative(), nullable=False, coerce=True),
         }
     )

@@ -444,3 +444,14 @@ def test_copy_whose_list_differs_from_the_official_one_is_rejected(wh, build_set
             "region=г. Алматы, precinct=5, registered=1500, official_registered=2400",
         )
     ]
+
+
+def test_header_only_file_loads_nothing_and_a_bad_time_names_its_column(wh, build_settings, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("Регион;№ участка;Число избирателей в списке\n", encoding="utf-8")
+    times = tmp_path / "t.csv"
+    times.write_text("Регион;№ участка;Время;Проголосовало\nг. Алматы;1;25:99;100\nг. Алматы;1;10:00;50\n")
+    first, second = load(wh, build_settings, empty, times)
+    assert (first.status, first.rows) == ("loaded", 0)
+    assert (second.kind, second.good, second.rejected) == ("turnout", 1, 1)
+    assert second.problems == ["t.csv row 2: wrong_type: as_of ('Время')=25:99"]

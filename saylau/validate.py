@@ -157,7 +157,8 @@ def _row_failures(
     records = []
     column_level = fc[~is_frame]
     if len(column_level):
-        text = column_level["column"].astype(str) + "=" + column_level["failure_case"].astype(str)
+        case = column_level["failure_case"].astype(object)
+        text = column_level["column"].astype(str) + "=" + case.where(case.notna(), "NA").astype(str)
         records.append(
             pd.DataFrame({"position": column_level["position"], "rule": column_level["rule"], "text": text})
         )

@@ -355,3 +355,12 @@ def test_a_cumulative_series_going_down_is_flagged():
     assert v.flags[["region_code", "rule", "failing_values"]].values.tolist() == [
         ["KZ-11", "turnout_goes_down", "region_code=KZ-11, as_of=2021-01-10 14:00:00, turnout_pct=29.8"]
     ]
+
+
+def test_missing_keys_are_named():
+    rows = frame(protocol("KZ-11/1"), protocol("KZ-11/2", contest_id=None, unit_id=None))
+    v = validate_frame(rows, protocol_schema(options=OPTIONS), "t")
+    assert len(v.good) == 1
+    assert v.rejected[["rule", "failing_values"]].values.tolist() == [
+        ["missing_value", "contest_id=NA; unit_id=NA"]
+    ]

@@ -198,7 +198,7 @@ RELATIONS = {
     "issued_le_registered": lambda r, d: {
         "registered": r["ballots_issued"] - d,
     },
-    "received_balance": lambda r, d: {"ballots_received": r["ballots_received"] + d},
+    "received_balance": lambda r, d: {"ballots_lost": r["ballots_lost"] + d},
     "boxes_balance": lambda r, d: {"invalid": r["invalid"] + d},
     "valid_is_sum_of_options": lambda r, d: {"amanat": r["amanat"] + d},
     "non_negative": lambda r, d: {"adal": -d},
@@ -207,31 +207,41 @@ RELATIONS = {
 
 
 @st.composite
-def consistent_protocol(draw) -> dict:
+def consistent_protocol(draw) -> tuple[str, dict]:
+    """A contest kind and a protocol of it where every control relation holds (lost / unaccounted
+    ballots and, in referendums, valid-not-counted ballots included at random)."""
+    kind = draw(st.sampled_from(["party_list", "single_winner", "referendum"]))
     votes = [draw(st.integers(0, 3000)) for _ in OPTIONS]
     valid = sum(votes)
     invalid = draw(st.integers(0, 200))
-    issued = valid + invalid
+    not_counted = draw(st.integers(0, 50)) if kind == "referendum" else None
+    issued = valid + invalid + (not_counted or 0)
     registered = issued + draw(st.integers(0, 3000))
     cancelled = draw(st.integers(0, 500))
+    lost, unaccounted = draw(st.integers(0, 3)), draw(st.integers(0, 3))
     row = protocol(
         "KZ-75/1",
         registered=registered,
         ballots_issued=issued,
         ballots_cancelled=cancelled,
-        ballots_received=issued + cancelled,
+        ballots_received=issued + cancelled + lost + 10 - unaccounted,
+        ballots_lost=lost + 10,  # every relation keeps its lines in every example
+        ballots_unaccounted=unaccounted,
         ballots_in_boxes=issued,
         invalid=invalid,
         valid=valid,
         **dict(zip(OPTIONS, votes, strict=True)),
     )
-    return row
+    if not_counted is not None:
+        row["valid_not_counted"] = not_counted
+    return kind, row
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(row=consistent_protocol(), rule=st.sampled_from(sorted(RELATIONS)), amount=st.integers(1, 500))
-def test_breaking_one_relation_is_caught_by_its_rule(row, rule, amount):
-    schema = protocol_schema(options=OPTIONS)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=consistent_protocol(), rule=st.sampled_from(sorted(RELATIONS)), amount=st.integers(1, 500))
+def test_breaking_one_relation_is_caught_by_its_rule(case, rule, amount):
+    kind, row = case
+    schema = protocol_schema(kind, options=OPTIONS)
     assert validate_frame(frame(row), schema, "t").rejected.empty
     broken = {**row, **RELATIONS[rule](row, amount)}
     v = validate_frame(frame(broken), schema, "t")

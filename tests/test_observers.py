@@ -455,3 +455,17 @@ def test_header_only_file_loads_nothing_and_a_bad_time_names_its_column(wh, buil
     assert (first.status, first.rows) == ("loaded", 0)
     assert (second.kind, second.good, second.rejected) == ("turnout", 1, 1)
     assert second.problems == ["t.csv row 2: wrong_type: as_of ('Время')=25:99"]
+
+
+def test_windows_1251_comma_separated_export(tmp_path):
+    path = write_csv(tmp_path / "w.csv", [copy(1)], delimiter=",")
+    body = path.read_text(encoding="utf-8").encode("cp1251", errors="replace")
+    parsed = parse_export(body, "w.csv", election_id=ELECTION, salt=b"s")
+    assert parsed.kind == "protocol"
+    row = parsed.frame.iloc[0]
+    assert (row["unit_id"], row["registered"], row["amanat"], row["contest_id"]) == (
+        "KZ-75/1",
+        1500,
+        500,
+        "mazhilis",
+    )

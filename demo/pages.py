@@ -182,7 +182,21 @@ class Item:
     published: datetime
     hour: int | None = None
     topic: int = 0
+    revised: datetime | None = None  # when a corrected version replaced the first one (None = never)
 
+    def version_at(self, now: datetime) -> int:
+        """0 = the first version, 1 = the corrected one."""
+        return int(self.revised is not None and now >= self.revised)
+
+    def modified_at(self, now: datetime) -> datetime:
+        """Last-Modified of the version visible at ``now``."""
+        return self.revised if self.revised is not None and now >= self.revised else self.published
+
+
+# Figures published wrong first and corrected later on the same page: (hour, region) -> first value.
+# The 20:00 figure of West Kazakhstan was printed 51,5 for 61,5 (shared/reference: "one media copy gives 51.5").
+FIRST_VERSION_TYPOS: dict[tuple[int, str], float] = {(20, "KZ-27"): 51.5}
+REVISION_DELAY = timedelta(minutes=47)
 
 _NOTICES = [
     ("Об аккредитации наблюдателей", "Байқаушыларды аккредиттеу туралы", "On accreditation of observers"),
@@ -219,9 +233,11 @@ def schedule(seed: int) -> list[Item]:
         plan.append((day + timedelta(days=6 + 3 * k, hours=10), "releases" if k % 3 else "acts", "notice", None, (k + 3) % len(_NOTICES)))  # fmt: skip
     plan.sort(key=lambda p: p[0])
     items, next_id = [], 5320
+    typo_hours = {h for h, _ in FIRST_VERSION_TYPOS}
     for moment, section, kind, hour, topic in plan:
         next_id += int(rng.integers(1, 6))
-        items.append(Item(next_id, section, kind, moment, hour, topic))
+        revised = moment + REVISION_DELAY if kind == "turnout" and hour in typo_hours else None
+        items.append(Item(next_id, section, kind, moment, hour, topic, revised))
     return items
 
 
@@ -295,12 +311,19 @@ class Content:
             return ("Об итогах выборов депутатов Мажилиса Парламента Республики Казахстан, избираемых по партийным спискам", "Партиялық тізімдер бойынша сайланатын Қазақстан Республикасы Парламенті Мәжілісінің депутаттарын сайлаудың қорытындылары туралы", "On the results of the elections of deputies of the Mazhilis elected from party lists")[i]  # fmt: skip
         raise ValueError(item.kind)
 
-    def body(self, item: Item, lang: str, layout: int = 0) -> str:
-        """The HTML inside the news-detail block of an item."""
+    def body(self, item: Item, lang: str, layout: int = 0, version: int = 1) -> str:
+        """The HTML inside the news-detail block of an item (``version`` 0 = as first published)."""
         rng = self.rng("item", item.id, lang)
         style = Style.draw(lang, rng)
+        self._version = version if item.revised is not None else 1
         render = getattr(self, f"_body_{item.kind}")
         return render(item, lang, rng, style, layout)
+
+    def _bulletin(self, hour: int, code: str) -> float:
+        """A bulletin figure as the page being rendered shows it (a first version may carry a typo)."""
+        if getattr(self, "_version", 1) == 0 and (hour, code) in FIRST_VERSION_TYPOS:
+            return FIRST_VERSION_TYPOS[(hour, code)]
+        return self.bulletins[(hour, code)]
 
     def _body_notice(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
         voters = style.count(11_919_241 - int(rng.integers(0, 9000)))
@@ -374,7 +397,7 @@ class Content:
                 "Across the regions:",
             ][variant]
         parts = [f"<p>{esc(sentences[int(rng.integers(0, 3))])}</p>"]
-        rows = [(code, self.bulletins[(hour, code)]) for code in REGION_ORDER]
+        rows = [(code, self._bulletin(hour, code)) for code in REGION_ORDER]
         shape = int(rng.integers(0, 4))
         if hour == 22:
             shape = 3

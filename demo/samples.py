@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 
+from demo.clock import SimClock
 from demo.election import DEFAULT_SEED, generate
 from demo.faults import FaultConfig
 from demo.site import DemoSite
@@ -27,6 +29,9 @@ def sample_pages(seed: int = DEFAULT_SEED) -> dict[str, dict]:
     cp1251 = DemoSite(election, faults=FaultConfig(cp1251=1.0, cp1251_without_charset=0.0))
     cp1251_bare = DemoSite(election, faults=FaultConfig(cp1251=1.0, cp1251_without_charset=1.0))
     items = plain.content.items
+    # the 20:00 bulletin as first published, before the CEC corrected a figure on it
+    revised = next(i for i in items if i.kind == "turnout" and i.revised is not None).revised
+    first = DemoSite(election, clock=SimClock(revised - timedelta(minutes=1)))
 
     def item(kind: str, hour: int | None = None):
         return next(i for i in items if i.kind == kind and (hour is None or i.hour == hour))
@@ -48,6 +53,7 @@ def sample_pages(seed: int = DEFAULT_SEED) -> dict[str, dict]:
         ("final_rus_changed_layout.html", changed, _url("rus", item("final"))),
         ("preliminary_eng_changed_layout.html", changed, _url("eng", item("preliminary"))),
         ("turnout_1800_rus_cp1251.html", cp1251, _url("rus", item("turnout", 18))),
+        ("turnout_2000_rus_first_version.html", first, _url("rus", item("turnout", 20))),
         ("turnout_2000_rus_cp1251_no_charset.html", cp1251_bare, _url("rus", item("turnout", 20))),
     ]
     out = {}

@@ -80,6 +80,7 @@ class DemoSite:
         self.protocols = protocols
         self.protocol_regions = protocol_regions
         self._cache: dict[tuple, tuple[str, datetime | None]] = {}
+        self._render_lock = threading.Lock()  # Content keeps the version being rendered on itself
         self._pec_ids = set(self.election.precincts["pec_id"])
         self.requests = 0
 
@@ -174,7 +175,7 @@ class DemoSite:
                 if item is None or item.section != section or item.published > now:
                     raise NotFound(path)
                 layout = self.injector.layout_variant(f"/{section}/{item.id}")
-                return lang, self._item(item, lang, layout), item.published
+                return lang, self._item(item, lang, layout, item.version_at(now)), item.modified_at(now)
             return (
                 lang,
                 self._listing(lang, section, _int(query.get("PAGEN_1", "1")), now),
@@ -197,14 +198,13 @@ class DemoSite:
         ]
         return max(visible) if visible else None
 
-    def _item(self, item: Item, lang: str, layout: int) -> str:
-        key = ("item", item.id, lang, layout)
+    def _item(self, item: Item, lang: str, layout: int, version: int) -> str:
+        key = ("item", item.id, lang, layout, version)
         if key not in self._cache:
-            title = self.content.title(item, lang)
-            self._cache[key] = (
-                page_html(lang, title, self.content.body(item, lang, layout), item.published),
-                None,
-            )
+            with self._render_lock:
+                title = self.content.title(item, lang)
+                body = self.content.body(item, lang, layout, version)
+            self._cache[key] = (page_html(lang, title, body, item.published), None)
         return self._cache[key][0]
 
     def _home(self, lang: str, now: datetime) -> str:

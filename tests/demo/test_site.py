@@ -259,3 +259,29 @@ def test_socket_faults_over_loopback(election):
         pytest.raises((TimeoutError, urllib.error.URLError)),
     ):
         urllib.request.urlopen(running.base_url + url_of(running.site), timeout=0.3).read()
+
+
+def test_a_bulletin_is_corrected_after_publication(election):
+    clock = SimClock(datetime(2021, 1, 10, 20, 50, tzinfo=CAPITAL))
+    site = DemoSite(election, clock=clock)
+    item = _item(site, "turnout", 20)
+    assert item.revised is not None and item.published < clock.now() < item.revised
+    url = f"/rus/news/releases/index.php?ID={item.id}"
+    first = site.respond(url)
+    clock.set(item.revised)
+    second = site.respond(url)
+    resolver = default_resolver()
+
+    def west_kazakhstan(body: bytes) -> float:
+        text = _text(body)
+        found = re.search(r"(?:Западно-Казахстанск\w+ обл\w*\.?|ЗКО)\s*[–—-]\s*(\d+(?:,\d)?)", text)
+        if found:
+            return float(found.group(1).replace(",", "."))
+        cells = dict(re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td></tr>", text))
+        return float(next(v for k, v in cells.items() if resolver.region(k) == "KZ-27").replace(",", "."))
+
+    assert west_kazakhstan(first.body) == 51.5 and west_kazakhstan(second.body) == 61.5
+    h1, h2 = dict(first.headers), dict(second.headers)
+    assert h1["ETag"] != h2["ETag"] and h1["Last-Modified"] != h2["Last-Modified"]
+    # a client holding the first version's validators gets the corrected page, not a 304
+    assert site.respond(url, {"If-None-Match": h1["ETag"]}).status == 200

@@ -315,17 +315,16 @@ class Content:
         """The HTML inside the news-detail block of an item (``version`` 0 = as first published)."""
         rng = self.rng("item", item.id, lang)
         style = Style.draw(lang, rng)
-        self._version = version if item.revised is not None else 1
         render = getattr(self, f"_body_{item.kind}")
-        return render(item, lang, rng, style, layout)
+        return render(item, lang, rng, style, layout, version if item.revised is not None else 1)
 
-    def _bulletin(self, hour: int, code: str) -> float:
-        """A bulletin figure as the page being rendered shows it (a first version may carry a typo)."""
-        if getattr(self, "_version", 1) == 0 and (hour, code) in FIRST_VERSION_TYPOS:
+    def _bulletin(self, hour: int, code: str, version: int = 1) -> float:
+        """A bulletin figure as a page version shows it (a first version may carry a typo)."""
+        if version == 0 and (hour, code) in FIRST_VERSION_TYPOS:
             return FIRST_VERSION_TYPOS[(hour, code)]
         return self.bulletins[(hour, code)]
 
-    def _body_notice(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+    def _body_notice(self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1) -> str:
         voters = style.count(11_919_241 - int(rng.integers(0, 9000)))
         text = {
             "rus": f"Центральная избирательная комиссия провела очередное заседание. Рассмотрены вопросы подготовки к выборам {long_date(datetime(2021, 1, 10), 'rus')}. В списки избирателей на сегодня включено около {voters} граждан.",
@@ -334,7 +333,9 @@ class Content:
         }[lang]  # fmt: skip
         return f"<p>{esc(text)}</p>"
 
-    def _body_voting_opened(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+    def _body_voting_opened(
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1
+    ) -> str:
         text = {
             "rus": "В 7:00 по времени столицы открылись 10 060 избирательных участков, в том числе 66 за рубежом. Голосование продлится до 20:00.",
             "kaz": "Елорда уақытымен сағат 7:00-де 10 060 сайлау учаскесі ашылды, оның ішінде шетелде – 66. Дауыс беру 20:00-ге дейін жалғасады.",
@@ -351,7 +352,7 @@ class Content:
             return [f"сағат {hour}:00", f"сағат {hour}.00", f"{hour}:00"][choice]
         return [f"{hour}:00", f"{hour}.00", f"{hour}:00 local time"][choice]
 
-    def _body_turnout(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+    def _body_turnout(self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1) -> str:
         hour = int(item.hour or 0)
         national = self.bulletins[(hour, "KZ")]
         t = self._clock_text(hour, lang, rng)
@@ -397,7 +398,7 @@ class Content:
                 "Across the regions:",
             ][variant]
         parts = [f"<p>{esc(sentences[int(rng.integers(0, 3))])}</p>"]
-        rows = [(code, self._bulletin(hour, code)) for code in REGION_ORDER]
+        rows = [(code, self._bulletin(hour, code, version)) for code in REGION_ORDER]
         shape = int(rng.integers(0, 4))
         if hour == 22:
             shape = 3
@@ -471,7 +472,9 @@ class Content:
         names = PARTY_NAMES[lang][party]
         return names[int(rng.integers(0, len(names)))]
 
-    def _body_preliminary(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+    def _body_preliminary(
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1
+    ) -> str:
         shares = self.election.preliminary_share
         turnout = style.pct(self.bulletins[(22, "KZ")])
         order = sorted(PARTIES, key=lambda p: -float(shares[p]))
@@ -532,7 +535,7 @@ class Content:
     def _national(self) -> dict[str, int]:
         return self.election.official_totals("mazhilis")
 
-    def _body_final(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+    def _body_final(self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1) -> str:
         t = self._national()
         c = style.count
         turnout = style.pct(t["ballots_issued"] / t["registered"] * 100, 2)
@@ -585,7 +588,9 @@ class Content:
             ]
         )
 
-    def _body_resolution(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+    def _body_resolution(
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1
+    ) -> str:
         t = self._national()
         c = style.count
         pct = style.pct(t["ballots_issued"] / t["registered"] * 100, 2)
@@ -624,7 +629,9 @@ class Content:
             ]  # fmt: skip
         return "\n".join(f"<p>{esc(p)}</p>" for p in paras)
 
-    def _body_maslikhat_links(self, item: Item, lang: str, rng, style: Style, layout: int) -> str:
+    def _body_maslikhat_links(
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1
+    ) -> str:
         lead = {
             "rus": "Итоги выборов депутатов маслихатов устанавливаются территориальными избирательными комиссиями. Решения комиссий об итогах выборов размещены на их страницах:",
             "kaz": "Мәслихат депутаттарын сайлаудың қорытындыларын аумақтық сайлау комиссиялары белгілейді. Комиссиялардың шешімдері олардың беттерінде орналастырылған:",

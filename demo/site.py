@@ -80,7 +80,6 @@ class DemoSite:
         self.protocols = protocols
         self.protocol_regions = protocol_regions
         self._cache: dict[tuple, tuple[str, datetime | None]] = {}
-        self._render_lock = threading.Lock()  # Content keeps the version being rendered on itself
         self._pec_ids = set(self.election.precincts["pec_id"])
         self.requests = 0
 
@@ -201,9 +200,8 @@ class DemoSite:
     def _item(self, item: Item, lang: str, layout: int, version: int) -> str:
         key = ("item", item.id, lang, layout, version)
         if key not in self._cache:
-            with self._render_lock:
-                title = self.content.title(item, lang)
-                body = self.content.body(item, lang, layout, version)
+            title = self.content.title(item, lang)
+            body = self.content.body(item, lang, layout, version)
             self._cache[key] = (page_html(lang, title, body, item.published), None)
         return self._cache[key][0]
 

@@ -111,7 +111,7 @@ _OBSERVER_AIM: dict[str, dict[str, float]] = {
     "maslikhat_regional": dict(amanat=58.3, auyl=9.2, ak_zhol=16.2, adal=10.2, qhp=3.2, spoiled=2.9),
 }  # fmt: skip
 
-# Regions of 2021: (code, approximate voters in thousands, domestic precincts, lower TECs, oblast centre).
+# Regions of 2021: (code, approximate voters in thousands, domestic precincts, city/district TECs).
 # Voters and precinct counts are rough shapes; the generator rescales them to the exact totals.
 REGIONS_2021: tuple[tuple[str, int, int, int], ...] = (
     ("KZ-11", 540, 680, 19),
@@ -297,8 +297,9 @@ def _observed_sizes(rng: np.random.Generator) -> tuple[dict[str, np.ndarray], di
 
     Groups: oblast precincts (79, the regional-maslikhat sample, 167,228 voters), city precincts
     (113, 266,097 voters), together the Mazhilis sample (192, 433,325). The city-maslikhat sample (99,
-    225,070) is the first ``_CITY_COPIES_IN_OBLASTS`` oblast and first ``_CITY_COPIES_IN_CITIES`` city
-    precincts in generation order; its sum is fixed by sizing those first.
+    225,070) is a seeded choice of ``_CITY_COPIES_IN_OBLASTS`` oblast and ``_CITY_COPIES_IN_CITIES`` city
+    precincts, sized so that it sums exactly too. Returns the sizes and, per region, which observed
+    precincts also sent a city-maslikhat copy.
     """
     n_obl = sum(_OBSERVED_OBLAST.values())
     n_city = sum(_OBSERVED_CITY.values())

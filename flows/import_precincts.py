@@ -25,10 +25,18 @@ def import_precinct_table(
     contest: str | None,
     leader: str | None,
     archive_dir: Path,
+    source: str = "official",
 ) -> list[precincts.ImportResult]:
     """Import one precinct table (each contest it holds); one result per contest."""
     return precincts.import_precinct_file(
-        db_path, Path(path), fmt, election_id, contest_id=contest, leader=leader, archive_dir=archive_dir
+        db_path,
+        Path(path),
+        fmt,
+        election_id,
+        contest_id=contest,
+        leader=leader,
+        archive_dir=archive_dir,
+        source=source,
     )
 
 
@@ -41,11 +49,12 @@ def import_precincts_flow(
     leader: str | None = None,
     build_dir: str | None = None,
     publish: bool = True,
+    source: str = "official",
 ) -> list[precincts.ImportResult]:
     """Import a precinct table, rebuild the marts (forensics included) and publish the warehouse."""
     s = Settings(build_dir=Path(build_dir)) if build_dir else settings()
     prepare_warehouse(s.work_db)
-    results = import_precinct_table(s.work_db, path, fmt, election_id, contest, leader, s.archive_dir)
+    results = import_precinct_table(s.work_db, path, fmt, election_id, contest, leader, s.archive_dir, source)
     if publish:
         publish_warehouse(s.work_db, s.published_db, s.parquet_dir)
     return results

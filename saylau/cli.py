@@ -278,6 +278,10 @@ def import_precincts(
         str | None,
         typer.Option(help="Option the forensics follow (id or party name; default: the most votes)."),
     ] = None,
+    source: Annotated[
+        str,
+        typer.Option(help="'official' for a commission's table, else the observer organisation's id."),
+    ] = "official",
     build_dir: BuildDir = None,
     db: DbOption = None,
 ) -> None:
@@ -288,7 +292,14 @@ def import_precincts(
     s = _settings(build_dir, db)
     try:
         results = precincts.import_precinct_file(
-            s.work_db, path, fmt, election_id, contest_id=contest, leader=leader, archive_dir=s.archive_dir
+            s.work_db,
+            path,
+            fmt,
+            election_id,
+            contest_id=contest,
+            leader=leader,
+            archive_dir=s.archive_dir,
+            source=source,
         )
     except (precincts.PrecinctImportError, UnknownNameError) as exc:
         console.print(f"[red]{exc}[/]")

@@ -804,13 +804,16 @@ def import_precincts(
     archive_dir: Path | None = None,
     build_marts: bool = True,
     run_id: str | None = None,
+    source: str = "official",
 ) -> ImportResult:
     """Import one precinct table into the warehouse at ``db_path`` and rebuild the marts.
 
     ``fmt`` is one of :data:`FORMATS`; ``leader`` (an option id or party name) defaults to the option
-    with the most votes. The file is archived and recorded in ``raw.files``; rows failing validation go
-    to ``quarantine.precinct_protocols`` with the rule and the failing values; an earlier import of the
-    same election and contest is replaced.
+    with the most votes. ``source`` is ``official`` for a commission's table, or an observer
+    organisation's id for observers' precinct data (the forensics marts read official rows only). The file
+    is archived and recorded in ``raw.files``; rows failing validation go to
+    ``quarantine.precinct_protocols`` with the rule and the failing values; an earlier import of the same
+    election, contest and source is replaced.
     """
     import time
 
@@ -835,7 +838,7 @@ def import_precincts(
         raise PrecinctImportError(f"{path}: no such file")
     contest_id = contest_id or ("duma" if fmt == "izbirkom-csv" else "mazhilis")
     body = path.read_bytes()
-    source = str(path)
+    path_ref = str(path)
     warehouse.create_warehouse(db_path)
     with warehouse.connect(db_path) as con:
         if not con.execute("select count(*) from ref.regions").fetchone()[0]:
@@ -846,7 +849,7 @@ def import_precincts(
             "select election_date, origin from ref.elections where election_id = ?", [election_id]
         ).fetchone()
     if fmt == "izbirkom-csv":
-        table = parse_izbirkom(body, source)
+        table = parse_izbirkom(body, path_ref)
         info = election_info_from_id(election_id, contest_id, fmt)
     else:
         if ref_election is None:
@@ -854,7 +857,7 @@ def import_precincts(
                 f"election {election_id!r} is not in ref.elections (run `saylau init` first; "
                 "kz-precinct-csv imports into elections the reference data knows)"
             )
-        table = parse_kz_precinct(body, source, contest_id, on=ref_election[0], election_id=election_id)
+        table = parse_kz_precinct(body, path_ref, contest_id, on=ref_election[0], election_id=election_id)
         info = ElectionInfo(election_id, contest_id, "KZ", ref_election[0])
     lap("parse")
 
@@ -863,9 +866,9 @@ def import_precincts(
     wide = table.wide.assign(
         election_id=info.election_id,
         contest_id=info.contest_id,
-        source="official",
+        source=source,
         level="pec",
-        source_ref=source,
+        source_ref=path_ref,
         source_sha256=sha256,
     )
     if "status" not in wide.columns:
@@ -879,7 +882,8 @@ def import_precincts(
         db_path,
         "import_precincts",
         {
-            "path": source,
+            "path": path_ref,
+            "source": source,
             "format": fmt,
             "election_id": election_id,
             "contest_id": contest_id,
@@ -891,11 +895,13 @@ def import_precincts(
     try:
         with warehouse.connect(db_path) as con:
             con.execute("set enable_progress_bar = false")  # the command prints its own summary
-            _in_transaction(con, lambda: _register(con, info, table, sha256, source, size, run_id))
+            _in_transaction(con, lambda: _register(con, info, table, sha256, path_ref, size, run_id))
 
             def store() -> None:
-                _store_validated(con, validated, option_ids, run_id, info)
-                _record_import(con, info, fmt, source, sha256, leader_id, chosen_by, table, validated, run_id)
+                _store_validated(con, validated, option_ids, run_id, info, source)
+                _record_import(
+                    con, info, fmt, path_ref, sha256, leader_id, chosen_by, table, validated, run_id, source
+                )
 
             _in_transaction(con, store)
             lap("load")
@@ -913,7 +919,7 @@ def import_precincts(
     return ImportResult(
         election_id=election_id,
         contest_id=contest_id,
-        source_ref=source,
+        source_ref=path_ref,
         sha256=sha256,
         run_id=run_id,
         rows_read=table.rows_read,
@@ -935,6 +941,7 @@ def import_precinct_file(
     contest_id: str | None = None,
     leader: str | None = None,
     archive_dir: Path | None = None,
+    source: str = "official",
 ) -> list[ImportResult]:
     """Import a precinct table; a Kazakh table holding several contests, with no contest given, is
     imported contest by contest (marts rebuilt once, after the last). Returns one result per contest."""
@@ -946,14 +953,27 @@ def import_precinct_file(
         last = i == len(contests) - 1
         results.append(
             import_precincts(
-                db_path, path, fmt, election_id, contest, leader, archive_dir=archive_dir, build_marts=last
+                db_path,
+                path,
+                fmt,
+                election_id,
+                contest,
+                leader,
+                archive_dir=archive_dir,
+                build_marts=last,
+                source=source,
             )
         )
     return results
 
 
 def _store_validated(
-    con: duckdb.DuckDBPyConnection, validated, option_ids: list[str], run_id: str, info: ElectionInfo
+    con: duckdb.DuckDBPyConnection,
+    validated,
+    option_ids: list[str],
+    run_id: str,
+    info: ElectionInfo,
+    source: str = "official",
 ) -> int:
     """Write a validated precinct table as :func:`saylau.validate.store_protocols` does, inside the caller's
     transaction: earlier rows of this contest from the same bytes replaced (one file may hold several
@@ -974,8 +994,8 @@ def _store_validated(
         }
     )
     quarantine = validate.quarantine_table(PROTOCOL_TABLE)
-    contest = "election_id = ? and contest_id = ? and source_sha256 in (select unnest(?))"
-    key = [info.election_id, info.contest_id, shas]
+    contest = "election_id = ? and contest_id = ? and source = ? and source_sha256 in (select unnest(?))"
+    key = [info.election_id, info.contest_id, source, shas]
     con.execute(f"delete from core.protocol_values where {contest}", key)
     con.execute(
         f"delete from core.validation_flags where table_name = ? and {contest}", [PROTOCOL_TABLE, *key]
@@ -1080,32 +1100,35 @@ def _record_import(
     con: duckdb.DuckDBPyConnection,
     info: ElectionInfo,
     fmt: str,
-    source: str,
+    path_ref: str,
     sha256: str,
     leader_id: str,
     chosen_by: str,
     table: PrecinctTable,
     validated,
     run_id: str,
+    source: str = "official",
 ) -> None:
-    """Drop what earlier imports of this election and contest loaded; record this import."""
+    """Drop what earlier imports of this election, contest and source loaded; record this import."""
     con.execute(
-        "delete from core.protocol_values where election_id = ? and contest_id = ? and source_sha256 in "
-        "(select source_sha256 from core.precinct_imports where election_id = ? and contest_id = ? "
-        "and source_sha256 <> ?)",
-        [info.election_id, info.contest_id, info.election_id, info.contest_id, sha256],
+        "delete from core.protocol_values where election_id = ? and contest_id = ? and source = ? "
+        "and source_sha256 in (select source_sha256 from core.precinct_imports where election_id = ? "
+        "and contest_id = ? and source = ? and source_sha256 <> ?)",
+        [info.election_id, info.contest_id, source, info.election_id, info.contest_id, source, sha256],
     )
     con.execute(
-        "delete from core.precinct_imports where election_id = ? and contest_id = ?",
-        [info.election_id, info.contest_id],
+        "delete from core.precinct_imports where election_id = ? and contest_id = ? and source = ?",
+        [info.election_id, info.contest_id, source],
     )
     con.execute(
-        "insert into core.precinct_imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into core.precinct_imports (election_id, contest_id, format, source_ref, source_sha256, "
+        "leader, leader_chosen_by, rows_read, rows_loaded, rows_quarantined, run_id, imported_at, source) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             info.election_id,
             info.contest_id,
             fmt,
-            source,
+            path_ref,
             sha256,
             leader_id,
             chosen_by,
@@ -1114,6 +1137,7 @@ def _record_import(
             validated.rejected_rows,
             run_id,
             datetime.now(UTC),
+            source,
         ],
     )
 

@@ -335,3 +335,16 @@ def test_import_kz_precinct_table(db, tmp_path, build_settings):
             "select option_id, value from core.protocol_values where line = 'votes' order by option_id"
         ).fetchall()
         assert votes == [("ak_zhol", 180), ("amanat", 500)]
+
+
+def test_observers_precinct_table_is_loaded_under_their_source(db, tmp_path, build_settings):
+    path = _write(tmp_path, kz_csv(), "kz.csv")
+    kwargs = {"archive_dir": build_settings.archive_dir}
+    import_precincts(db, path, "kz-precinct-csv", "kz-2021-01-10", source="official", **kwargs)
+    import_precincts(db, path, "kz-precinct-csv", "kz-2021-01-10", source="haq", **kwargs)
+    with warehouse.connect(db) as con:
+        by_source = con.execute(
+            "select source, count(distinct unit_id) from core.protocol_values group by 1 order by 1"
+        ).fetchall()
+        assert by_source == [("haq", 1), ("official", 1)]  # the second import did not replace the first
+        assert con.execute("select count(*) from core.int_precinct_protocols").fetchone() == (1,)

@@ -16,6 +16,8 @@ create table if not exists core.precinct_imports (
     run_id           varchar,
     imported_at      timestamptz not null
 );
+-- the source the rows were loaded under: 'official' (a commission's table) or an observer organisation
+alter table core.precinct_imports add column if not exists source varchar default 'official';
 
 -- meta.forensics_parameters: tunable settings of the forensics marts (edit a value, rerun `saylau marts`).
 create table if not exists meta.forensics_parameters (

@@ -31,6 +31,11 @@ def rebuild(
         build_dir=Path(build_dir) if build_dir else base.build_dir,
         db_override=Path(db) if db else base.db_override,
     )
+    with warehouse.writer_lock(s.work_db):
+        return _rebuild(s, election_id)
+
+
+def _rebuild(s: Settings, election_id: str | None) -> NightOutcome:
     prepare_warehouse(s.work_db)
     run_id = runs.start_run(
         s.work_db, "rebuild", {"election_id": election_id}, run_id=str(flow_run.id or "") or None

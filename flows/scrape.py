@@ -173,6 +173,19 @@ def election_night(
         retry_after_max=retry_after_max,
         backoff_base=backoff_base,
     )
+    with warehouse.writer_lock(s.work_db):
+        return _night(s, base_url, election_id, policy, batch_size, workers, requests_per_second)
+
+
+def _night(
+    s: Settings,
+    base_url: str,
+    election_id: str | None,
+    policy: FetchPolicy,
+    batch_size: int,
+    workers: int,
+    requests_per_second: float,
+) -> NightOutcome:
     prepare_warehouse(s.work_db)
     params = {"base_url": base_url, "election_id": election_id, "requests_per_second": requests_per_second}
     run_id = runs.start_run(s.work_db, "election_night", params, run_id=str(flow_run.id or "") or None)

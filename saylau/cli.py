@@ -224,7 +224,7 @@ def serve(
         str | None, typer.Option("--election-id", help="Election id (else recognised).")
     ] = None,
     cron: Annotated[
-        str, typer.Option(help="Schedule (cron, capital time not assumed: UTC).")
+        str, typer.Option(help="Cron schedule, in UTC (default: every 5 minutes).")
     ] = "*/5 * * * *",
     interval: Annotated[
         float | None, typer.Option(help="Run every N seconds instead of the cron schedule.")
@@ -235,6 +235,8 @@ def serve(
         int | None,
         typer.Option("--server-port", help="Port for the Prefect server started here (default: free)."),
     ] = None,
+    rate: Annotated[float, typer.Option(help="Requests per second per host (0 = unlimited).")] = 2.0,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight per host.")] = 2,
 ) -> None:
     """Serve the election-night flow on a schedule, on a real local Prefect server (started here if needed)."""
     s = _settings(build_dir, db)
@@ -256,9 +258,12 @@ def serve(
             "election_id": election_id,
             "db": str(s.work_db),
             "build_dir": str(s.build_dir),
+            "requests_per_second": rate,
+            "max_concurrency": concurrency,
         }
         schedule = {"interval": interval} if interval else {"cron": cron}
-        election_night.serve(name="election-night", parameters=params, **schedule)
+        # limit=1: a run that outlasts the interval makes the next one wait, never overlap
+        election_night.serve(name="election-night", parameters=params, limit=1, **schedule)
 
 
 @app.command("import-precincts")

@@ -19,6 +19,31 @@ WAREHOUSE_SCHEMAS = ("raw", "ref", "staging", "core", "quarantine", "marts", "me
 
 
 @contextmanager
+def writer_lock(db_path: Path, timeout: float = 3600.0) -> Iterator[None]:
+    """Hold the working warehouse for one pipeline run: a second run (a scheduled run overlapping a manual
+    one, say) waits for the first instead of failing on DuckDB's file lock halfway through."""
+    import fcntl
+    import time
+
+    lock_path = Path(db_path).with_suffix(".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another run has held {db_path} for over {timeout:.0f} s") from None
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def connect(db_path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse file, closed (and checkpointed) on exit."""
     db_path = Path(db_path)

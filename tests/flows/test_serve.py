@@ -1,0 +1,87 @@
+"""`saylau serve` on a real local Prefect server: scheduled runs against the demo site, clock moving."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+
+import pytest
+
+from demo.clock import CAPITAL, SimClock
+from demo.site import start_site
+from flows.server import free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("serve")]
+
+
+def completed_runs(api_url: str) -> list[dict]:
+    body = json.dumps({"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}}).encode()
+    request = urllib.request.Request(
+        f"{api_url}/flow_runs/filter", data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+    except OSError:
+        return []
+
+
+def test_serve_runs_the_flow_on_schedule_until_stopped(tmp_path):
+    clock = SimClock(datetime(2021, 1, 10, 9, 50, tzinfo=CAPITAL), speed=600)  # ten minutes a second
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(SAYLAU_BUILD_DIR=str(tmp_path / "build"), PREFECT_HOME=str(tmp_path / "prefect"))
+    log = (tmp_path / "serve.log").open("wb")
+    with start_site(clock=clock) as site:
+        serve = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "saylau.cli",
+                "serve",
+                "--base-url",
+                site.base_url,
+                "--interval",
+                "5",
+                "--rate",
+                "0",
+                "--concurrency",
+                "8",
+                "--server-port",
+                str(port),
+                "--build-dir",
+                str(tmp_path / "build"),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 240
+            runs = []
+            while time.monotonic() < deadline and len(runs) < 2:
+                assert serve.poll() is None, (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
+                time.sleep(3)
+                runs = completed_runs(api_url)
+        finally:
+            os.killpg(serve.pid, signal.SIGINT)
+            try:
+                serve.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(serve.pid, signal.SIGKILL)
+                serve.wait()
+            log.close()
+    assert len(runs) >= 2, (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
+    assert {r["name"] for r in runs} and all(r["flow_id"] == runs[0]["flow_id"] for r in runs)
+    assert (tmp_path / "build" / "published" / "saylau.duckdb").exists()
+    # the server the command started is gone with it
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{api_url}/health", timeout=2)

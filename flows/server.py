@@ -57,6 +57,7 @@ def local_server(home: Path, port: int | None = None, timeout: float = 120.0) ->
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    (home / "server.pid").write_text(str(process.pid))
     try:
         deadline = time.monotonic() + timeout
         while not healthy(api_url):
@@ -76,4 +77,5 @@ def local_server(home: Path, port: int | None = None, timeout: float = 120.0) ->
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        (home / "server.pid").unlink(missing_ok=True)
         log.close()

@@ -173,3 +173,84 @@ create table if not exists core.aggregate_warnings (
     source_sha256 varchar,
     run_id        varchar
 );
+
+-- quarantine.observer_*: rejected rows, one row per row and rule, with the values as written (text) and
+-- their source. Columns beyond these (party votes, lines the file had) are added by the loader as they
+-- come (saylau.validate.append_frame), so a quarantined row keeps everything it was sent with except
+-- personal data.
+create table if not exists quarantine.observer_protocols (
+    table_name     varchar,
+    run_id         varchar,
+    quarantined_at timestamp,
+    rule           varchar,           -- the rule that failed (docs/observers.md)
+    severity       varchar,           -- 'reject'
+    failing_values varchar,           -- 'column=value, ...' as written
+    reason         varchar,           -- the rule in words
+    row_position   bigint,
+    source         varchar,           -- the organisation
+    organisation   varchar,
+    election_id    varchar,
+    contest_id     varchar,
+    region         varchar,           -- as written
+    precinct       varchar,           -- as written
+    region_code    varchar,
+    unit_id        varchar,
+    copy_id        varchar,
+    photo_ref      varchar,
+    notes          varchar,
+    observer_hash  varchar,
+    source_ref     varchar,           -- file path
+    source_sha256  varchar,
+    source_row     bigint             -- spreadsheet row (header = 1)
+);
+
+create table if not exists quarantine.observer_turnout (
+    table_name     varchar,
+    run_id         varchar,
+    quarantined_at timestamp,
+    rule           varchar,
+    severity       varchar,
+    failing_values varchar,
+    reason         varchar,
+    row_position   bigint,
+    source         varchar,
+    organisation   varchar,
+    election_id    varchar,
+    region         varchar,
+    precinct       varchar,
+    region_code    varchar,
+    unit_id        varchar,
+    as_of          varchar,
+    registered     varchar,
+    voters_counted varchar,
+    observer_hash  varchar,
+    source_ref     varchar,
+    source_sha256  varchar,
+    source_row     bigint
+);
+
+create table if not exists quarantine.observer_violations (
+    table_name     varchar,
+    run_id         varchar,
+    quarantined_at timestamp,
+    rule           varchar,
+    severity       varchar,
+    failing_values varchar,
+    reason         varchar,
+    row_position   bigint,
+    source         varchar,
+    organisation   varchar,
+    election_id    varchar,
+    region         varchar,
+    precinct       varchar,
+    region_code    varchar,
+    unit_id        varchar,
+    as_of          varchar,
+    kind           varchar,
+    description    varchar,
+    photo_ref      varchar,
+    observer_hash  varchar,
+    source_ref     varchar,
+    source_sha256  varchar,
+    source_row     bigint
+);

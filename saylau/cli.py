@@ -35,19 +35,36 @@ def _settings(build_dir: Path | None = None, db: Path | None = None) -> Settings
 
 
 @app.command()
-def demo(build_dir: BuildDir = None) -> None:
-    """Run the main job on the bundled demo election and publish the result."""
+def demo(
+    build_dir: BuildDir = None,
+    no_site: Annotated[
+        bool, typer.Option("--no-site", help="Skip scraping the CEC double (files only).")
+    ] = False,
+) -> None:
+    """Run the main job on the bundled demo election: generate it, scrape its CEC double, load the official
+    precinct table and the observers' exports, rebuild the marts and publish."""
     s = _settings(build_dir)
     from saylau.config import apply_prefect_environment
 
     apply_prefect_environment(s)
     from flows.demo import demo_flow
 
-    console.print("[bold]saylau demo[/]: building the warehouse (Prefect, temporary local server) ...")
-    outcome = demo_flow(build_dir=str(s.build_dir))
+    console.print(
+        "[bold]saylau demo[/]: the demo election through the whole pipeline (Prefect, temporary server)"
+    )
+    outcome = demo_flow(build_dir=str(s.build_dir), scrape_site=not no_site)
+    console.print(
+        f"Scraped the CEC double: {outcome.pages_parsed} pages with figures; imported {outcome.precinct_rows:,} "
+        f"official precinct protocols; loaded {outcome.observer_files} observer files "
+        f"({len(outcome.observer_problems)} rows or files set aside with a reason: see quarantine.* and "
+        "marts.data_quality)"
+    )
     _print_summary(outcome.published_db, title=f"demo run {outcome.run_id}")
     console.print(f"Published database: [bold]{outcome.published_db}[/] (open it read-only)")
     console.print(f"Parquet files:      [bold]{s.parquet_dir}[/]")
+    console.print(
+        f"Demo election files (incl. the ground truth, never loaded): [bold]{s.build_dir / 'demo'}[/]"
+    )
 
 
 @app.command()

@@ -1,7 +1,9 @@
-"""The demo flow end to end on a temporary Prefect server: publish, meta.runs, failure safety."""
+"""The demo flow end to end on a temporary Prefect server: the whole pipeline, publish, meta.runs, and
+failure safety."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 
@@ -11,48 +13,63 @@ import pytest
 from flows.demo import demo_flow
 from saylau import warehouse
 from saylau.marts import DataCheckError
+from saylau.reference import REFERENCE_DATA_DIR
 
-pytestmark = [pytest.mark.flow, pytest.mark.xdist_group("prefect")]
+pytestmark = [pytest.mark.flow, pytest.mark.xdist_group("prefect"), pytest.mark.slow]
 
 
 def _sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_demo_flow_publishes_and_records_the_run(build_settings):
+def test_demo_flow_runs_the_whole_pipeline_and_records_the_run(build_settings):
     outcome = demo_flow(build_dir=str(build_settings.build_dir))
+    with (REFERENCE_DATA_DIR / "official_totals.csv").open(encoding="utf-8") as f:
+        official = {
+            r["item"]: int(r["value"])
+            for r in csv.DictReader(f)
+            if r["election_id"] == "kz-2021-01-10" and r["item"] in ("registered", "ballots_issued")
+        }
     con = duckdb.connect(str(build_settings.published_db), read_only=True)
     try:
         run = con.execute(
             "select flow, status, input_manifest_hash, mart_checksums from meta.runs where run_id = ?",
             [outcome.run_id],
         ).fetchone()
-        contests = con.execute("select count(*) from marts.elections").fetchone()[0]
+        totals = con.execute(
+            "select level, precincts, registered, ballots_issued from marts.election_totals "
+            "where election_id = 'kz-2021-01-10' and contest = 'mazhilis'"
+        ).fetchone()
+        turnout_hours = con.execute("select count(distinct as_of) from core.turnout_official").fetchone()[0]
+        observers = con.execute(
+            "select count(distinct source) from core.protocol_values where source <> 'official'"
+        ).fetchone()[0]
     finally:
         con.close()
-    assert run[0:2] == ("demo", "completed")
-    assert len(run[2]) == 64
-    assert json.loads(run[3])["marts.elections"]["rows"] == contests == 8
+    assert run[0:2] == ("demo", "completed") and len(run[2]) == 64
+    assert json.loads(run[3])["marts.elections"]["rows"] == 8
+    assert totals == ("pec", 10_060, official["registered"], official["ballots_issued"])
+    assert turnout_hours == 7 and outcome.pages_parsed > 0 and observers >= 1
     # the run id is Prefect's flow-run id, so the UI and meta.runs point at the same run
     assert len(outcome.run_id) == 36
 
-    again = demo_flow(build_dir=str(build_settings.build_dir))
+    again = demo_flow(build_dir=str(build_settings.build_dir), scrape_site=False)
     assert {k: v.checksum for k, v in again.marts.items()} == {
         k: v.checksum for k, v in outcome.marts.items()
     }
 
 
 def test_run_failing_midway_leaves_published_file_untouched(build_settings):
-    demo_flow(build_dir=str(build_settings.build_dir))
+    demo_flow(build_dir=str(build_settings.build_dir), scrape_site=False)
     before = _sha(build_settings.published_db)
     # bad data reaches core between runs: votes for a candidate who was not on the 2021 ballot
     with warehouse.connect(build_settings.work_db) as con:
         con.execute(
             "insert into core.protocol_values (election_id, contest_id, source, level, unit_id, line, option_id, value) "
-            "values ('kz-2021-01-10', 'mazhilis', 'official', 'pec', 'KZ-11/1', 'votes', 'tokayev', 10)"
+            "values ('kz-2021-01-10', 'mazhilis', 'official', 'national', 'KZ', 'votes', 'tokayev', 10)"
         )
     with pytest.raises(DataCheckError, match="protocol_votes_on_ballot"):
-        demo_flow(build_dir=str(build_settings.build_dir))
+        demo_flow(build_dir=str(build_settings.build_dir), scrape_site=False)
     assert _sha(build_settings.published_db) == before
     with warehouse.connect(build_settings.work_db, read_only=True) as con:
         status, error = con.execute(

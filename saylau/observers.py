@@ -300,20 +300,40 @@ def pii_salt(s: Settings | None = None) -> bytes:
 
 
 def observer_hash(values: Iterable[str | None], salt: bytes) -> str | None:
-    """A salted sha256 (first 16 hex digits) of an observer's identifying values; None when all are empty."""
-    parts = [re.sub(r"\s+", " ", v.strip().lower()) for v in values if v and v.strip()]
-    if not parts:
-        return None
-    return hashlib.sha256(salt + "\x1f".join(parts).encode()).hexdigest()[:16]
+    """A salted sha256 (first 16 hex digits) of an observer's first identifying value (name, else phone,
+    else e-mail), case and spacing folded, so one observer's rows link across files; None when all are
+    empty."""
+    for value in values:
+        if value and value.strip():
+            key = re.sub(r"\s+", " ", value.strip().lower().replace("ё", "е"))
+            return hashlib.sha256(salt + key.encode()).hexdigest()[:16]
+    return None
 
 
-def scrub_text(text: str | None, personal: Iterable[str | None] = ()) -> str | None:
-    """Free text without phone numbers, e-mail addresses and the row's own personal values."""
+def personal_patterns(names: Iterable[str | None], others: Iterable[str | None] = ()) -> list[re.Pattern]:
+    """Patterns finding personal values in free text: each full value, and each word of a name (3+
+    letters) with any ending, since notes decline names ("Иванову", "Айгерим сказали") or reorder them."""
+    words: set[str] = set()
+    for name in names:
+        if name:
+            for w in re.findall(r"\w+", name):
+                if len(w) >= 3 and not w.isdigit():
+                    # a declined name changes its last vowel: Ольга, Ольге, Ольгой
+                    words.add(w[:-1] if len(w) >= 4 and w[-1].lower() in "аяеиоуыйэюaeiouy" else w)
+    values = {v.strip() for v in [*names, *others] if v and len(v.strip()) >= 3}
+    patterns = [re.compile(re.escape(v), re.IGNORECASE) for v in sorted(values, key=len, reverse=True)]
+    patterns += [
+        re.compile(rf"(?<!\w){re.escape(w)}\w*", re.IGNORECASE) for w in sorted(words, key=len, reverse=True)
+    ]
+    return patterns
+
+
+def scrub_text(text: str | None, patterns: Iterable[re.Pattern] = ()) -> str | None:
+    """Free text without phone numbers, e-mail addresses and the given personal values."""
     if text is None:
         return None
-    for value in personal:
-        if value and len(value.strip()) >= 3:
-            text = re.sub(re.escape(value.strip()), "[removed]", text, flags=re.IGNORECASE)
+    for pattern in patterns:
+        text = pattern.sub("[removed]", text)
     text = _EMAIL.sub("[removed]", text)
     return _PHONE.sub("[removed]", text)
 
@@ -449,10 +469,12 @@ def parse_export(
     values = frame[personal].to_numpy().tolist() if personal else [[] for _ in range(len(frame))]
     frame["observer_hash"] = [observer_hash(v, salt) for v in values]
     # every personal value of the file is scrubbed from every free-text cell (notes name other observers too)
-    known = sorted({v for row in values for v in row if v}, key=len, reverse=True)
+    names = frame["observer_name"].tolist() if "observer_name" in frame else []
+    others = [v for c in personal if c != "observer_name" for v in frame[c]]
+    patterns = personal_patterns(names, others)
     for free in ("notes", "description"):
         if free in frame.columns:
-            frame[free] = [scrub_text(t, known) for t in frame[free]]
+            frame[free] = [scrub_text(t, patterns) for t in frame[free]]
     frame = frame.drop(columns=personal)
     frame = _place(frame, resolver)
     if cmap.kind == "protocol":

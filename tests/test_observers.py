@@ -184,14 +184,28 @@ def test_ragged_row_names_file_and_row(tmp_path):
 
 
 def test_personal_data_is_hashed_and_scrubbed_at_parse(tmp_path):
-    body = write_csv(tmp_path / "p.csv", [copy(1), copy(2, observer_name="Иванов Ерлан")]).read_bytes()
+    rows = [
+        copy(1),
+        copy(2, observer_name="Иванов Ерлан", notes="Айгерим Сейткали (соседний участок) видела вброс"),
+        copy(
+            3, observer_name="Иванов  ерлан", observer_phone="+7 777 000 11 22", notes="Иванову не дали копию"
+        ),
+    ]
+    body = write_csv(tmp_path / "p.csv", rows).read_bytes()
     parsed = parse_export(body, "p.csv", election_id=ELECTION, salt=b"s1")
     frame = parsed.frame
     assert not {"observer_name", "observer_phone", "observer_email"} & set(frame.columns)
     text = frame.astype(str).to_string()
-    assert NAME not in text and PHONE not in text and EMAIL not in text and "[removed]" in text
+    for secret in (NAME, "Айгерим", "Сейткали", "Иванов", PHONE, "777 000", EMAIL):
+        assert secret not in text
+    assert frame["notes"].tolist() == [
+        "копию выдали, звонить [removed]",
+        "[removed] [removed] (соседний участок) видела вброс",
+        "[removed] не дали копию",
+    ]
     hashes = frame["observer_hash"].tolist()
     assert hashes[0] != hashes[1] and len(hashes[0]) == 16
+    assert hashes[1] == hashes[2]  # the same observer (name spelt with other spacing and case) links up
     other_salt = parse_export(body, "p.csv", election_id=ELECTION, salt=b"s2").frame["observer_hash"]
     assert other_salt[0] != hashes[0]  # the hash depends on the secret salt
 

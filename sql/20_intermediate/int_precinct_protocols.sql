@@ -1,13 +1,17 @@
--- int_precinct_values / int_precinct_protocols: official precinct-level protocols, one row per precinct,
--- the input of every forensics mart.
+-- int_precinct_values / core.int_precinct_protocols: official precinct-level protocols, one row per
+-- precinct, the input of every forensics mart.
 -- Versions are ranked as in core.int_protocol_values_current (final beats preliminary, then the latest
 -- as_of); this file reads core.protocol_values itself because files here run in name order and it sorts
 -- first, and because picking versions of precinct rows only, by aggregation, is much cheaper.
 
--- core.int_precinct_values: the current value of every line and option at each official precinct.
+-- int_precinct_values (a temporary table: it lives for the connection that builds the marts, as a
+-- second on-disk copy of millions of precinct values would cost more to write than it gives): the
+-- current value of every line and option at each official precinct.
 --   election_id, contest_id, unit_id, region_code   the precinct
 --   line, option_id, value                           a protocol line (or votes of an option) and its value
-create or replace table core.int_precinct_values as
+drop table if exists core.int_precinct_values;  -- persisted by earlier versions of this file
+
+create or replace temp table int_precinct_values as
 with pec as (
     select
         *,
@@ -52,14 +56,14 @@ with lines as (
         max(value) filter (where line = 'invalid') as invalid,
         max(value) filter (where line = 'valid') as valid,
         max(value) filter (where line = 'valid_not_counted') as valid_not_counted
-    from core.int_precinct_values
+    from int_precinct_values
     where line <> 'votes'
     group by all
 ),
 
 option_totals as (
     select election_id, contest_id, option_id, sum(value) as votes
-    from core.int_precinct_values
+    from int_precinct_values
     where line = 'votes'
     group by all
 ),
@@ -85,7 +89,7 @@ leaders as (
 
 leader_votes as (
     select v.election_id, v.contest_id, v.unit_id, v.value as leader_votes
-    from core.int_precinct_values as v
+    from int_precinct_values as v
     inner join leaders as l
         on v.election_id = l.election_id and v.contest_id = l.contest_id and v.option_id = l.leader
     where v.line = 'votes'

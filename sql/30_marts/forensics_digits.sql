@@ -23,7 +23,7 @@ with counts as (
         value,
         case when value >= 10 then substr(value::varchar, 2, 1)::integer end as second_digit,
         case when value >= 100 then value % 10 end as last_digit
-    from core.int_precinct_values
+    from int_precinct_values  -- temporary, built by sql/20_intermediate/int_precinct_protocols.sql
     where line = 'votes'
 ),
 

@@ -7,7 +7,7 @@
 -- The expectation is exact, not Monte Carlo: under the null each precinct's ballots issued are
 -- Binomial(registered, its turnout) and its leader votes Binomial(ballots cast, its leader share);
 -- P(integer) sums the binomial probabilities of every count within the tolerance of a whole percent
--- (log-gamma pmf over +-10 sd). P(turnout or share integer) = 1 - (1 - p_t)(1 - p_s). expected = sum of
+-- (log-gamma pmf over +-8 sd). P(turnout or share integer) = 1 - (1 - p_t)(1 - p_s). expected = sum of
 -- the probabilities, sd = sqrt(sum p (1 - p)).
 --   election_id, contest              the election and contest
 --   included_precincts                precincts meeting the inclusion rule
@@ -57,14 +57,15 @@ observed as (
     from trials as t, params as x
 ),
 
--- the whole percents within 10 sd of each trial's mean
+-- the whole percents within 8 sd of each trial's mean (the mass beyond is under 1e-8 even for a
+-- precinct of 100 voters at 1%)
 percents as (
     select
         o.*,
         unnest(
             range(
-                greatest(0, floor(100 * o.p - 1000 * sqrt(o.p * (1 - o.p) / o.n)) - 1)::bigint,
-                least(100, ceil(100 * o.p + 1000 * sqrt(o.p * (1 - o.p) / o.n)) + 1)::bigint + 1
+                greatest(0, floor(100 * o.p - 800 * sqrt(o.p * (1 - o.p) / o.n)) - 1)::bigint,
+                least(100, ceil(100 * o.p + 800 * sqrt(o.p * (1 - o.p) / o.n)) + 1)::bigint + 1
             )
         ) as j
     from observed as o

@@ -12,7 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from flows.tasks import build_marts, prepare_warehouse
-from saylau import observers, runs
+from saylau import observers, runs, warehouse
 from saylau.config import Settings, settings
 
 
@@ -49,15 +49,18 @@ def load_observers_flow(
     """Load observers' exports, rebuild the marts, and record the run (inputs: the files' sha256s)."""
     s = Settings(build_dir=Path(build_dir)) if build_dir else settings()
     db = s.work_db
-    prepare_warehouse(db)
     params = {"paths": paths, "election_id": election_id, "organisation": organisation, "contest": contest}
-    run_id = runs.start_run(db, "load_observers", params, run_id=str(flow_run.id or "") or None)
-    try:
-        results = load_observer_files(db, paths, election_id, run_id, organisation, contest, str(s.build_dir))
-        checksums = build_marts(db)
-        inputs = runs.input_manifest_hash(r.sha256 for r in results)
-        runs.finish_run(db, run_id, "completed", input_hash=inputs, checksums=checksums)
-    except Exception as exc:
-        runs.finish_run(db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
-        raise
+    with warehouse.writer_lock(db):  # a scheduled run overlapping this one waits for it
+        prepare_warehouse(db)
+        run_id = runs.start_run(db, "load_observers", params, run_id=str(flow_run.id or "") or None)
+        try:
+            results = load_observer_files(
+                db, paths, election_id, run_id, organisation, contest, str(s.build_dir)
+            )
+            checksums = build_marts(db)
+            inputs = runs.input_manifest_hash(r.sha256 for r in results)
+            runs.finish_run(db, run_id, "completed", input_hash=inputs, checksums=checksums)
+        except Exception as exc:
+            runs.finish_run(db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
+            raise
     return results

@@ -351,29 +351,30 @@ def load_observers(
     from saylau import observers, reference, runs, warehouse
 
     s = _settings(build_dir, db)
-    warehouse.create_warehouse(s.work_db)
-    with warehouse.connect(s.work_db) as con:
-        if not con.execute("select count(*) from ref.regions").fetchone()[0]:
-            reference.load_reference(con)
     params = {"paths": [str(p) for p in paths], "election_id": election_id, "organisation": organisation}
-    run_id = runs.start_run(s.work_db, "load_observers", params)
-    try:
-        results = observers.load_observers(
-            s.work_db,
-            paths,
-            election_id=election_id,
-            run_id=run_id,
-            organisation=organisation,
-            contest=contest,
-            s=s,
+    with warehouse.writer_lock(s.work_db):  # waits for a pipeline run holding the warehouse
+        warehouse.create_warehouse(s.work_db)
+        with warehouse.connect(s.work_db) as con:
+            if not con.execute("select count(*) from ref.regions").fetchone()[0]:
+                reference.load_reference(con)
+        run_id = runs.start_run(s.work_db, "load_observers", params)
+        try:
+            results = observers.load_observers(
+                s.work_db,
+                paths,
+                election_id=election_id,
+                run_id=run_id,
+                organisation=organisation,
+                contest=contest,
+                s=s,
+            )
+        except Exception as exc:
+            runs.finish_run(s.work_db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(1) from exc
+        runs.finish_run(
+            s.work_db, run_id, "completed", input_hash=runs.input_manifest_hash(r.sha256 for r in results)
         )
-    except Exception as exc:
-        runs.finish_run(s.work_db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
-    runs.finish_run(
-        s.work_db, run_id, "completed", input_hash=runs.input_manifest_hash(r.sha256 for r in results)
-    )
     for r in results:
         console.print(r.summary(), markup=False, highlight=False)
         for problem in r.problems[:20]:

@@ -3,7 +3,8 @@
 The CEC publishes each bulletin and communique in Russian, Kazakh and English. The three versions of one
 figure count once in core (the Russian page is cited first, then Kazakh, then English); where the versions
 disagree, no version is trusted: all go to quarantine with the rule ``languages_disagree``.
-Core is recomputed from all of staging on every run, so a rebuild from the archive gives the same rows.
+Core is recomputed from staging on every run (each page's latest version), so a rebuild from the archive
+gives the same rows.
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ from schemas.official import shares_schema, turnout_schema
 from schemas.protocol import protocol_schema
 
 LANGUAGE_ORDER = {"rus": 0, "kaz": 1, "eng": 2}
+
+# A page corrected after publication keeps its earlier versions in staging (and the archive); core takes
+# each page's latest version only.
+_LATEST_VERSION = (
+    "inner join (select url, arg_max(sha256, first_seen_at) as sha256 from raw.pages group by url) as v "
+    "on v.url = t.url and v.sha256 = t.sha256"
+)
 
 
 @dataclass
@@ -87,7 +95,9 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
     regions = [c for c, r in default_resolver().regions.items() if r.exists_on(day)]
 
     # turnout bulletins
-    staged = con.execute("select * from staging.cec_turnout where election_id = ?", [election_id]).df()
+    staged = con.execute(
+        f"select t.* from staging.cec_turnout as t {_LATEST_VERSION} where t.election_id = ?", [election_id]
+    ).df()
     key = ["election_id", "region_code", "as_of"]
     agreed, conflict = _collapse_languages(staged, key, "turnout_pct")
     summary.quarantined += _quarantine_conflicts(con, "cec_turnout", conflict, "turnout_pct", key, run_id)
@@ -108,7 +118,9 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
     summary.turnout_rows = len(checked.good)
 
     # results: counts as protocols, percentages as shares, per contest
-    staged = con.execute("select * from staging.cec_results where election_id = ?", [election_id]).df()
+    staged = con.execute(
+        f"select t.* from staging.cec_results as t {_LATEST_VERSION} where t.election_id = ?", [election_id]
+    ).df()
     for contest_id, part in staged.groupby("contest_id"):
         options = [
             r[0]

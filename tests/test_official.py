@@ -21,6 +21,10 @@ def con(ref_warehouse):
 
 def stage_turnout(con, rows):
     con.executemany(
+        "insert or ignore into raw.pages (url, sha256, first_seen_at) values (?, ?, '2021-01-10 10:05')",
+        sorted({(f"http://x/{lang}/news/releases/index.php?ID=1", f"sha-{lang}") for *_, lang in rows}),
+    )
+    con.executemany(
         "insert into staging.cec_turnout values (?, ?, ?, ?, ?, ?, ?, 'r0')",
         [
             (E, region, as_of, pct, lang, f"http://x/{lang}/news/releases/index.php?ID=1", f"sha-{lang}")
@@ -68,6 +72,10 @@ def test_impossible_share_and_region_of_another_year_are_quarantined(con):
 
 
 def stage_result(con, rows, status="final", lang="rus"):
+    con.execute(
+        "insert or ignore into raw.pages (url, sha256, first_seen_at) values (?, ?, '2021-01-12 10:00')",
+        [f"http://x/{lang}/news/releases/index.php?ID=2", f"sha-{lang}"],
+    )
     con.executemany(
         "insert into staging.cec_results values (?, 'mazhilis', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'r0')",
         [
@@ -132,3 +140,21 @@ def test_promotion_twice_gives_the_same_core(con):
     first = con.execute("select * exclude (run_id) from core.turnout_official").fetchall()
     promote_official(con, E, "run-2")
     assert con.execute("select * exclude (run_id) from core.turnout_official").fetchall() == first
+
+
+def test_a_corrected_page_counts_in_its_latest_version_only(con):
+    url = "http://x/rus/news/releases/index.php?ID=1"
+    con.execute(
+        "insert into raw.pages (url, sha256, first_seen_at) values (?, 'v1', '2021-01-10 20:10'), "
+        "(?, 'v2', '2021-01-10 20:57')",
+        [url, url],
+    )
+    con.executemany(
+        "insert into staging.cec_turnout values (?, 'KZ-27', ?, ?, 'rus', ?, ?, 'r0')",
+        [(E, datetime(2021, 1, 10, 20), 51.5, url, "v1"), (E, datetime(2021, 1, 10, 20), 61.5, url, "v2")],
+    )
+    promote_official(con, E, "run-1")
+    assert con.execute("select turnout_pct, source_sha256 from core.turnout_official").fetchall() == [
+        (61.5, "v2")
+    ]
+    assert con.execute("select count(*) from staging.cec_turnout").fetchone()[0] == 2  # history kept

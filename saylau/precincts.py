@@ -20,6 +20,7 @@ across reference reloads), validates, loads core and quarantine, and rebuilds th
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -1055,17 +1056,22 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) ->
 
 
 def _leader(good: pd.DataFrame, option_ids: list[str], leader: str | None) -> tuple[str, str]:
-    """The leader option id: the one given (id or a name the table uses), else the one with most votes."""
+    """The leader option id: the one given (an id, or a party name the resolver or the Russian party
+    table knows), else the one with most votes ('' when no row passed validation)."""
+    from saylau.reference import UnknownNameError, default_resolver
+
     if leader:
-        if leader in option_ids:
-            return leader, "user"
+        candidates = [leader]
+        with contextlib.suppress(UnknownNameError):
+            candidates.append(default_resolver().party(leader))
         wanted = party_core_name(leader)
-        key = KNOWN_PARTIES.get(wanted, (slug(wanted),))[0]
-        if key in option_ids:
-            return key, "user"
+        candidates.append(KNOWN_PARTIES.get(wanted, (slug(wanted),))[0])
+        for key in candidates:
+            if key in option_ids:
+                return key, "user"
         raise PrecinctImportError(f"leader {leader!r} is not one of the table's options {option_ids}")
     if good.empty:
-        raise PrecinctImportError("no precinct row passed validation; nothing to import")
+        return "", "none"
     totals = good[option_ids].astype("Int64").sum()
     return str(totals.idxmax()), "most_votes"
 

@@ -348,3 +348,24 @@ def test_observers_precinct_table_is_loaded_under_their_source(db, tmp_path, bui
         ).fetchall()
         assert by_source == [("haq", 1), ("official", 1)]  # the second import did not replace the first
         assert con.execute("select count(*) from core.int_precinct_protocols").fetchone() == (1,)
+
+
+def test_a_table_whose_every_row_fails_still_quarantines_them(db, tmp_path, build_settings):
+    lines = izbirkom_csv(TABLE).decode().splitlines()
+    # every row loses its first absentee-certificate figure (an empty cell, not a zero)
+    lines = [lines[0]] + [line.replace(",0,0,0,0,0,0,", ",,0,0,0,0,0,", 1) for line in lines[1:]]
+    path = _write(tmp_path, "\n".join(lines).encode())
+    result = import_precincts(
+        db, path, "izbirkom-csv", "ru-2011-12-04", archive_dir=build_settings.archive_dir
+    )
+    assert (result.rows_loaded, result.rows_quarantined, result.leader) == (0, 3, "")
+    with warehouse.connect(db) as con:
+        assert con.execute("select count(*) from quarantine.precinct_protocols").fetchone() == (3,)
+
+
+def test_leader_given_by_a_kazakh_party_name(db, tmp_path, build_settings):
+    path = _write(tmp_path, kz_csv(), "kz.csv")
+    result = import_precincts(
+        db, path, "kz-precinct-csv", "kz-2021-01-10", leader="Ақ жол", archive_dir=build_settings.archive_dir
+    )
+    assert result.leader == "ak_zhol"

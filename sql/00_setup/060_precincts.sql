@@ -8,8 +8,8 @@ create table if not exists core.precinct_imports (
     format           varchar not null,     -- izbirkom-csv | kz-precinct-csv
     source_ref       varchar not null,     -- the file path as given
     source_sha256    varchar not null,     -- sha256 of the file's bytes (archived under build/archive)
-    leader           varchar not null,     -- option_id the forensics marts treat as the leader
-    leader_chosen_by varchar not null,     -- 'most_votes' (default) | 'user'
+    leader           varchar not null,     -- option_id the forensics marts treat as the leader ('' = none)
+    leader_chosen_by varchar not null,     -- 'most_votes' (default) | 'user' | 'none' (no row loaded)
     rows_read        bigint not null,      -- precinct rows in the file
     rows_loaded      bigint not null,      -- precinct rows now in core.protocol_values
     rows_quarantined bigint not null,      -- precinct rows in quarantine.precinct_protocols

@@ -75,7 +75,7 @@ most_votes as (
 ),
 
 chosen as (
-    select election_id, contest_id, arg_max(leader, imported_at) as option_id
+    select election_id, contest_id, nullif(arg_max(leader, imported_at), '') as option_id
     from core.precinct_imports
     where source = 'official'
     group by all

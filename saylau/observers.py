@@ -973,7 +973,8 @@ def load_observers(
                 result = LoadResult(str(path), "", status="failed")
                 result.problems.append(f"{path.name}: {type(exc).__name__}: {exc}")
             results.append(result)
-        record_conflicts(con, run_id)
+        if any(r.kind == "protocol" and r.status == "loaded" for r in results):
+            record_conflicts(con, run_id)  # only a run that changed the copies has something to report
     return results
 
 

@@ -332,6 +332,7 @@ def test_same_file_twice_adds_nothing_and_a_correction_supersedes(wh, build_sett
         before = counts(con)
     again = load(wh, build_settings, path, run_id="run-2")[0]
     assert again.status == "unchanged"
+    assert query(wh, "select count(*) from meta.data_quality where run_id = 'run-2'") == [(0,)]
     with warehouse.connect(wh, read_only=True) as con:
         assert counts(con) == before
     # the organisation sends a corrected file under the same name

@@ -1,0 +1,27 @@
+-- core.int_observed_pecs: precincts where an observer was present on election day, by any trace: a
+-- protocol copy of any contest (valid, conflicting or not), a turnout count or a violation report.
+--   election_id, unit_id, region_code
+--   sources             observer organisations present, comma-separated
+--   copy_contests       contests the observers sent a protocol copy of, comma-separated
+create or replace table core.int_observed_pecs as
+with traces as (
+    select election_id, unit_id, region_code, source, contest_id from core.observer_protocol_copies
+    union all
+    select election_id, unit_id, region_code, source, null from core.observer_turnout
+    union all
+    select election_id, unit_id, region_code, source, null from core.observer_violations
+    where unit_id is not null
+),
+
+final as (
+    select
+        election_id,
+        unit_id,
+        any_value(region_code) as region_code,
+        string_agg(distinct source, ',' order by source) as sources,
+        string_agg(distinct contest_id, ',' order by contest_id) as copy_contests
+    from traces
+    group by election_id, unit_id
+)
+
+select * from final;

@@ -25,12 +25,13 @@ grouped as (
         region_code,
         count(*) as precincts,
         sum(registered) as registered,
-        100 * avg(turnout) as turnout_mean_pct,
-        100 * stddev_samp(turnout) as turnout_sd_pct,
-        skewness(turnout) as turnout_skew,
-        kurtosis(turnout) as turnout_kurtosis,
-        corr(turnout, leader_share) as turnout_leader_share_corr,
-        100 * avg(leader_share) as leader_share_mean_pct
+        -- rounded to 1e-9 so a rebuild gives the same bytes whatever order the aggregation adds in
+        round(100 * avg(turnout), 9) as turnout_mean_pct,
+        round(100 * stddev_samp(turnout), 9) as turnout_sd_pct,
+        round(skewness(turnout), 9) as turnout_skew,
+        round(kurtosis(turnout), 9) as turnout_kurtosis,
+        round(corr(turnout, leader_share), 9) as turnout_leader_share_corr,
+        round(100 * avg(leader_share), 9) as leader_share_mean_pct
     from precincts
     group by grouping sets ((election_id, contest_id), (election_id, contest_id, region_code))
 ),

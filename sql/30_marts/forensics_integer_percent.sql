@@ -8,7 +8,7 @@
 -- Binomial(registered, its turnout) and its leader votes Binomial(ballots cast, its leader share);
 -- P(integer) sums the binomial probabilities of every count within the tolerance of a whole percent
 -- (log-gamma pmf over +-8 sd). P(turnout or share integer) = 1 - (1 - p_t)(1 - p_s). expected = sum of
--- the probabilities, sd = sqrt(sum p (1 - p)).
+-- the probabilities, sd = sqrt(sum p (1 - p)); both rounded to 1e-6 so rebuilds are byte-identical.
 --   election_id, contest              the election and contest
 --   included_precincts                precincts meeting the inclusion rule
 --   observed_integer                  precincts whose turnout OR leader share is integer
@@ -119,24 +119,42 @@ per_precinct as (
     group by all
 ),
 
-final as (
+sums as (
     select
         election_id,
         contest_id as contest,
         count(*) as included_precincts,
         count(*) filter (where turnout_integer or share_integer) as observed_integer,
-        sum(1 - (1 - p_turnout) * (1 - p_share)) as expected_integer,
-        observed_integer - expected_integer as excess,
-        sqrt(sum((1 - (1 - p_turnout) * (1 - p_share)) * (1 - p_turnout) * (1 - p_share))) as expected_sd,
-        excess / nullif(expected_sd, 0) as excess_sd,
         count(*) filter (where turnout_integer) as observed_turnout_integer,
-        sum(p_turnout) as expected_turnout_integer,
-        observed_turnout_integer - expected_turnout_integer as excess_turnout,
         count(*) filter (where share_integer) as observed_share_integer,
-        sum(p_share) as expected_share_integer,
-        observed_share_integer - expected_share_integer as excess_share
+        -- Kahan sums rounded to 1e-6: a rebuild over the same core gives the same bytes whatever order
+        -- the parallel aggregation adds in
+        round(fsum(1 - (1 - p_turnout) * (1 - p_share)), 6) as expected_integer,
+        round(sqrt(fsum((1 - (1 - p_turnout) * (1 - p_share)) * (1 - p_turnout) * (1 - p_share))), 6)
+            as expected_sd,
+        round(fsum(p_turnout), 6) as expected_turnout_integer,
+        round(fsum(p_share), 6) as expected_share_integer
     from per_precinct
     group by all
+),
+
+final as (
+    select
+        election_id,
+        contest,
+        included_precincts,
+        observed_integer,
+        expected_integer,
+        observed_integer - expected_integer as excess,
+        expected_sd,
+        round((observed_integer - expected_integer) / nullif(expected_sd, 0), 6) as excess_sd,
+        observed_turnout_integer,
+        expected_turnout_integer,
+        observed_turnout_integer - expected_turnout_integer as excess_turnout,
+        observed_share_integer,
+        expected_share_integer,
+        observed_share_integer - expected_share_integer as excess_share
+    from sums
 )
 
 select * from final

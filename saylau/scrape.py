@@ -21,14 +21,27 @@ from saylau.archive import Archive
 from saylau.fetch import Fetcher, FetchResult, Validators
 from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text
 from saylau.parse.classify import PageKind, classify_page
+from saylau.parse.numbers import UncertainNumber, parse_count
 from saylau.parse.page import LANG_CODES, PageContent, page_id, page_lang, page_section, read_page
-from saylau.parse.results import LayoutError, parse_results_table, parse_results_text
-from saylau.reference import default_resolver
+from saylau.parse.results import (
+    LayoutError,
+    contest_of,
+    parse_protocol_table,
+    parse_results_table,
+    parse_results_text,
+    tec_number,
+)
+from saylau.reference import UnknownNameError, default_resolver
 
 DEFAULT_BASE_URL = "https://www.election.gov.kz"
 LANGUAGES = ("rus", "kaz", "eng")
 SECTIONS = ("releases", "acts")
-_ARTICLE = re.compile(r"/news/(releases|acts)/index\.php\?ID=\d+$")
+_NEWS_ARTICLE = re.compile(r"/news/(releases|acts)/index\.php\?ID=\d+$")
+# Territorial commissions' own documents, linked from the CEC: maslikhat decisions and precinct protocols.
+_COMMISSION_DOCUMENT = re.compile(
+    r"/territorial/\d{2}/(?:decisions/index\.php\?ID=\d+|protocols/index\.php\?PEC=\d+)$"
+)
+_TERRITORIAL = re.compile(r"^/(rus|kaz|eng)/territorial/")
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,8 @@ class SiteShape:
     languages: tuple[str, ...] = LANGUAGES
     sections: tuple[str, ...] = SECTIONS
     probe_margin: int = 10  # IDs probed past the highest listed one, per language and section
-    max_listing_pages: int = 200
+    max_listing_pages: int = 2000  # index pages walked per seed (listings are paginated)
+    territorial: bool = True  # also walk the territorial commissions' pages (decisions, precinct protocols)
 
     def listing_url(self, lang: str, section: str) -> str:
         return f"{self.base_url.rstrip('/')}/{lang}/news/{section}/"
@@ -49,7 +63,19 @@ class SiteShape:
 
 
 def is_article(url: str) -> bool:
-    return bool(_ARTICLE.search(url))
+    """A page that holds content to parse: a CEC release or act, or a territorial commission's document."""
+    return bool(_NEWS_ARTICLE.search(url) or _COMMISSION_DOCUMENT.search(url))
+
+
+def is_news_article(url: str) -> bool:
+    return bool(_NEWS_ARTICLE.search(url))
+
+
+def is_navigation(url: str, shape: SiteShape, lang: str) -> bool:
+    """A page to walk for links: a news listing (any page of it) or a territorial commission's index pages."""
+    if page_lang(url) != lang or is_article(url):
+        return False
+    return is_listing(url, shape) or bool(_TERRITORIAL.match(urlsplit(url).path))
 
 
 def is_listing(url: str, shape: SiteShape) -> bool:
@@ -66,10 +92,15 @@ def is_listing(url: str, shape: SiteShape) -> bool:
 # --- discovery ------------------------------------------------------------------------------------------
 
 
+def _under(link: str, seed: str) -> bool:
+    """Whether a link belongs to the walk started at ``seed`` (its own listing's pages, or the territorial tree)."""
+    return urlsplit(link).path.startswith(urlsplit(seed).path)
+
+
 @dataclass
 class Discovery:
     articles: set[str] = field(default_factory=set)
-    listings: list[FetchResult] = field(default_factory=list)
+    listings: list[FetchResult] = field(default_factory=list)  # listing and territorial index pages
     probes: list[FetchResult] = field(default_factory=list)
     linked: set[str] = field(default_factory=set)  # other same-host pages linked (territorial commissions)
 
@@ -95,8 +126,11 @@ def discover(
     found = Discovery(articles={u for u in known if is_article(u)})
     changed = False
     for lang in shape.languages:
-        for section in shape.sections:
-            queue, seen = [shape.listing_url(lang, section)], set()
+        seeds = [shape.listing_url(lang, section) for section in shape.sections]
+        if shape.territorial:
+            seeds.append(f"{shape.base_url.rstrip('/')}/{lang}/territorial/")
+        for seed in seeds:
+            queue, seen = [seed], set()
             while queue and len(seen) < shape.max_listing_pages:
                 url = queue.pop(0)
                 if url in seen:
@@ -117,14 +151,18 @@ def discover(
                 for link, _text in page.links:
                     if is_article(link) and page_lang(link) == lang:
                         found.articles.add(link)
-                    elif is_listing(link, shape) and page_lang(link) == lang and link not in seen:
+                    elif link not in seen and is_navigation(link, shape, lang) and _under(link, seed):
                         queue.append(link)
     if not changed:
         return found
     # One ID space serves every section and language: an ID listed anywhere is not a gap. IDs no listing
     # shows (and a few past the newest) are probed in each language, section by section, a few at a time.
     for lang in shape.languages:
-        seen = {i for u in found.articles if page_lang(u) == lang and (i := page_id(u)) is not None}
+        seen = {
+            i
+            for u in found.articles
+            if is_news_article(u) and page_lang(u) == lang and (i := page_id(u)) is not None
+        }
         if not seen:
             continue
         newest = max(seen)
@@ -181,12 +219,25 @@ def record_fetches(
                 )
             )
     if rows:
-        con.executemany(
-            "insert into raw.fetches (run_id, url, attempt, requested_at, status, etag, last_modified, content_type,"
-            " retry_after, conditional, sha256, bytes, elapsed_ms, error) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?)",
-            rows,
-        )
+        _insert_rows(con, "raw.fetches", FETCH_COLUMNS, rows)
+
+
+FETCH_COLUMNS = [
+    "run_id",
+    "url",
+    "attempt",
+    "requested_at",
+    "status",
+    "etag",
+    "last_modified",
+    "content_type",
+    "retry_after",
+    "conditional",
+    "sha256",
+    "bytes",
+    "elapsed_ms",
+    "error",
+]
 
 
 def known_validators(con: duckdb.DuckDBPyConnection) -> dict[str, Validators]:
@@ -249,6 +300,10 @@ class ElectionContext:
     regions: frozenset[str]
     options: tuple[str, ...]
     contest_id: str = "mazhilis"
+    ballots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (contest, options) of every contest of the day
+
+    def options_of(self, contest_id: str) -> tuple[str, ...]:
+        return dict(self.ballots).get(contest_id, ())
 
 
 def parse_page(
@@ -262,7 +317,14 @@ def parse_page(
     )
     parsed.linked = [link for link, _ in page.links if not is_article(link)]
     lang = LANG_CODES.get(page.lang or "", "ru")
-    if kind == PageKind.TURNOUT:
+    document = _COMMISSION_DOCUMENT.search(url)
+    if document and "/protocols/" in url:
+        parsed.kind = PageKind.PROTOCOL
+        _parse_protocol(page, parsed, ctx, lang)
+    elif document:
+        parsed.kind = PageKind.MASLIKHAT
+        _parse_decision(page, parsed, ctx, lang)
+    elif kind == PageKind.TURNOUT:
         _parse_turnout(page, parsed, ctx)
     elif kind in (PageKind.PRELIMINARY, PageKind.FINAL):
         _parse_results(page, parsed, ctx, lang, "preliminary" if kind == PageKind.PRELIMINARY else "final")
@@ -375,7 +437,227 @@ def _parse_results(
     parsed.results = rows
 
 
+def _result_row(
+    ctx: ElectionContext,
+    contest: str,
+    level: str,
+    unit: str,
+    region: str | None,
+    line: str,
+    option: str | None,
+    status: str,
+    as_of: datetime | None,
+    value=None,
+    share=None,
+) -> dict:
+    return {
+        "election_id": ctx.election_id,
+        "contest_id": contest,
+        "level": level,
+        "unit_id": unit,
+        "region_code": region,
+        "line": line,
+        "option_id": option,
+        "value": value,
+        "share_pct": share,
+        "status": status,
+        "as_of": as_of,
+    }
+
+
+_PEC = re.compile(r"PEC=(\d+)")
+
+
+def _commission_region(url: str) -> str:
+    return "KZ-" + re.search(r"/territorial/(\d{2})/", url).group(1)
+
+
+def _parse_protocol(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str) -> None:
+    """A precinct's protocol page: one table per contest, each under a heading naming the contest."""
+    region = _commission_region(parsed.url)
+    pec = f"{region}/{int(_PEC.search(parsed.url).group(1))}"
+    if not page.tables:
+        raise _fail(parsed, "has no protocol table")
+    for caption, table in zip(page.table_captions, page.tables, strict=True):
+        contest = contest_of(caption)
+        if contest is None or contest not in dict(ctx.ballots):
+            raise _fail(parsed, f"has a table under {caption!r}, which names no contest of {ctx.election_id}")
+        try:
+            lines, votes = parse_protocol_table(table, lang)
+        except LayoutError as exc:
+            raise _fail(parsed, f"has a protocol table whose layout changed: {exc}") from exc
+        stray = sorted(set(votes) - set(ctx.options_of(contest)))
+        if stray or "registered" not in lines:
+            raise _fail(
+                parsed,
+                f"({contest}) "
+                + (
+                    f"names options not on the ballot: {stray}"
+                    if stray
+                    else "gives no number of registered voters"
+                ),
+            )
+        parsed.results += [
+            _result_row(ctx, contest, "pec", pec, region, line, None, "final", page.published, v)
+            for line, v in lines.items()
+        ]
+        parsed.results += [
+            _result_row(ctx, contest, "pec", pec, region, "votes", o, "final", page.published, v)
+            for o, v in votes.items()
+        ]
+
+
+def _parse_decision(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str) -> None:
+    """A territorial commission's decision on maslikhat results: totals in prose, votes in a party table."""
+    region = _commission_region(parsed.url)
+    contest = contest_of(page.title) or contest_of(page.text)
+    if contest is None or contest not in dict(ctx.ballots):
+        raise _fail(parsed, "names no contest of the election in its title")
+    number = tec_number(page.text)
+    level, unit = ("tec", f"{region}/T{number}") if number is not None else ("region", region)
+    statement = parse_results_text(page.text, lang)
+    votes: dict[str, int] = {}
+    for table in page.tables:
+        for row in table[1:]:
+            cells = [c for c in row if c.strip()]
+            if len(cells) < 2:
+                continue
+            try:
+                votes[default_resolver().party(cells[0])] = parse_count(cells[1], lang)
+            except (UnknownNameError, UncertainNumber) as exc:
+                raise _fail(parsed, f"has a results table row that cannot be read: {exc}") from exc
+    missing = [x for x in ("registered", "ballots_issued") if x not in statement.lines]
+    missing += [f"votes for {o}" for o in ctx.options_of(contest) if o not in votes]
+    if missing:
+        raise _fail(parsed, "is missing " + ", ".join(missing))
+    parsed.results += [
+        _result_row(ctx, contest, level, unit, region, line, None, "final", page.published, v)
+        for line, v in statement.lines.items()
+    ]
+    parsed.results += [
+        _result_row(ctx, contest, level, unit, region, "votes", o, "final", page.published, v)
+        for o, v in votes.items()
+    ]
+
+
 # --- staging --------------------------------------------------------------------------------------------
+
+
+PAGE_COLUMNS = [
+    "url",
+    "sha256",
+    "first_seen_at",
+    "lang",
+    "page_id",
+    "section",
+    "kind",
+    "title",
+    "encoding",
+    "parse_status",
+    "parse_error",
+    "run_id",
+]
+TURNOUT_COLUMNS = ["election_id", "region_code", "as_of", "turnout_pct", "lang", "url", "sha256", "run_id"]
+RESULT_COLUMNS = [
+    "election_id",
+    "contest_id",
+    "level",
+    "unit_id",
+    "region_code",
+    "line",
+    "option_id",
+    "value",
+    "share_pct",
+    "status",
+    "as_of",
+    "lang",
+    "url",
+    "sha256",
+    "run_id",
+]
+
+
+@dataclass
+class Staged:
+    """Rows for raw.pages and staging, gathered page by page and written in bulk."""
+
+    pages: list[tuple] = field(default_factory=list)
+    turnout: list[tuple] = field(default_factory=list)
+    results: list[tuple] = field(default_factory=list)
+
+    def add(
+        self, parsed: ParsedPage, first_seen: datetime, run_id: str | None, error: str | None = None
+    ) -> None:
+        """One page version (and its rows, unless it failed: nothing of a failed page is staged)."""
+        kinds = {PageKind.UNRELATED: "unrelated", PageKind.LISTING: "listing"}
+        status = "failed" if error else kinds.get(parsed.kind, "parsed")
+        self.pages.append(
+            (
+                parsed.url,
+                parsed.sha256,
+                first_seen,
+                parsed.lang,
+                page_id(parsed.url),
+                page_section(parsed.url),
+                parsed.kind.value,
+                parsed.title,
+                parsed.encoding,
+                status,
+                error,
+                run_id,
+            )
+        )
+        if error:
+            return
+        lang = parsed.lang or ""
+        self.turnout += [
+            (parsed.election_id, code, as_of, pct, lang, parsed.url, parsed.sha256, run_id)
+            for code, as_of, pct in parsed.turnout
+        ]
+        self.results += [
+            (
+                r["election_id"],
+                r["contest_id"],
+                r["level"],
+                r["unit_id"],
+                r["region_code"],
+                r["line"],
+                r["option_id"],
+                r["value"],
+                r["share_pct"],
+                r["status"],
+                r["as_of"],
+                lang,
+                parsed.url,
+                parsed.sha256,
+                run_id,
+            )
+            for r in parsed.results
+        ]
+
+    def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Insert everything gathered (raw.pages keeps the first record of a version) and start afresh."""
+        for table, columns, rows, verb in (
+            ("raw.pages", PAGE_COLUMNS, self.pages, "insert or ignore"),
+            ("staging.cec_turnout", TURNOUT_COLUMNS, self.turnout, "insert"),
+            ("staging.cec_results", RESULT_COLUMNS, self.results, "insert"),
+        ):
+            if rows:
+                _insert_rows(con, table, columns, rows, verb)
+        self.pages, self.turnout, self.results = [], [], []
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple], verb: str = "insert"
+) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    con.register("_rows", frame)
+    try:
+        con.execute(f"{verb} into {table} by name select * from _rows")
+    finally:
+        con.unregister("_rows")
 
 
 def stage_page(
@@ -385,65 +667,10 @@ def stage_page(
     run_id: str | None,
     error: str | None = None,
 ) -> None:
-    """Record a page version in raw.pages and its rows in staging (nothing staged for a failed page)."""
-    status = (
-        "failed"
-        if error
-        else {PageKind.UNRELATED: "unrelated", PageKind.LISTING: "listing"}.get(parsed.kind, "parsed")
-    )
-    con.execute(
-        "insert or ignore into raw.pages (url, sha256, first_seen_at, lang, page_id, section, kind, title, encoding,"
-        " parse_status, parse_error, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            parsed.url,
-            parsed.sha256,
-            first_seen,
-            parsed.lang,
-            page_id(parsed.url),
-            page_section(parsed.url),
-            parsed.kind.value,
-            parsed.title,
-            parsed.encoding,
-            status,
-            error,
-            run_id,
-        ],
-    )
-    if error:
-        return
-    lang = parsed.lang or ""
-    if parsed.turnout:
-        con.executemany(
-            "insert into staging.cec_turnout values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (parsed.election_id, code, as_of, pct, lang, parsed.url, parsed.sha256, run_id)
-                for code, as_of, pct in parsed.turnout
-            ],
-        )
-    if parsed.results:
-        con.executemany(
-            "insert into staging.cec_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r["election_id"],
-                    r["contest_id"],
-                    r["level"],
-                    r["unit_id"],
-                    r["region_code"],
-                    r["line"],
-                    r["option_id"],
-                    r["value"],
-                    r["share_pct"],
-                    r["status"],
-                    r["as_of"],
-                    lang,
-                    parsed.url,
-                    parsed.sha256,
-                    run_id,
-                )
-                for r in parsed.results
-            ],
-        )
+    """Record one page version in raw.pages and its rows in staging (nothing staged for a failed page)."""
+    staged = Staged()
+    staged.add(parsed, first_seen, run_id, error)
+    staged.write(con)
 
 
 def election_context(
@@ -457,14 +684,15 @@ def election_context(
         raise ValueError(f"unknown election id {election_id!r} (see ref.elections)")
     resolver = default_resolver()
     regions = frozenset(code for code, r in resolver.regions.items() if r.exists_on(day[0]))
-    options = tuple(
-        r[0]
-        for r in con.execute(
-            "select option_id from ref.ballot_options where election_id = ? and contest_id = ? order by option_id",
-            [election_id, contest_id],
-        ).fetchall()
+    rows = con.execute(
+        "select contest_id, list(option_id order by option_id) from ref.ballot_options where election_id = ? "
+        "group by contest_id order by contest_id",
+        [election_id],
+    ).fetchall()
+    ballots = tuple((contest, tuple(options)) for contest, options in rows)
+    return ElectionContext(
+        election_id, day[0], regions, dict(ballots).get(contest_id, ()), contest_id, ballots
     )
-    return ElectionContext(election_id, day[0], regions, options, contest_id)
 
 
 def recognise_election(con: duckdb.DuckDBPyConnection, dates: Iterable[date]) -> str:
@@ -526,6 +754,7 @@ def stage_new_pages(
         election_id = recognise_election(con, dates)
     summary.election_id = election_id
     ctx = election_context(con, election_id)
+    staged = Staged()
     for url, sha, first_seen, ctype in versions:
         body = archive.get(sha)
         if not is_article(url):
@@ -534,7 +763,7 @@ def stage_new_pages(
             listing = ParsedPage(
                 url, sha, election_id, PageKind.LISTING, page.title, page.lang, page.published, page.encoding
             )
-            stage_page(con, listing, first_seen, run_id)
+            staged.add(listing, first_seen, run_id)
             continue
         try:
             parsed = parse_page(url, sha, body, ctype, ctx)
@@ -553,10 +782,11 @@ def stage_new_pages(
             )
             error = str(exc)
             summary.failed.append(error)
-        stage_page(con, parsed, first_seen, run_id, error)
+        staged.add(parsed, first_seen, run_id, error)
         if error is None:
             summary.unrelated += parsed.kind == PageKind.UNRELATED
             summary.parsed += parsed.kind != PageKind.UNRELATED
+    staged.write(con)
     return summary
 
 

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
-from saylau.parse.text import decode_page, html_to_soup, soup_text
+import lxml.html
+from lxml import etree
+
+from saylau.parse.text import charset_from_content_type, decode_page
 
 _DATE = re.compile(
     r"(?<!\d)(\d{2})[./](\d{2})[./](\d{4})(?:\s+(\d{1,2}):(\d{2}))?(?!\d)"
@@ -29,6 +32,7 @@ class PageContent:
     encoding: str
     published: datetime | None = None  # as the page states it (the capital's local time), else None
     tables: list[list[list[str]]] = field(default_factory=list)
+    table_captions: list[str] = field(default_factory=list)  # the heading just before each table, or ""
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute url, link text)
 
     @property
@@ -67,46 +71,68 @@ def normalise_link(href: str, page_url: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
-def read_page(url: str, body: bytes, content_type: str | None = None) -> PageContent:
-    """Decode and take apart one page."""
-    from saylau.parse.text import charset_from_content_type
+def _text(node) -> str:
+    """A cell's or heading's text on one line, spaces collapsed."""
+    return " ".join(node.text_content().split())
 
+
+def _block_text(node) -> str:
+    """Visible text of a node, each text piece on its own line (as a reader sees blocks), blanks dropped."""
+    lines = []
+    for piece in node.itertext():
+        for line in piece.splitlines():
+            line = re.sub(r"[ \t\u00a0]+", " ", line).strip()
+            if line:
+                lines.append(line)
+    return "\n".join(lines)
+
+
+def read_page(url: str, body: bytes, content_type: str | None = None) -> PageContent:
+    """Decode and take apart one page (lxml: a results night has thousands of pages to read)."""
     html, encoding = decode_page(body, charset_from_content_type(content_type))
-    soup = html_to_soup(html)
-    heading = soup.find(["h1", "h2"])
-    title_tag = soup.find("title")
-    title = (heading.get_text(" ", strip=True) if heading else "") or (
-        title_tag.get_text(" ", strip=True) if title_tag else ""
-    )
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (ValueError, etree.ParserError):
+        doc = lxml.html.document_fromstring(html.encode("utf-8", "replace"))
+    for dead in doc.xpath("//script|//style|//noscript"):
+        dead.drop_tree()
+    headings = doc.xpath("//h1|//h2")
+    heading = headings[0] if headings else None
+    title_tags = doc.xpath("//title")
+    title = (_text(heading) if heading is not None else "") or (_text(title_tags[0]) if title_tags else "")
     links = []
-    for a in soup.find_all("a", href=True):
-        target = normalise_link(a["href"], url)
+    for a in doc.xpath("//a[@href]"):
+        target = normalise_link(a.get("href"), url)
         if target:
-            links.append((target, a.get_text(" ", strip=True)))
-    tables = []
-    for table in soup.find_all("table"):
-        rows = []
-        for tr in table.find_all("tr"):
-            rows.append([cell.get_text(" ", strip=True) for cell in tr.find_all(["th", "td"])])
+            links.append((target, _text(a)))
+    tables, captions = [], []
+    for table in doc.xpath("//table"):
+        rows = [[_text(cell) for cell in tr.xpath("./th|./td")] for tr in table.xpath(".//tr")]
         if rows:
             tables.append(rows)
-    for nav in soup.find_all(["nav", "header", "footer"]):
-        nav.decompose()
+            caption = table.xpath("./caption") or table.xpath(
+                "preceding::*[self::h2 or self::h3 or self::h4][1]"
+            )
+            captions.append(_text(caption[0]) if caption else "")
+    for nav in doc.xpath("//nav|//header|//footer"):
+        nav.drop_tree()
     # the page's own content: the block holding its heading (menus and footers around it are not content)
-    main = soup.find("article") or soup.find("main")
-    if main is None and heading is not None:
-        main = heading.find_parent(["div", "section", "td"])
-    main = main or soup.body or soup
+    blocks = doc.xpath("//article") or doc.xpath("//main")
+    if not blocks and heading is not None:
+        blocks = heading.xpath("ancestor::*[self::div or self::section or self::td][1]")
+    body_nodes = doc.xpath("//body")
+    main = blocks[0] if blocks else (body_nodes[0] if body_nodes else doc)
     published = None
-    time_tag = soup.find("time")
-    candidates = [time_tag.get("datetime", ""), time_tag.get_text()] if time_tag else []
-    for candidate in [*candidates, soup_text(main)[:400]]:
+    time_tags = doc.xpath("//time")
+    candidates = [time_tags[0].get("datetime", ""), time_tags[0].text_content()] if time_tags else []
+    for table in main.xpath(".//table"):
+        table.drop_tree()
+    text = _block_text(main)
+    for candidate in [*candidates, text[:400]]:
         m = _DATE.search(candidate or "")
         if m:
             g = m.groups()
             day, month, year, hour, minute = g[0:5] if g[0] else (g[7], g[6], g[5], g[8], g[9])
             published = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
             break
-    for table in main.find_all("table"):
-        table.decompose()
-    return PageContent(url, title, soup_text(main), encoding, published, tables, links)
+    return PageContent(url, title, text, encoding, published, tables, captions, links)

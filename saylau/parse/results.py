@@ -316,3 +316,90 @@ def parse_results_table(
                 problems.append(f"row {n} ({name}), column {rows[0][i]!r}: {exc}")
         results.append(item)
     return results, problems
+
+
+# --- commissions' own documents ------------------------------------------------------------------------
+
+_CONTESTS = (
+    (
+        "maslikhat_regional",
+        r"областн\w*\s+маслихат|облыстық\s+мәслихат|regional\s+(?:\(oblast\)\s+)?maslikhat"
+        r"|oblast\s+maslikhat",
+    ),
+    (
+        "maslikhat_city",
+        r"городск\w*\s+\(районн\w*\)\s+маслихат|городск\w*\s+маслихат|районн\w*\s+маслихат"
+        r"|қалалық\s+\(аудандық\)\s+мәслихат|қалалық\s+мәслихат|аудандық\s+мәслихат"
+        r"|city\s+(?:\(district\)\s+)?maslikhat|district\s+maslikhat",
+    ),
+    ("mazhilis", r"мажилис|мәжіліс|mazhilis"),
+)
+
+_PROTOCOL_LINES = (
+    (
+        "registered",
+        r"внесенн\w*\s+в\s+списк|включенн\w*\s+в\s+списк|енгізілген|included\s+in(?:to)?\s+the\s+lists?",
+    ),
+    ("ballots_received", r"полученн\w*\s+комисси|комиссия\s+алған|received\s+by\s+the\s+commission"),
+    ("ballots_issued", r"получивш\w*\s+бюллетен|бюллетень\s+алған|who\s+received\s+ballots?"),
+    ("ballots_cancelled", r"погашенн|өтелген|cancel+ed"),
+    ("ballots_in_boxes", r"в\s+ящик|жәшіктердегі|in\s+the\s+(?:ballot\s+)?boxes"),
+    ("invalid", r"недействительн|жарамсыз|invalid"),
+    ("valid", r"действительн|жарамды|valid"),
+)
+
+
+def contest_of(caption: str) -> str | None:
+    """The contest a caption or title names ("Выборы депутатов городского (районного) маслихата")."""
+    for contest, pattern in _CONTESTS:
+        if re.search(pattern, caption, re.IGNORECASE):
+            return contest
+    return None
+
+
+def parse_protocol_table(
+    rows: list[list[str]], lang: str = "ru", resolver: Resolver | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """A protocol table (line number, caption, value) -> (protocol lines, votes per option).
+
+    A caption that is neither a known protocol line nor a party on any ballot is a :class:`LayoutError`.
+    """
+    resolver = resolver or default_resolver()
+    lines: dict[str, int] = {}
+    votes: dict[str, int] = {}
+    for n, cells in enumerate(rows, start=1):
+        cells = [c for c in cells if c.strip()]
+        if len(cells) < 2:
+            continue
+        caption, value = cells[-2], cells[-1]
+        line = next(
+            (name for name, pattern in _PROTOCOL_LINES if re.search(pattern, caption, re.IGNORECASE)), None
+        )
+        try:
+            count = parse_count(value, lang)
+        except UncertainNumber as exc:
+            raise LayoutError(f"protocol row {n} ({caption!r}): {exc}") from exc
+        if line:
+            if line in lines:
+                raise LayoutError(f"protocol row {n}: {caption!r} repeats line {line}")
+            lines[line] = count
+            continue
+        try:
+            option = resolver.party(caption)
+        except UnknownNameError as exc:
+            raise LayoutError(f"protocol row {n}: unknown line {caption!r}") from exc
+        votes[option] = count
+    return lines, votes
+
+
+_TEC_NUMBER = re.compile(
+    r"(?:территориальн\w*\s+избирательн\w*\s+комисси\w*|аумақтық\s+сайлау\s+комиссиясы"
+    r"|territorial\s+election\s+commission)\s*(?:№|No\.?|N)\s*(\d+)",
+    re.IGNORECASE,
+)
+
+
+def tec_number(text: str) -> int | None:
+    """The territorial commission's number a decision names ("Территориальная избирательная комиссия № 3")."""
+    m = _TEC_NUMBER.search(text)
+    return int(m.group(1)) if m else None

@@ -1,4 +1,4 @@
-"""From page bytes to clean text: encoding detection and HTML to text.
+"""From page bytes to text: encoding detection.
 
 Pages arrive in UTF-8 or windows-1251, with a correct, wrong or missing charset header. UTF-8 is tried
 strictly first (windows-1251 Cyrillic is practically never valid UTF-8), then the declared charset, then
@@ -8,8 +8,6 @@ windows-1251.
 from __future__ import annotations
 
 import re
-
-from bs4 import BeautifulSoup
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
 
@@ -37,16 +35,3 @@ def charset_from_content_type(content_type: str | None) -> str | None:
         return None
     m = re.search(r"charset=([\w-]+)", content_type, re.IGNORECASE)
     return m.group(1) if m else None
-
-
-def html_to_soup(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
-
-
-def soup_text(node) -> str:
-    """Visible text of a node, blocks on their own lines, scripts and styles dropped."""
-    for dead in node.find_all(["script", "style", "noscript"]):
-        dead.decompose()
-    text = node.get_text("\n")
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
-    return "\n".join(line for line in lines if line)

@@ -20,14 +20,14 @@ with lines as (
         max(value) filter (where line = 'invalid') as invalid,
         max(value) filter (where line = 'valid') as valid,
         max(value) filter (where line = 'valid_not_counted') as valid_not_counted
-    from core.int_pec_values
+    from int_pec_values
     where line <> 'votes'
     group by election_id, contest_id, source, unit_id
 ),
 
 leader as (
     select v.election_id, v.contest_id, v.source, v.unit_id, sum(v.value) as leader_votes
-    from core.int_pec_values as v
+    from int_pec_values as v
     inner join core.int_contest_leaders as l
         on l.election_id = v.election_id and l.contest_id = v.contest_id and l.leader = v.option_id
     where v.line = 'votes'

@@ -20,11 +20,11 @@
 -- Net votes added per party and the share of precincts with a mismatch: marts.discrepancy_pec_summary.
 create or replace table marts.discrepancy_pec as
 with official as (
-    select * from core.int_pec_values where source = 'official'
+    select * from int_pec_values where source = 'official'
 ),
 
 observer as (
-    select * from core.int_pec_values where source <> 'official'
+    select * from int_pec_values where source <> 'official'
 ),
 
 paired as (

@@ -57,7 +57,7 @@ sample_scoped as (
 
 official_votes as (
     select v.election_id, v.contest_id, s.scope, v.option_id as party, sum(v.value) as votes
-    from core.int_pec_values as v
+    from int_pec_values as v
     inner join official_scoped as s using (election_id, contest_id, source, unit_id)
     where v.source = 'official' and v.line = 'votes'
     group by all
@@ -87,7 +87,7 @@ sample_votes as (
     select s.election_id, s.contest_id, s.source, s.scope, s.unit_id, v.option_id as party, v.value as votes,
         s.share_base, s.ballots_issued, s.registered
     from sample_scoped as s
-    inner join core.int_pec_values as v using (election_id, contest_id, source, unit_id)
+    inner join int_pec_values as v using (election_id, contest_id, source, unit_id)
     where v.line = 'votes'
 ),
 

@@ -63,7 +63,7 @@ with pecs as (
 
 pec_votes as (
     select 'resolved' as basis, election_id, contest_id, source, unit_id, option_id as party, value as votes
-    from core.int_pec_values
+    from int_pec_values
     where source <> 'official' and line = 'votes'
     union all
     select

@@ -1,0 +1,124 @@
+-- marts.observer_effect_tec and marts.observer_effect: official results at precincts with and without
+-- observers, compared within the same territorial commission (TEC), where official precinct figures exist.
+-- Answers: do precincts without observers report higher turnout and more votes for the leader than their
+-- observed neighbours, and how many ballots and leader votes would that difference amount to?
+-- A precinct counts as observed when observers left any trace there (a protocol copy of any contest,
+-- a turnout count, a violation report: core.int_observed_pecs). Only TECs with both kinds of precinct
+-- enter. The estimate assumes observed and unobserved precincts of a TEC would have voted alike; where
+-- observers chose their precincts (e.g. the city centre), part of the gap is who lives there, not fraud.
+--
+-- marts.observer_effect_tec: one row per contest and TEC.
+--   election_id, contest, region_code, tec_id
+--   observed_pecs, unobserved_pecs            precincts of each kind
+--   observed_registered, unobserved_registered  voters on their lists
+--   observed_turnout_pct, unobserved_turnout_pct  official ballots issued / registered * 100
+--   observed_leader_pct, unobserved_leader_pct    official leader votes / registered * 100
+--   excess_turnout_pp           unobserved minus observed turnout
+--   excess_ballots              excess_turnout_pp / 100 * unobserved_registered
+--   excess_leader_votes         (unobserved - observed leader votes per registered voter) * unobserved_registered
+create or replace table marts.observer_effect_tec as
+with pecs as (
+    select
+        w.*,
+        o.unit_id is not null as observed
+    from core.int_pec_wide as w
+    left join core.int_observed_pecs as o using (election_id, unit_id)
+    where w.source = 'official' and w.tec_id is not null and w.registered > 0
+),
+
+groups as (
+    select
+        election_id,
+        contest_id,
+        any_value(region_code) as region_code,
+        tec_id,
+        count(*) filter (where observed) as observed_pecs,
+        count(*) filter (where not observed) as unobserved_pecs,
+        sum(registered) filter (where observed) as observed_registered,
+        sum(registered) filter (where not observed) as unobserved_registered,
+        sum(ballots_issued) filter (where observed) as observed_issued,
+        sum(ballots_issued) filter (where not observed) as unobserved_issued,
+        sum(leader_votes) filter (where observed) as observed_leader,
+        sum(leader_votes) filter (where not observed) as unobserved_leader
+    from pecs
+    group by election_id, contest_id, tec_id
+    having count(*) filter (where observed) > 0 and count(*) filter (where not observed) > 0
+),
+
+final as (
+    select
+        election_id,
+        contest_id as contest,
+        region_code,
+        tec_id,
+        observed_pecs,
+        unobserved_pecs,
+        observed_registered::bigint as observed_registered,
+        unobserved_registered::bigint as unobserved_registered,
+        round(100.0 * observed_issued / observed_registered, 2) as observed_turnout_pct,
+        round(100.0 * unobserved_issued / unobserved_registered, 2) as unobserved_turnout_pct,
+        round(100.0 * observed_leader / observed_registered, 2) as observed_leader_pct,
+        round(100.0 * unobserved_leader / unobserved_registered, 2) as unobserved_leader_pct,
+        100.0 * (unobserved_issued / unobserved_registered - observed_issued / observed_registered)
+            as excess_turnout_pp,
+        (unobserved_issued / unobserved_registered - observed_issued / observed_registered)
+            * unobserved_registered as excess_ballots,
+        (unobserved_leader / unobserved_registered - observed_leader / observed_registered)
+            * unobserved_registered as excess_leader_votes
+    from groups
+)
+
+select * from final
+order by election_id, contest, tec_id;
+
+-- marts.observer_effect: one row per contest, the TECs of marts.observer_effect_tec pooled.
+--   election_id, contest
+--   tecs                          TECs with both observed and unobserved precincts
+--   observed_pecs, unobserved_pecs
+--   observed_turnout_pct, unobserved_turnout_pct   turnout of each kind, pooled over those TECs
+--   excess_turnout_pp             estimated excess turnout at unobserved precincts: the TECs' gaps
+--                                 weighted by their unobserved voters
+--   excess_ballots                sum of the TECs' excess ballots (rounded)
+--   leader                        the contest's leader (core.int_contest_leaders)
+--   excess_leader_votes           sum of the TECs' excess leader votes (rounded)
+--   excess_leader_share_pp        excess leader votes per unobserved registered voter * 100
+create or replace table marts.observer_effect as
+with pooled as (
+    select
+        election_id,
+        contest,
+        count(*) as tecs,
+        sum(observed_pecs) as observed_pecs,
+        sum(unobserved_pecs) as unobserved_pecs,
+        sum(observed_registered) as observed_registered,
+        sum(unobserved_registered) as unobserved_registered,
+        sum(observed_turnout_pct * observed_registered) / sum(observed_registered) as observed_turnout_pct,
+        sum(unobserved_turnout_pct * unobserved_registered) / sum(unobserved_registered)
+            as unobserved_turnout_pct,
+        sum(excess_turnout_pp * unobserved_registered) / sum(unobserved_registered) as excess_turnout_pp,
+        sum(excess_ballots) as excess_ballots,
+        sum(excess_leader_votes) as excess_leader_votes
+    from marts.observer_effect_tec
+    group by election_id, contest
+),
+
+final as (
+    select
+        p.election_id,
+        p.contest,
+        p.tecs,
+        p.observed_pecs,
+        p.unobserved_pecs,
+        round(p.observed_turnout_pct, 2) as observed_turnout_pct,
+        round(p.unobserved_turnout_pct, 2) as unobserved_turnout_pct,
+        round(p.excess_turnout_pp, 2) as excess_turnout_pp,
+        round(p.excess_ballots)::bigint as excess_ballots,
+        l.leader,
+        round(p.excess_leader_votes)::bigint as excess_leader_votes,
+        round(100 * p.excess_leader_votes / p.unobserved_registered, 2) as excess_leader_share_pp
+    from pooled as p
+    left join core.int_contest_leaders as l on l.election_id = p.election_id and l.contest_id = p.contest
+)
+
+select * from final
+order by election_id, contest;

@@ -29,6 +29,7 @@ import csv
 import hashlib
 import io
 import json
+import numbers
 import os
 import re
 import secrets
@@ -690,6 +691,11 @@ def _delete_file_rows(con: duckdb.DuckDBPyConnection, sha256: str) -> None:
             con.execute(f"delete from quarantine.{table} where source_sha256 = ?", [sha256])
 
 
+def _is_count(value: object) -> bool:
+    """A vote count that parsed (an int, not a bool, NaN or text as typed)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def _stage(con: duckdb.DuckDBPyConnection, parsed: ParsedExport, run_id: str) -> None:
     """Parsed rows -> ``staging.observer_*`` (as parsed, typed where they parse; no personal data)."""
     frame = parsed.frame.copy()
@@ -703,7 +709,7 @@ def _stage(con: duckdb.DuckDBPyConnection, parsed: ParsedExport, run_id: str) ->
     if parsed.kind == "protocol":
         frame["votes"] = [
             json.dumps(
-                {p: v for p in parsed.columns.parties if (v := row.get(p)) is not None}, ensure_ascii=False
+                {p: int(v) for p in parsed.columns.parties if _is_count(v := row.get(p))}, ensure_ascii=False
             )
             for row in frame[list(parsed.columns.parties)].to_dict("records")
         ]
@@ -761,13 +767,21 @@ def _store_core(
         con.unregister("_core_frame")
 
 
+# the views that decide which observer copy counts, in the order they build on each other
+OBSERVER_VIEWS = (
+    "int_observer_copies_compared.sql",
+    "int_observer_protocol_conflicts.sql",
+    "int_observer_protocols_resolved.sql",
+)
+
+
 def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the observer views of ``sql/20_intermediate`` (the loader resolves copies through them)."""
     from saylau.config import SQL_DIR
     from saylau.sqlrun import run_file
 
-    for path in sorted((SQL_DIR / "20_intermediate").glob("int_observer*.sql")):
-        run_file(con, path)
+    for name in OBSERVER_VIEWS:
+        run_file(con, SQL_DIR / "20_intermediate" / name)
 
 
 def resolve_observer_protocols(con: duckdb.DuckDBPyConnection) -> int:

@@ -303,13 +303,19 @@ def test_party_not_on_the_ballot_is_rejected(wh, build_settings, tmp_path):
     row = copy(1, contest="Мажилис")
     row["osdp"] = "5"
     headers = {**RU, "osdp": "Общенациональная социал-демократическая партия"}
-    [result] = load(
-        wh, build_settings, write_csv(tmp_path / "p.csv", [row, {**copy(2), "osdp": None}], headers)
-    )
-    assert query(wh, "select source_row, rule from quarantine.observer_protocols") == [
-        (2, "party_not_on_ballot")
+    rows = [row, {**copy(2), "osdp": None}, {**copy(3, adal="6o"), "osdp": None}]
+    [result] = load(wh, build_settings, write_csv(tmp_path / "p.csv", rows, headers))
+    assert query(wh, "select source_row, rule from quarantine.observer_protocols order by 1") == [
+        (2, "party_not_on_ballot"),
+        (4, "wrong_type"),
     ]
     assert result.good == 1
+    # staging keeps every copy; its party votes hold only the counts that parsed (no NaN, no typos)
+    votes = query(
+        wh,
+        "select source_row, cast(votes as map(varchar, bigint))['adal'] from staging.observer_protocols order by 1",
+    )
+    assert votes == [(2, 60), (3, 60), (4, None)]
 
 
 def test_xlsx_with_kazakh_headers_and_organisation_option(wh, build_settings, tmp_path):

@@ -369,3 +369,25 @@ def test_leader_given_by_a_kazakh_party_name(db, tmp_path, build_settings):
         db, path, "kz-precinct-csv", "kz-2021-01-10", leader="Ақ жол", archive_dir=build_settings.archive_dir
     )
     assert result.leader == "ak_zhol"
+
+
+def test_core_rows_are_exactly_protocol_to_long_of_the_table(db, tmp_path, build_settings):
+    from saylau.protocol import to_long
+
+    path = _write(tmp_path, izbirkom_csv(TABLE))
+    import_precincts(db, path, "izbirkom-csv", "ru-2011-12-04", archive_dir=build_settings.archive_dir)
+    table = parse_izbirkom(path.read_bytes(), str(path))
+    wide = table.wide.assign(election_id="ru-2011-12-04", contest_id="duma", source="official", level="pec")
+    expected = to_long(wide, [o.option_id for o in table.options])
+    want = {
+        (r.unit_id, r.line, r.option_id, int(r.value), int(r.source_row))
+        for r in expected.itertuples(index=False)
+    }
+    with warehouse.connect(db) as con:
+        got = set(
+            con.execute(
+                "select unit_id, line, option_id, value, source_row from core.protocol_values "
+                "where election_id = 'ru-2011-12-04'"
+            ).fetchall()
+        )
+    assert got == want and len(want) == 3 * (20 + 3)

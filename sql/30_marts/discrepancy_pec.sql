@@ -74,7 +74,14 @@ marked as (
         t.line is not null as transposed,
         abs(p.diff) > p.tolerance and t.line is null as flagged
     from paired as p
-    left join transposed as t using (election_id, contest, source, pec_id, line, party)
+    left join transposed as t
+        on
+            t.election_id = p.election_id
+            and t.contest = p.contest
+            and t.source = p.source
+            and t.pec_id = p.pec_id
+            and t.line = p.line
+            and t.party is not distinct from p.party
 ),
 
 final as (

@@ -177,13 +177,15 @@ def _store_counts_as_protocols(con, agreed: pd.DataFrame, options: list[str], ki
         "source_ref",
         "source_sha256",
     ]
-    wide = agreed.pivot_table(index=index, columns="column", values="value", aggfunc="first", dropna=False)
-    wide = wide.dropna(how="all").reset_index()
+    # one wide row per unit and version; the key may hold NULLs (no region nationally), so group by number
+    agreed = agreed.assign(_row=agreed.groupby(index, dropna=False, sort=True).ngroup())
+    keys = agreed.drop_duplicates("_row").set_index("_row")[index]
+    values = agreed.pivot_table(index="_row", columns="column", values="value", aggfunc="first")
+    wide = keys.join(values).reset_index(drop=True)
     wide.columns.name = None
     wide.insert(2, "source", "official")
-    for column in wide.columns:
-        if column in options or column in ("registered", "ballots_issued", "invalid", "valid"):
-            wide[column] = wide[column].astype("Int64")
+    for column in values.columns:
+        wide[column] = wide[column].astype("Int64")
     contest_kind = "referendum" if kind == "referendum" else "party_list"
     validated = validate_frame(wide, protocol_schema(contest_kind, options, required=()), "cec_results")
     store_protocols(con, "cec_results", validated, run_id)

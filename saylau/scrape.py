@@ -812,3 +812,41 @@ def restage_from_archive(
     con.execute("delete from staging.cec_results")
     con.execute("delete from raw.pages")
     return stage_new_pages(con, archive, election_id, run_id)
+
+
+@dataclass
+class CrawlSummary:
+    pages: int = 0  # documents fetched with a body
+    not_modified: int = 0
+    requests: int = 0
+    stage: StageSummary = field(default_factory=StageSummary)
+
+
+def crawl(
+    con: duckdb.DuckDBPyConnection,
+    fetcher: Fetcher,
+    shape: SiteShape,
+    archive: Archive,
+    run_id: str | None,
+    election_id: str | None = None,
+    workers: int = 8,
+) -> CrawlSummary:
+    """One whole incremental pass without Prefect (what the election-night flow does in batches):
+    discover, fetch conditionally, archive, record, parse and stage what changed."""
+    validators = known_validators(con)
+    known = latest_versions(con)
+
+    def archived(url: str) -> bytes | None:
+        return archive.get(known[url]) if url in known else None
+
+    found = discover(fetcher, shape, known, absent_urls(con), validators, archived, workers)
+    results = fetch_batch(fetcher, sorted(found.articles), validators, workers)
+    everything = found.listings + found.probes + results
+    record_fetches(con, everything, archive, run_id)
+    summary = CrawlSummary(
+        pages=sum(r.ok for r in results),
+        not_modified=sum(r.not_modified for r in everything),
+        requests=sum(len(r.attempts) for r in everything),
+    )
+    summary.stage = stage_new_pages(con, archive, election_id, run_id)
+    return summary

@@ -17,7 +17,7 @@ from saylau.parse.numbers import UncertainNumber, parse_count, parse_percent
 from saylau.reference import Resolver, UnknownNameError, default_resolver
 
 LINE_LABELS: dict[str, str] = {
-    "registered": r"тізіміне|включен\w*|внесен\w*|в\s+списк\w*|тізім\w*\s+енгізіл\w*|енгізілген|included\s+in(?:to)?\s+the"
+    "registered": r"тізіміне|voters\s+on\s+the\s+lists?|включен\w*|внесен\w*|в\s+списк\w*|тізім\w*\s+енгізіл\w*|енгізілген|included\s+in(?:to)?\s+the"
     r"\s+(?:voter\s+)?lists?|registered|избирател\w+\s+в\s+списк\w*|тізімдегі",
     "ballots_issued": r"получил\w*\s+(?:избирательн\w+\s+)?бюллетен\w*|бюллетен\w*\s+получил\w*|бюллетен\w*[^.,;]{0,40}?\sалд[ыі]\w*|"
     r"бюллетень\s+алған|received\s+(?:the\s+)?ballot\w*|ballots?\s+(?:were\s+)?issued|выдано|берілген",

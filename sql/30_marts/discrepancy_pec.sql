@@ -116,7 +116,7 @@ with pecs as (
         source,
         count(distinct pec_id) as precincts_compared,
         count(distinct pec_id) filter (where pec_flagged) as precincts_mismatched,
-        sum(diff) filter (where line = 'ballots_issued') as ballots_issued_added
+        sum(diff) filter (where line = 'ballots_issued')::bigint as ballots_issued_added
     from marts.discrepancy_pec
     group by all
 ),
@@ -127,9 +127,9 @@ votes as (
         contest,
         source,
         party,
-        sum(official_value) as official_votes,
-        sum(observer_value) as observer_votes,
-        sum(diff) as net_votes_added
+        sum(official_value)::bigint as official_votes,
+        sum(observer_value)::bigint as observer_votes,
+        sum(diff)::bigint as net_votes_added
     from marts.discrepancy_pec
     where line = 'votes'
     group by all

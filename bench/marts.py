@@ -1,0 +1,82 @@
+"""Benchmark of the whole marts build on the demo election (issue 6).
+
+Run: ``.venv/bin/python -m bench.marts [--repeat N]``. Generates the demo election into a temporary
+folder, loads it as ``make demo`` does without the site (official precinct table, observers' exports),
+then times ``saylau.marts.build_marts`` (every staging, intermediate and mart file plus the checks) N
+times, and each SQL file of the build on its own. Prints wall and CPU seconds (CPU time is less disturbed
+by other work on a shared machine). Prints figures; asserts nothing. Target: the whole build < 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+ELECTION = "kz-2021-01-10"
+
+
+def load_demo(root: Path) -> Path:
+    """Generate and load the demo election under ``root``; returns the warehouse path."""
+    from demo.outputs import generate_into
+    from saylau import reference, warehouse
+    from saylau.config import Settings
+    from saylau.observers import load_observers
+    from saylau.precincts import import_precinct_file
+
+    folder = root / "demo"
+    generate_into(folder)
+    s = Settings(build_dir=root / "build")
+    warehouse.create_warehouse(s.work_db)
+    with warehouse.connect(s.work_db) as con:
+        reference.load_reference(con)
+    import_precinct_file(
+        s.work_db,
+        folder / "official" / "precincts.csv",
+        "kz-precinct-csv",
+        ELECTION,
+        archive_dir=s.archive_dir,
+    )
+    load_observers(s.work_db, [folder / "observers"], election_id=ELECTION, run_id="bench", s=s)
+    return s.work_db
+
+
+def bench_build(db: Path, repeat: int) -> dict[str, float]:
+    """Seconds of each whole build (wall and CPU), then of each SQL file run alone, in build order."""
+    from saylau import warehouse
+    from saylau.marts import build_marts
+    from saylau.sqlrun import BUILD_PHASES, run_file, sql_files
+
+    figures: dict[str, float] = {}
+    with warehouse.connect(db) as con:
+        for i in range(repeat):
+            t, c = time.perf_counter(), time.process_time()
+            marts = build_marts(con)
+            figures[f"build_marts run {i + 1}_s"] = time.perf_counter() - t
+            figures[f"build_marts run {i + 1}_cpu_s"] = time.process_time() - c
+        figures["marts"] = len(marts)
+        for phase in BUILD_PHASES:
+            for path in sql_files(phase):
+                t = time.perf_counter()
+                run_file(con, path)
+                figures[f"  {phase}/{path.name}_s"] = time.perf_counter() - t
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="whole builds to time (default 3)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        db = load_demo(Path(tmp))
+        print(f"{'demo generated and loaded':<48} {time.perf_counter() - t:8.2f} s")
+        for name, value in bench_build(db, args.repeat).items():
+            unit = " s" if name.endswith("_s") else ""
+            label = name.removesuffix("_s")
+            print(f"{label:<48} {value:8.2f}{unit}" if unit else f"{label:<48} {value:8.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,6 @@
 -- core.int_pec_wide: one row per source, contest and precinct with the protocol lines side by side.
 --   registered ... valid_not_counted   protocol lines (NULL when not given)
+--   status, as_of     'preliminary' when any line is (else final; NULL for copies), latest as_of
 --   ballots_cast      valid + invalid (+ valid_not_counted): what the observers' table takes shares of
 --   share_base        the contest's denominator (valid for elections, ballots_cast for referendums)
 --   leader_votes      votes of the contest's leader (core.int_contest_leaders)
@@ -19,7 +20,9 @@ with lines as (
         max(value) filter (where line = 'ballots_in_boxes') as ballots_in_boxes,
         max(value) filter (where line = 'invalid') as invalid,
         max(value) filter (where line = 'valid') as valid,
-        max(value) filter (where line = 'valid_not_counted') as valid_not_counted
+        max(value) filter (where line = 'valid_not_counted') as valid_not_counted,
+        max(status) as status,
+        max(as_of) as as_of
     from int_pec_values
     where line <> 'votes'
     group by election_id, contest_id, source, unit_id

@@ -27,8 +27,9 @@
 --   as_of                    latest as_of among the unit's figures (NULL for precinct-table rows)
 create or replace table marts.results_official as
 with published as (
-    -- the current version of each figure, as core.int_protocol_values_current picks it (computed here by
-    -- aggregation: the view's window over every precinct value is several times slower)
+    -- counts above the precinct level: the current version of each figure, as
+    -- core.int_protocol_values_current picks it (precinct rows come from int_pec_values / int_pec_wide,
+    -- picked the same way)
     select
         election_id,
         contest_id,
@@ -49,78 +50,47 @@ with published as (
         where source = 'official' and level <> 'pec'
     )
     group by election_id, contest_id, level, unit_id, line, option_id
-    union all
-    -- precinct rows: the same versions, already picked (cheaper than the view over millions of values)
-    select
-        election_id,
-        contest_id,
-        'pec' as level,
-        unit_id,
-        region_code,
-        line,
-        option_id,
-        value,
-        status,
-        as_of,
-        'published' as origin
-    from int_pec_values
-    where source = 'official'
 ),
 
 published_levels as (
     select distinct election_id, contest_id, level from published
 ),
 
-pec as (
-    select * from int_pec_values where source = 'official'
+pec_units as (
+    select * from core.int_pec_wide where source = 'official'
+),
+
+pec_votes as (
+    select election_id, contest_id, unit_id, region_code, tec_id, option_id, value
+    from int_pec_values
+    where source = 'official' and line = 'votes'
 ),
 
 pec_status as (
     -- a sum is final only when every precinct row is (max: 'preliminary' > 'final')
     select election_id, contest_id, max(status) as status, max(as_of) as as_of
-    from pec
+    from pec_units
     group by all
 ),
 
-rollup_units as (
-    select election_id, contest_id, 'tec' as level, tec_id as unit_id, region_code, line, option_id, value
-    from pec
-    where tec_id is not null
+-- the levels no source published, summed from the precincts: lines (one row per precinct) and votes apart
+rollup_lines as (
+    select *, 'tec' as level, tec_id as unit from pec_units where tec_id is not null
     union all
-    select election_id, contest_id, 'region', region_code, region_code, line, option_id, value
-    from pec
-    where region_code is not null
+    select *, 'region' as level, region_code as unit from pec_units where region_code is not null
     union all
-    select election_id, contest_id, 'national', 'KZ', null, line, option_id, value
-    from pec
+    select *, 'national' as level, 'KZ' as unit from pec_units
 ),
 
-summed as (
-    select
-        r.election_id,
-        r.contest_id,
-        r.level,
-        r.unit_id,
-        any_value(r.region_code) as region_code,
-        r.line,
-        r.option_id,
-        sum(r.value)::bigint as value,
-        any_value(s.status) as status,
-        any_value(s.as_of) as as_of,
-        'summed_from_pec' as origin
-    from rollup_units as r
-    anti join published_levels as p using (election_id, contest_id, level)
-    left join pec_status as s using (election_id, contest_id)
-    group by r.election_id, r.contest_id, r.level, r.unit_id, r.line, r.option_id
-),
-
-counts as (
-    select * from published
+rollup_votes as (
+    select *, 'tec' as level, tec_id as unit from pec_votes where tec_id is not null
     union all
-    select * from summed
+    select *, 'region' as level, region_code as unit from pec_votes where region_code is not null
+    union all
+    select *, 'national' as level, 'KZ' as unit from pec_votes
 ),
 
-units as (
+published_units as (
     select
         election_id,
         contest_id,
@@ -135,8 +105,61 @@ units as (
         max(value) filter (where line = 'valid_not_counted') as valid_not_counted,
         case when bool_or(status = 'final') then 'final' else max(status) end as status,
         max(as_of) as as_of
-    from counts
+    from published
     group by election_id, contest_id, level, unit_id, origin
+),
+
+units as (
+    select * from published_units
+    union all
+    select
+        election_id,
+        contest_id,
+        'pec' as level,
+        unit_id,
+        'published' as origin,
+        region_code,
+        registered,
+        ballots_issued,
+        invalid,
+        valid,
+        valid_not_counted,
+        status,
+        as_of
+    from pec_units
+    union all
+    select
+        r.election_id,
+        r.contest_id,
+        r.level,
+        r.unit as unit_id,
+        'summed_from_pec' as origin,
+        case when r.level = 'national' then null else any_value(r.region_code) end as region_code,
+        sum(r.registered)::bigint as registered,
+        sum(r.ballots_issued)::bigint as ballots_issued,
+        sum(r.invalid)::bigint as invalid,
+        sum(r.valid)::bigint as valid,
+        sum(r.valid_not_counted)::bigint as valid_not_counted,
+        any_value(s.status) as status,
+        any_value(s.as_of) as as_of
+    from rollup_lines as r
+    anti join published_levels as p using (election_id, contest_id, level)
+    left join pec_status as s using (election_id, contest_id)
+    group by r.election_id, r.contest_id, r.level, r.unit
+),
+
+votes as (
+    select election_id, contest_id, level, unit_id, origin, option_id, value
+    from published
+    where line = 'votes'
+    union all
+    select election_id, contest_id, 'pec', unit_id, 'published', option_id, value
+    from pec_votes
+    union all
+    select r.election_id, r.contest_id, r.level, r.unit, 'summed_from_pec', r.option_id, sum(r.value)::bigint
+    from rollup_votes as r
+    anti join published_levels as p using (election_id, contest_id, level)
+    group by r.election_id, r.contest_id, r.level, r.unit, r.option_id
 ),
 
 count_rows as (
@@ -166,14 +189,13 @@ count_rows as (
         u.status,
         u.as_of
     from units as u
-    inner join counts as v
+    inner join votes as v
         on
             v.election_id = u.election_id
             and v.contest_id = u.contest_id
             and v.level = u.level
             and v.unit_id = u.unit_id
             and v.origin = u.origin
-            and v.line = 'votes'
     left join ref.contests as c on c.election_id = u.election_id and c.contest_id = u.contest_id
 ),
 

@@ -56,8 +56,10 @@ def discover_pages(
     absent: list[str],
     validators: dict[str, Validators],
     workers: int = 4,
+    checked: dict | None = None,
+    revisit_after: float = 1800.0,
 ):
-    """Walk the listings and probe ID gaps; returns (article URLs, fetch results of listings and probes)."""
+    """Walk the listings and probe ID gaps; returns (URLs due this run, fetch results of listings and probes)."""
     archive = Archive(archive_dir)
 
     def archived(url: str) -> bytes | None:
@@ -65,7 +67,7 @@ def discover_pages(
 
     found = scrape.discover(LiveFetcher(policy), shape, known, absent, validators, archived, workers)
     results = _strip_and_archive(found.listings + found.probes, archive_dir)
-    return sorted(found.articles), results
+    return scrape.select_due(found, checked or {}, revisit_after), results
 
 
 @task(name="fetch-batch", cache_policy=NO_CACHE, retries=0)
@@ -105,6 +107,7 @@ def task_runner(name: str = "threads", workers: int = 4):
 
 def _scrape(
     s: Settings,
+    revisit_after: float,
     base_url: str,
     election_id: str | None,
     policy: FetchPolicy,
@@ -117,8 +120,11 @@ def _scrape(
         validators = scrape.known_validators(con)
         known = scrape.latest_versions(con)
         absent = sorted(scrape.absent_urls(con))
+        checked = scrape.last_checked(con)
     shape = scrape.SiteShape(base_url=base_url)
-    articles, listing_results = discover_pages(shape, policy, archive_dir, known, absent, validators, workers)
+    articles, listing_results = discover_pages(
+        shape, policy, archive_dir, known, absent, validators, workers, checked, revisit_after
+    )
     batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
     futures = [
         fetch_batch.submit(b, {u: validators[u] for u in b if u in validators}, policy, archive_dir, workers)
@@ -155,8 +161,12 @@ def election_night(
     read_timeout: float = 20.0,
     retry_after_max: float = 120.0,
     backoff_base: float = 0.5,
+    revisit_after: float = 1800.0,
 ) -> NightOutcome:
     """Fetch what changed on the CEC site, stage and validate it, rebuild marts and publish.
+
+    Every release and act is revalidated each run (conditionally); a territorial commission's documents
+    only when a listing that links them changed, or every ``revisit_after`` seconds.
 
     Pages that could not be fetched or parsed are listed and make the run fail *after* everything else
     was staged, validated and published: never a silent success with zeros.
@@ -174,7 +184,9 @@ def election_night(
         backoff_base=backoff_base,
     )
     with warehouse.writer_lock(s.work_db):
-        return _night(s, base_url, election_id, policy, batch_size, workers, requests_per_second)
+        return _night(
+            s, base_url, election_id, policy, batch_size, workers, requests_per_second, revisit_after
+        )
 
 
 def _night(
@@ -185,12 +197,13 @@ def _night(
     batch_size: int,
     workers: int,
     requests_per_second: float,
+    revisit_after: float,
 ) -> NightOutcome:
     prepare_warehouse(s.work_db)
     params = {"base_url": base_url, "election_id": election_id, "requests_per_second": requests_per_second}
     run_id = runs.start_run(s.work_db, "election_night", params, run_id=str(flow_run.id or "") or None)
     try:
-        outcome = _scrape(s, base_url, election_id, policy, batch_size, workers, run_id)
+        outcome = _scrape(s, revisit_after, base_url, election_id, policy, batch_size, workers, run_id)
         checksums = build_marts(s.work_db)
         with warehouse.connect(s.work_db, read_only=True) as con:
             shas = [r[0] for r in con.execute("select distinct sha256 from raw.pages").fetchall()]

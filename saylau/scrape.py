@@ -103,6 +103,9 @@ class Discovery:
     listings: list[FetchResult] = field(default_factory=list)  # listing and territorial index pages
     probes: list[FetchResult] = field(default_factory=list)
     linked: set[str] = field(default_factory=set)  # other same-host pages linked (territorial commissions)
+    fresh: set[str] = field(
+        default_factory=set
+    )  # documents linked from a listing that changed, or found by probes
 
 
 def discover(
@@ -151,6 +154,8 @@ def discover(
                 for link, _text in page.links:
                     if is_article(link) and page_lang(link) == lang:
                         found.articles.add(link)
+                        if result.ok:
+                            found.fresh.add(link)
                     elif link not in seen and is_navigation(link, shape, lang) and _under(link, seed):
                         queue.append(link)
     if not changed:
@@ -175,6 +180,7 @@ def discover(
             found.probes += results
             hits = {page_id(r.url) for r in results if r.ok}
             found.articles |= {r.url for r in results if r.ok}
+            found.fresh |= {r.url for r in results if r.ok}
             gaps = [pid for pid in gaps if pid not in hits]
     return found
 
@@ -247,6 +253,33 @@ def known_validators(con: duckdb.DuckDBPyConnection) -> dict[str, Validators]:
         "from raw.fetches where status = 200 and sha256 is not null group by url"
     ).fetchall()
     return {url: Validators(etag, lm) for url, etag, lm in rows if etag or lm}
+
+
+def last_checked(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """When each URL was last asked for."""
+    return dict(con.execute("select url, max(requested_at) from raw.fetches group by url").fetchall())
+
+
+def select_due(
+    found: Discovery, checked: dict[str, datetime], revisit_after: float, now: datetime | None = None
+) -> list[str]:
+    """The documents this run fetches: every CEC release and act (few, and corrected in place on election
+    night), every document a changed listing links to, and the others whose last check is older than
+    ``revisit_after`` seconds: a territorial commission's thousands of protocols are not re-asked each run."""
+    from datetime import UTC
+
+    now = now or datetime.now(UTC)
+    due = []
+    for url in sorted(found.articles):
+        when = checked.get(url)
+        if (
+            is_news_article(url)
+            or url in found.fresh
+            or when is None
+            or (now - when).total_seconds() >= revisit_after
+        ):
+            due.append(url)
+    return due
 
 
 def absent_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -830,6 +863,7 @@ def crawl(
     run_id: str | None,
     election_id: str | None = None,
     workers: int = 8,
+    revisit_after: float = 1800.0,
 ) -> CrawlSummary:
     """One whole incremental pass without Prefect (what the election-night flow does in batches):
     discover, fetch conditionally, archive, record, parse and stage what changed."""
@@ -840,7 +874,7 @@ def crawl(
         return archive.get(known[url]) if url in known else None
 
     found = discover(fetcher, shape, known, absent_urls(con), validators, archived, workers)
-    results = fetch_batch(fetcher, sorted(found.articles), validators, workers)
+    results = fetch_batch(fetcher, select_due(found, last_checked(con), revisit_after), validators, workers)
     everything = found.listings + found.probes + results
     record_fetches(con, everything, archive, run_id)
     summary = CrawlSummary(

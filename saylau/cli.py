@@ -446,6 +446,61 @@ def demo_site(
         server.server_close()
 
 
+@app.command()
+def report(
+    election_id: Annotated[
+        str | None,
+        typer.Option("--election-id", help="Election to report (default: every election with figures)."),
+    ] = None,
+    build_dir: BuildDir = None,
+) -> None:
+    """Write the static HTML report of each election (build/report/<election_id>/index.html) from the
+    published database."""
+    from saylau.report import ReportError, build_reports
+
+    s = _settings(build_dir)
+    try:
+        results = build_reports(s.published_db, s.report_dir, [election_id] if election_id else None)
+    except (ReportError, ValueError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    if not results:
+        console.print(f"No election with figures in {s.published_db}: nothing to report.")
+    for r in results:
+        waiting = f"; waiting for data: {', '.join(r.unavailable)}" if r.unavailable else ""
+        console.print(
+            f"Report of {r.election_id}: [bold]{r.path}[/] ({r.figures} figures, {r.seconds:.1f} s{waiting})"
+        )
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help='One SQL query, e.g. "select * from marts.election_totals".')],
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (a list of objects).")] = False,
+    build_dir: BuildDir = None,
+) -> None:
+    """Run a read-only SQL query against the published database and print the answer."""
+    from saylau.query import QueryError, run_query
+
+    s = _settings(build_dir)
+    try:
+        answer = run_query(s.published_db, sql)
+    except QueryError as exc:
+        console.print(f"[red]{exc}[/]", markup=True, highlight=False)
+        raise typer.Exit(1) from exc
+    if as_csv:
+        typer.echo(answer.to_csv(), nl=False)
+    elif as_json:
+        typer.echo(answer.to_json())
+    else:
+        table = Table(*answer.columns)
+        for row in answer.rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+        console.print(f"{len(answer.rows):,} rows from {s.published_db} (read-only)")
+
+
 def _print_summary(published_db: Path, title: str) -> None:
     """Row counts of the published database, by table."""
     import duckdb

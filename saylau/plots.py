@@ -165,6 +165,6 @@ def region_intervals(rows: pd.DataFrame, value: str, title: str, xlabel: str) ->
     ax.set_yticks(y, rows["label"])
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(frameon=True, loc="best", fontsize="small")
     ax.set_title(title)
     return png_bytes(fig)

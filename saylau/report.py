@@ -64,27 +64,30 @@ class ReportContext:
 
     def region(self, code: str | None) -> str:
         """A region's English name with its Kazakh and Russian names (HTML); NULL = the whole country."""
-        if code is None or code in ("KZ", ""):
+        if code is None or code is pd.NA or (isinstance(code, float) and pd.isna(code)) or code in ("KZ", ""):
             return "All Kazakhstan <span class='local'>Бүкіл Қазақстан / Весь Казахстан</span>"
         region = self.resolver.regions.get(code)
         if region is None:
             return esc(code)
         return (
-            f"{esc(region.name_en)} <span class='local'>{esc(region.name_kk)} / {esc(region.name_ru)}</span>"
-            f" <span class='code'>{esc(code)}</span>"
+            f"<span class='place'>{esc(region.name_en)} <span class='local'>{esc(region.name_kk)} / "
+            f"{esc(region.name_ru)}</span> <span class='code'>{esc(code)}</span></span>"
         )
 
     def party(self, party_id: str | None) -> str:
         """A party's English name as of the election date, with its Kazakh and Russian names (HTML)."""
-        if party_id is None:
+        if party_id is None or party_id is pd.NA or (isinstance(party_id, float) and pd.isna(party_id)):
             return ""
         row = self.resolver.parties.get(party_id)
         if row is None:
             return esc(party_id)
         then = self.resolver.party_name_on(party_id, self.election_date)
         if then != row["name_en"]:  # renamed later: today's kk/ru names would be anachronistic
-            return f"{esc(then)} <span class='local'>(now {esc(row['name_en'])})</span>"
-        return f"{esc(then)} <span class='local'>{esc(row['name_kk'])} / {esc(row['name_ru'])}</span>"
+            return f"<span class='place'>{esc(then)} <span class='local'>(now {esc(row['name_en'])})</span></span>"
+        return (
+            f"<span class='place'>{esc(then)} <span class='local'>{esc(row['name_kk'])} / "
+            f"{esc(row['name_ru'])}</span></span>"
+        )
 
     def party_plain(self, party_id: str | None) -> str:
         """A party's English name as of the election date, as plain text (for figures)."""
@@ -144,6 +147,23 @@ def election_rows(
     frame = ctx.con.execute(sql, [ctx.election_id, *params]).df()
     if frame.empty:
         raise Missing(f"not available yet: {qualified} is empty for {ctx.election_id}")
+    return frame
+
+
+def first_source(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the first observer organisation (by name) of each contest, where a mart has a source column
+    (several organisations: the report follows one, the mart has them all)."""
+    if "source" not in frame.columns or frame.empty:
+        return frame
+    chosen = frame.dropna(subset=["source"]).groupby("contest")["source"].min()
+    keep = frame["source"].isna() | (frame["source"] == frame["contest"].map(chosen))
+    return frame[keep]
+
+
+def resolved_only(frame: pd.DataFrame) -> pd.DataFrame:
+    """Observer sample rows on the 'resolved' basis (the copies saylau trusts), where the mart has bases."""
+    if "basis" in frame.columns:
+        return frame[frame["basis"] == "resolved"]
     return frame
 
 
@@ -239,12 +259,15 @@ def key_figures(ctx: ReportContext) -> Section:
     observer_note = ""
     try:
         sample = election_rows(ctx, "marts.observer_sample_summary", where="region_code is null")
+        sample = first_source(resolved_only(sample))
+        share_column = "share_valid_pct" if "share_valid_pct" in sample.columns else "share_pct"
         for contest, rows in sample.groupby("contest"):
             first = rows.iloc[0]
             observer[contest] = {
                 "observed_pecs": first.get("observed_pecs"),
                 "turnout_pct": first.get("turnout_pct"),
-                "shares": dict(zip(rows["party"], rows["share_pct"], strict=False)),
+                "source": first.get("source"),
+                "shares": dict(zip(rows["party"], rows[share_column], strict=False)),
             }
     except Missing as m:
         observer_note = note(str(m) + " (observer columns left empty)")
@@ -295,7 +318,9 @@ def key_figures(ctx: ReportContext) -> Section:
     parts.append(observer_note)
     parts.append(
         "<p class='src'>Official: marts.election_totals (finest level covering the electorate). "
-        "Observers: marts.observer_sample_summary (their sample of precincts, all regions).</p>"
+        "Observers: marts.observer_sample_summary (their sample of precincts, all regions, the copies saylau "
+        "trusts; shares under the contest's own rule). Observers' figures describe the precincts they watched, "
+        "not the country.</p>"
     )
     return Section("key-figures", "Key figures: official vs observers", "".join(parts))
 
@@ -310,16 +335,40 @@ def observer_summary(ctx: ReportContext) -> Section:
     except Missing as m:
         return Section("observer-summary", title, note(str(m)))
     parts = []
-    for contest, rows in sample.groupby("contest", sort=True):
+    sample = resolved_only(sample)
+    if sample.empty:
+        return Section(
+            "observer-summary",
+            title,
+            note("not available yet: marts.observer_sample_summary has no resolved rows"),
+        )
+    if "source" not in sample.columns:
+        sample = sample.assign(source=None)
+    if "share_valid_pct" not in sample.columns:
+        sample = sample.assign(share_valid_pct=None)
+    for (contest, source), rows in sample.groupby(["contest", "source"], sort=True, dropna=False):
         first = rows.iloc[0]
-        parts.append(contest_heading(ctx, contest))
+        parts.append(f"<h3>Contest: {esc(contest)}; observers: {esc(source)}</h3>")
         parts.append(
             f"<p>{fmt_int(first.get('observed_pecs'))} precincts observed, {fmt_int(first.get('registered'))} "
             f"registered voters there; turnout {fmt_pct(first.get('turnout_pct'))}%, unused ballots "
             f"{fmt_pct(first.get('unused_ballots_pct'))}%, spoiled {fmt_pct(first.get('spoiled_pct'))}%.</p>"
         )
-        parts.append(html_table(rows, [("party", "party", ctx.party), ("share_pct", "share %", fmt_pct)]))
-    parts.append("<p class='src'>marts.observer_sample_summary (region_code NULL = all regions).</p>")
+        parts.append(
+            html_table(
+                rows.sort_values("share_pct", ascending=False),
+                [
+                    ("party", "party", ctx.party),
+                    ("votes", "votes", fmt_int),
+                    ("share_pct", "share % of ballots cast (their table)", fmt_pct),
+                    ("share_valid_pct", "share % (contest rule)", fmt_pct),
+                ],
+            )
+        )
+    parts.append(
+        "<p class='src'>marts.observer_sample_summary, basis 'resolved' (copies refused by validation or left "
+        "unresolved are not counted), region_code NULL = all the organisation's precincts.</p>"
+    )
     return Section("observer-summary", title, "".join(parts))
 
 
@@ -329,27 +378,36 @@ def regions(ctx: ReportContext) -> Section:
 
     title = "By region: official vs observers"
     try:
-        rows = election_rows(ctx, "marts.discrepancy_region", order="contest, region_code, party")
+        rows = election_rows(ctx, "marts.discrepancy_region", order="contest, region_code nulls first, party")
     except Missing as m:
-        return Section("regions", title, note(str(m)))
+        return Section("regions", title, note(str(m)) + observer_effect_html(ctx))
+    rows = first_source(rows)
     parts = []
     figures = 0
     contest = ctx.main_contest if ctx.main_contest in set(rows["contest"]) else rows["contest"].iloc[0]
-    main = rows[rows["contest"] == contest]
-    turnout = main.drop_duplicates("region_code")[
-        ["region_code", "official_turnout_pct", "observer_turnout_pct"]
-    ]
+    main = rows[(rows["contest"] == contest) & rows["region_code"].notna()]
+    source = main["source"].dropna().iloc[0] if "source" in main and main["source"].notna().any() else None
+    if source:
+        parts.append(f"<p>Plots for the contest <b>{esc(contest)}</b>, observers: <b>{esc(source)}</b>.</p>")
+    if "random_sample" in main.columns and (main["random_sample"] == False).any():  # noqa: E712
+        parts.append(
+            "<p class='warn'>In some regions the observers' precincts cannot be a random sample (they cover too "
+            "few territorial commissions): there the interval describes the watched precincts only.</p>"
+        )
+    turnout = main.drop_duplicates("region_code")
     turnout = turnout.dropna(subset=["official_turnout_pct", "observer_turnout_pct"], how="all")
     labels = {c: _region_plain(ctx, c) for c in main["region_code"].unique()}
     if len(turnout):
+        frame = {
+            "label": [labels[c] for c in turnout["region_code"]],
+            "official": turnout["official_turnout_pct"].astype(float),
+            "observer": turnout["observer_turnout_pct"].astype(float),
+        }
+        if {"turnout_ci_low", "turnout_ci_high"} <= set(turnout.columns):
+            frame["ci_low"] = turnout["turnout_ci_low"].astype(float)
+            frame["ci_high"] = turnout["turnout_ci_high"].astype(float)
         png = plots.region_intervals(
-            pd.DataFrame(
-                {
-                    "label": [labels[c] for c in turnout["region_code"]],
-                    "official": turnout["official_turnout_pct"].astype(float),
-                    "observer": turnout["observer_turnout_pct"].astype(float),
-                }
-            ),
+            pd.DataFrame(frame),
             "turnout_pct",
             f"{contest}: turnout by region",
             "turnout, %",
@@ -391,12 +449,14 @@ def regions(ctx: ReportContext) -> Section:
             )
         )
         figures += 1
-    ordered = rows.assign(abs_gap=rows["share_gap_pp"].abs()).sort_values(
+    ordered = rows[rows["contest"] == contest]
+    ordered = ordered.assign(abs_gap=ordered["share_gap_pp"].abs()).sort_values(
         ["significant", "abs_gap"], ascending=[False, False], na_position="last"
     )
     parts.append(
-        f"<p>{int(rows['significant'].fillna(False).astype(bool).sum()):,} of {len(rows):,} region x party rows "
-        "differ significantly (official share outside the observers' interval); largest gaps first.</p>"
+        f"<p>{esc(contest)}: {int(ordered['significant'].fillna(False).astype(bool).sum()):,} of {len(ordered):,} "
+        "region x party rows differ significantly (official share outside the observers' interval); largest gaps "
+        "first (every contest: query marts.discrepancy_region).</p>"
     )
     parts.append(
         html_table(
@@ -415,10 +475,45 @@ def regions(ctx: ReportContext) -> Section:
                 ("observer_ci_high", "95% high", fmt_pct),
                 ("significant", "significant", fmt_bool),
             ],
+            limit=25,
         )
     )
-    parts.append("<p class='src'>marts.discrepancy_region.</p>")
+    parts.append("<p class='src'>marts.discrepancy_region (region NULL = all the observers' precincts).</p>")
+    parts.append(observer_effect_html(ctx))
     return Section("regions", title, "".join(parts), figures)
+
+
+def observer_effect_html(ctx: ReportContext) -> str:
+    """Official results at precincts with and without observers, within the same territorial commissions."""
+    parts = ["<h3>Precincts with and without observers</h3>"]
+    try:
+        rows = election_rows(ctx, "marts.observer_effect", order="contest")
+    except Missing as m:
+        return parts[0] + note(str(m))
+    parts.append(
+        html_table(
+            rows,
+            [
+                ("contest", "contest", fmt_text),
+                ("tecs", "territorial commissions", fmt_int),
+                ("observed_pecs", "observed precincts", fmt_int),
+                ("unobserved_pecs", "unobserved", fmt_int),
+                ("observed_turnout_pct", "turnout % observed", fmt_pct),
+                ("unobserved_turnout_pct", "turnout % unobserved", fmt_pct),
+                ("excess_turnout_pp", "excess pp", fmt_signed),
+                ("excess_ballots", "excess ballots", fmt_int),
+                ("leader", "leader", ctx.party),
+                ("excess_leader_votes", "excess leader votes", fmt_int),
+            ],
+        )
+    )
+    parts.append(
+        "<p>Official turnout where observers were present against their unobserved neighbours in the same "
+        "territorial commission. <b>Clean:</b> no systematic gap; a higher turnout and leader vote where nobody "
+        "watched suggests ballots were added there (part of a gap can be who lives where observers go).</p>"
+        "<p class='src'>marts.observer_effect (per commission: marts.observer_effect_tec).</p>"
+    )
+    return "".join(parts)
 
 
 def turnout_timeline(ctx: ReportContext) -> Section:
@@ -430,6 +525,7 @@ def turnout_timeline(ctx: ReportContext) -> Section:
         rows = election_rows(ctx, "marts.turnout_timeline", order="region_code, as_of")
     except Missing as m:
         return Section("turnout-timeline", title, note(str(m)))
+    rows = first_source(rows.assign(contest="all")) if "source" in rows.columns else rows
     national = rows[rows["region_code"].isna() | rows["region_code"].isin(["KZ", ""])]
     if national.empty:
         best = rows.groupby("region_code")["as_of"].count().idxmax()
@@ -483,7 +579,9 @@ def threshold(ctx: ReportContext) -> Section:
         [
             ("contest", "contest", fmt_text),
             ("party", "party", ctx.party),
+            ("threshold_pct", "threshold %", fmt_pct),
             ("official_share_pct", "share % official", fmt_pct),
+            ("source", "observers", fmt_text),
             ("observer_share_pct", "share % observers", fmt_pct),
             ("passes_official", "passes (official)", fmt_bool),
             ("passes_observer", "passes (observers)", fmt_bool),
@@ -513,8 +611,11 @@ def precinct_discrepancies(ctx: ReportContext) -> Section:
         rows,
         [
             ("contest", "contest", fmt_text),
+            ("source", "observers", fmt_text),
+            ("region_code", "region", ctx.region),
             ("pec_id", "precinct", fmt_text),
             ("line", "line", fmt_text),
+            ("party", "party", ctx.party),
             ("official_value", "official", fmt_int),
             ("observer_value", "observers", fmt_int),
             ("diff", "official - observers", fmt_signed_int),
@@ -663,9 +764,40 @@ def forensics(ctx: ReportContext) -> Section:
         )
     except Missing as m:
         parts.append(note(str(m)))
+    parts.append("<h3>Turnout distribution by region</h3>")
+    try:
+        dist = election_rows(
+            ctx,
+            "marts.forensics_distribution",
+            where="contest = ?",
+            order="region_code nulls first",
+            params=[contest],
+        )
+        parts.append(
+            html_table(
+                dist,
+                [
+                    ("region_code", "region", ctx.region),
+                    ("precincts", "precincts", fmt_int),
+                    ("registered", "registered", fmt_int),
+                    ("turnout_mean_pct", "mean turnout %", lambda v: fmt_pct(v, 1)),
+                    ("turnout_sd_pct", "sd", lambda v: fmt_pct(v, 1)),
+                    ("turnout_skew", "skew", fmt_signed),
+                    ("turnout_leader_share_corr", "corr(turnout, leader share)", fmt_signed),
+                    ("leader_share_mean_pct", "mean leader share %", lambda v: fmt_pct(v, 1)),
+                ],
+            )
+        )
+        parts.append(
+            "<p>A strongly positive correlation of turnout and the leader's share within a region is the "
+            "statistical trace of ballot stuffing; in a clean region it is near zero.</p>"
+        )
+    except Missing as m:
+        parts.append(note(str(m)))
     parts.append(
         "<p class='src'>marts.forensics_shpilkin_bins, marts.forensics_fingerprint, "
-        "marts.forensics_integer_percent, marts.forensics_shpilkin, core.int_precinct_protocols.</p>"
+        "marts.forensics_integer_percent, marts.forensics_shpilkin, marts.forensics_distribution, "
+        "core.int_precinct_protocols.</p>"
     )
     return Section("forensics", title, "".join(parts), figures)
 
@@ -989,7 +1121,7 @@ h2{margin:.2rem 0 .8rem;color:#1f4e79;font-size:1.3rem}h3{font-size:1.05rem;marg
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.4rem 0}
 th,td{border-bottom:1px solid #e6e9ef;padding:.25rem .45rem;text-align:left;vertical-align:top}
 th{background:#f0f3f7}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.local{color:#667085;font-size:.85em}.code{color:#98a2b3;font-size:.8em}
+.local{color:#667085;font-size:.85em}.place{display:inline-block;min-width:10rem}.code{color:#98a2b3;font-size:.8em}
 .na{background:#fff8e6;border-left:4px solid #f0b429;padding:.4rem .7rem;color:#6b4e00}
 .warn{color:#a4262c;font-weight:600}.yes{color:#1a7f37}.no{color:#a4262c}
 .src,.more{color:#667085;font-size:.8rem}

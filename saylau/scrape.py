@@ -540,6 +540,17 @@ def _parse_protocol(page: PageContent, parsed: ParsedPage, ctx: ElectionContext,
         ]
 
 
+_PARTY_HEADER = re.compile(r"парти|party|наименование|атауы|name", re.IGNORECASE)
+_VOTES_HEADER = re.compile(r"голос|дауыс|votes?\b", re.IGNORECASE)
+
+
+def _decision_columns(header: list[str]) -> tuple[int | None, int | None]:
+    """Which column of a decision's table names the party and which counts its votes (shares are not votes)."""
+    party = next((i for i, h in enumerate(header) if _PARTY_HEADER.search(h) and "%" not in h), None)
+    votes = next((i for i, h in enumerate(header) if _VOTES_HEADER.search(h) and "%" not in h), None)
+    return party, votes
+
+
 def _parse_decision(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str) -> None:
     """A territorial commission's decision on maslikhat results: totals in prose, votes in a party table."""
     region = _commission_region(parsed.url)
@@ -551,12 +562,14 @@ def _parse_decision(page: PageContent, parsed: ParsedPage, ctx: ElectionContext,
     statement = parse_results_text(page.text, lang)
     votes: dict[str, int] = {}
     for table in page.tables:
+        party_col, votes_col = _decision_columns(table[0])
+        if party_col is None or votes_col is None:
+            raise _fail(parsed, f"has a results table whose layout changed: headers {table[0]}")
         for row in table[1:]:
-            cells = [c for c in row if c.strip()]
-            if len(cells) < 2:
+            if max(party_col, votes_col) >= len(row):
                 continue
             try:
-                votes[default_resolver().party(cells[0])] = parse_count(cells[1], lang)
+                votes[default_resolver().party(row[party_col])] = parse_count(row[votes_col], lang)
             except (UnknownNameError, UncertainNumber) as exc:
                 raise _fail(parsed, f"has a results table row that cannot be read: {exc}") from exc
     missing = [x for x in ("registered", "ballots_issued") if x not in statement.lines]

@@ -1116,7 +1116,7 @@ header h1{margin:0 0 .3rem;font-size:1.6rem}header p{margin:.1rem 0;opacity:.9}h
 nav{background:#fff;border-bottom:1px solid #dde2ea;padding:.5rem 2rem;font-size:.9rem}
 nav a{margin-right:1rem;color:#1f4e79;text-decoration:none}
 main{max-width:1100px;margin:0 auto;padding:1rem 2rem 3rem}
-section{background:#fff;border:1px solid #dde2ea;border-radius:6px;padding:1rem 1.4rem;margin:1rem 0}
+section{background:#fff;border:1px solid #dde2ea;border-radius:6px;padding:1rem 1.4rem;margin:1rem 0;overflow-x:auto}
 h2{margin:.2rem 0 .8rem;color:#1f4e79;font-size:1.3rem}h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.4rem 0}
 th,td{border-bottom:1px solid #e6e9ef;padding:.25rem .45rem;text-align:left;vertical-align:top}

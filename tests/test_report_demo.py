@@ -1,0 +1,196 @@
+"""The demo election's report in headless Chromium, and the analysts' guide's questions on the demo database.
+
+The demo database is the whole demo election through the real importers (tests/test_report_data.py),
+about half a minute to build, so this module builds it once and its tests run on one xdist worker.
+Chromium is Debian's ``chromium`` package; the set-up installs it with apt-get when it is missing (CI runs
+as root with apt available) and the browser tests are skipped, saying why, only where that fails.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from saylau.config import PROJECT_ROOT
+from saylau.query import run_query
+from saylau.report import SECTION_IDS, build_report
+from tests.test_report_data import ELECTION, build_demo_published
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report-demo")]
+
+SCREENSHOT = PROJECT_ROOT / "build" / "report-screenshot.png"
+GUIDE = PROJECT_ROOT / "docs" / "analysts.md"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+]
+# What Chromium logs for a page's console messages, script errors and resources it failed to load.
+CONSOLE_ERROR = re.compile(r"CONSOLE|Uncaught|Failed to load resource|net::ERR_", re.I)
+
+
+def chromium_binary() -> str | None:
+    """Path of Chromium, installing Debian's package when missing and possible (root, apt-get)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return None
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        if subprocess.run(command, env=env, capture_output=True, timeout=900).returncode != 0:
+            return None
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip(
+            "Chromium is not installed and could not be installed (needs root and apt-get install chromium)"
+        )
+    return binary
+
+
+def run_chromium(binary: str, url: str, tmp: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}", *extra, url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def console_errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if CONSOLE_ERROR.search(line)]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    return build_demo_published(tmp_path_factory.mktemp("demo") / "build")
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo):
+    return build_report(demo.published_db, ELECTION, demo.report_dir)
+
+
+def test_demo_report_has_every_section_filled(demo_report):
+    # every mart the report reads exists on the demo: no section should be waiting for data
+    assert demo_report.unavailable == []
+    # 2 region plots, the timeline, 4 forensic plots
+    assert demo_report.figures == 7
+
+
+def test_report_in_headless_chromium(chromium, demo_report, tmp_path):
+    url = demo_report.path.resolve().as_uri()
+    # The page as the browser built it, with a probe (added to a copy, never to the report) that records
+    # the decoded size of every image once the page has loaded.
+    probe = demo_report.path.with_name("probe.html")
+    probe.write_text(
+        demo_report.path.read_text(encoding="utf-8").replace(
+            "</body>",
+            "<script>window.addEventListener('load', () => document.body.setAttribute('data-images', "
+            "Array.from(document.images).map(i => i.naturalWidth + 'x' + i.naturalHeight).join(',')));"
+            "</script></body>",
+        ),
+        encoding="utf-8",
+    )
+    dom = run_chromium(
+        chromium, probe.resolve().as_uri(), tmp_path / "p1", "--dump-dom", "--virtual-time-budget=5000"
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    for section_id in SECTION_IDS:
+        assert f'<section id="{section_id}"' in dom.stdout, section_id
+    sizes = re.search(r'data-images="([^"]*)"', dom.stdout).group(1).split(",")
+    assert len(sizes) == demo_report.figures
+    for size in sizes:  # every image decoded by the browser, none empty
+        width, height = (int(v) for v in size.split("x"))
+        assert width > 300 and height > 150, sizes
+    # The report itself: no console errors, nothing it tried to load, and a screenshot to look at.
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    SCREENSHOT.unlink(missing_ok=True)
+    shot = run_chromium(
+        chromium, url, tmp_path / "p2", f"--screenshot={SCREENSHOT}", "--window-size=1200,3000"
+    )
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    assert console_errors(shot.stderr) == []
+    assert SCREENSHOT.read_bytes().startswith(b"\x89PNG") and SCREENSHOT.stat().st_size > 50_000
+
+
+def test_console_error_scan_catches_errors(chromium, tmp_path):
+    """The scan above can fail: a page with a script error and a missing image is caught."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        "<html><body><img src='missing.png'><script>console.error('boom'); undefined_call();</script></body></html>"
+    )
+    result = run_chromium(chromium, page.as_uri(), tmp_path / "p", "--dump-dom")
+    assert console_errors(result.stderr)
+
+
+def test_report_images_are_pngs(demo_report):
+    page = demo_report.path.read_text(encoding="utf-8")
+    images = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", page)
+    assert len(images) == demo_report.figures
+    assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
+
+
+def guide_questions() -> list[tuple[str, str]]:
+    """(question, SQL) of every numbered question in docs/analysts.md."""
+    text = GUIDE.read_text(encoding="utf-8")
+    return re.findall(r"### \d+\. (.+?)\n\n```sql\n(.+?)```", text, flags=re.S)
+
+
+def test_guide_has_ten_questions():
+    assert len(guide_questions()) == 10
+
+
+@pytest.mark.parametrize("question,sql", guide_questions(), ids=[q[:40] for q, _ in guide_questions()])
+def test_guide_question_runs_on_the_demo(demo, question, sql):
+    marts = set(re.findall(r"marts\.([a-z_]+)", sql))
+    con = duckdb.connect(str(demo.published_db), read_only=True)
+    try:
+        present = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    if not marts <= present:
+        pytest.skip(f"not built yet: {', '.join(sorted(marts - present))}")
+    answer = run_query(demo.published_db, sql)
+    assert answer.rows, question
+
+
+def test_guide_lists_every_mart(demo):
+    text = GUIDE.read_text(encoding="utf-8")
+    con = duckdb.connect(str(demo.published_db), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_name, list(column_name order by ordinal_position) from information_schema.columns "
+            "where table_schema = 'marts' group by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    for table, columns in tables:
+        row = next((line for line in text.splitlines() if line.startswith(f"| `marts.{table}` |")), None)
+        assert row is not None, f"marts.{table} is not in docs/analysts.md"
+        for column in columns:
+            assert re.search(rf"\b{column}\b", row), f"marts.{table}.{column} is not in docs/analysts.md"

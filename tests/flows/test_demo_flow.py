@@ -53,10 +53,11 @@ def test_demo_flow_runs_the_whole_pipeline_and_records_the_run(build_settings):
     # the run id is Prefect's flow-run id, so the UI and meta.runs point at the same run
     assert len(outcome.run_id) == 36
 
+    # a rerun over the same inputs rebuilds every mart to the same content; marts.data_quality is the log of
+    # validation per run, so it grows by the new run's rows
     again = demo_flow(build_dir=str(build_settings.build_dir), scrape_site=False)
-    assert {k: v.checksum for k, v in again.marts.items()} == {
-        k: v.checksum for k, v in outcome.marts.items()
-    }
+    first = {k: v.checksum for k, v in outcome.marts.items() if k != "marts.data_quality"}
+    assert {k: v.checksum for k, v in again.marts.items() if k != "marts.data_quality"} == first
 
 
 def test_run_failing_midway_leaves_published_file_untouched(build_settings):

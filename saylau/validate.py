@@ -464,9 +464,28 @@ def store_flags(con: duckdb.DuckDBPyConnection, table_name: str, validated: Vali
 
 
 def store_counts(con: duckdb.DuckDBPyConnection, validated: Validated, run_id: str) -> int:
-    """Per-rule counts -> ``meta.data_quality`` for this run."""
+    """Per-rule counts -> ``meta.data_quality`` for this run; returns rows written.
+
+    Counts belong to the inputs they were found in: when every input of this table (``source_sha256``)
+    was counted by an earlier run already, a rerun over the same inputs adds nothing, so rebuilding from
+    unchanged inputs leaves ``marts.data_quality`` as it was. Inputs are listed in
+    ``meta.data_quality_inputs``.
+    """
     if validated.counts.empty:
         return 0
+    table = str(validated.counts["table_name"].iloc[0])
+    shas = _source_shas(validated)
+    if shas:
+        seen = con.execute(
+            "select count(distinct source_sha256) from meta.data_quality_inputs "
+            "where table_name = ? and source_sha256 in (select unnest(?))",
+            [table, shas],
+        ).fetchone()[0]
+        if seen == len(shas):
+            return 0
+        con.executemany(
+            "insert into meta.data_quality_inputs values (?, ?, ?)", [[run_id, table, sha] for sha in shas]
+        )
     counts = validated.counts.assign(run_id=run_id)
     con.register("_dq_frame", counts)
     try:

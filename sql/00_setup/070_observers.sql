@@ -254,3 +254,11 @@ create table if not exists quarantine.observer_violations (
     source_sha256  varchar,
     source_row     bigint
 );
+
+-- meta.data_quality_inputs: which inputs (sha256) each run's meta.data_quality counts were found in, per
+-- table; a rerun over inputs already counted adds no counts (saylau.validate.store_counts).
+create table if not exists meta.data_quality_inputs (
+    run_id        varchar not null,
+    table_name    varchar not null,
+    source_sha256 varchar not null
+);

@@ -220,8 +220,8 @@ def test_rate_limit_spaces_requests_to_one_host(server):
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda _: fetcher.fetch(server.base + "/r"), range(8)))
     starts = sorted(t for p, t, _ in server.log if p == "/r")
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    assert min(gaps) >= 0.04  # 1/20 s apart, less scheduling slack
+    # 8 requests at 20/s: the last cannot start before 7/20 s after the first (a loaded machine only adds)
+    assert starts[-1] - starts[0] >= 0.3
 
 
 def test_concurrency_cap_per_host(server):

@@ -233,3 +233,14 @@ def create_run_artifacts(
 def run_artifacts(published_db: str, election_id: str, report_path: str | None = None) -> RunArtifacts:
     """The artifacts of a run, as a task (the last step of a flow, after publishing)."""
     return create_run_artifacts(published_db, election_id, report_path)
+
+
+@task(name="report-and-artifacts", cache_policy=NO_CACHE)
+def report_and_artifacts(published_db: str, report_dir: str, election_id: str) -> str:
+    """The election's HTML report (saylau.report) and the run's artifacts; returns the report's path.
+    The last step of a flow, after publishing."""
+    from saylau.report import build_report
+
+    report = build_report(Path(published_db), election_id, Path(report_dir))
+    create_run_artifacts(published_db, election_id, report.path)
+    return str(report.path)

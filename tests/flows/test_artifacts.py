@@ -18,20 +18,25 @@ def test_flow_leaves_summary_and_tables(tmp_path):
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
     from prefect.runtime import flow_run
 
-    from flows.artifacts import run_artifacts
+    from flows.artifacts import report_and_artifacts, run_artifacts
 
     s = build_small_published(tmp_path / "build")
 
     @flow(name="artifacts-test")
-    def publish_and_report() -> tuple[str, object]:
-        created = run_artifacts(str(s.published_db), ELECTION, str(s.report_dir / ELECTION / "index.html"))
-        return str(flow_run.id), created
+    def publish_and_report() -> tuple[str, object, str]:
+        created = run_artifacts(str(s.published_db), ELECTION)
+        report = report_and_artifacts(str(s.published_db), str(s.report_dir), ELECTION)
+        return str(flow_run.id), created, report
 
-    run_id, created = publish_and_report()
+    run_id, created, report = publish_and_report()
+    assert report == str(s.report_dir / ELECTION / "index.html")
+    assert "<section id='forensics'" in (s.report_dir / ELECTION / "index.html").read_text(encoding="utf-8")
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id]))
         )
+    summaries = [a.data for a in artifacts if a.key == f"saylau-summary-{ELECTION}"]
+    assert len(summaries) == 2 and sum(f"Report: `{report}`" in m for m in summaries) == 1
     by_key = {a.key: a for a in artifacts}
     summary = by_key[f"saylau-summary-{ELECTION}"]
     assert summary.type == "markdown"

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
+from matplotlib.dates import DateFormatter  # noqa: E402
 
 OFFICIAL_COLOUR = "#1f4e79"
 OBSERVER_COLOUR = "#c0504d"
@@ -131,7 +132,7 @@ def turnout_timeline(timeline: pd.DataFrame, title: str) -> bytes:
     ax.set_xlabel("time of day (capital's local time)")
     ax.legend(frameon=False)
     ax.set_title(title)
-    ax.tick_params(axis="x", labelrotation=30)
+    ax.xaxis.set_major_formatter(DateFormatter("%H:%M"))
     return png_bytes(fig)
 
 

@@ -612,8 +612,8 @@ def precinct_discrepancies(ctx: ReportContext) -> Section:
         [
             ("contest", "contest", fmt_text),
             ("source", "observers", fmt_text),
-            ("region_code", "region", ctx.region),
-            ("pec_id", "precinct", fmt_text),
+            ("region_code", "region", lambda c: esc(_region_plain(ctx, c))),
+            ("pec_id", "precinct", lambda v: f"<span class='nowrap'>{fmt_text(v)}</span>"),
             ("line", "line", fmt_text),
             ("party", "party", ctx.party),
             ("official_value", "official", fmt_int),
@@ -621,6 +621,7 @@ def precinct_discrepancies(ctx: ReportContext) -> Section:
             ("diff", "official - observers", fmt_signed_int),
             ("flagged", "flagged", fmt_bool),
         ],
+        limit=40,
     )
     return Section(
         "precinct-discrepancies", title, lead + table + "<p class='src'>marts.discrepancy_pec.</p>"
@@ -1123,7 +1124,7 @@ th,td{border-bottom:1px solid #e6e9ef;padding:.25rem .45rem;text-align:left;vert
 th{background:#f0f3f7}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .local{color:#667085;font-size:.85em}.place{display:inline-block;min-width:10rem}.code{color:#98a2b3;font-size:.8em}
 .na{background:#fff8e6;border-left:4px solid #f0b429;padding:.4rem .7rem;color:#6b4e00}
-.warn{color:#a4262c;font-weight:600}.yes{color:#1a7f37}.no{color:#a4262c}
+.warn{color:#a4262c;font-weight:600}.nowrap{white-space:nowrap}.yes{color:#1a7f37}.no{color:#a4262c}
 .src,.more{color:#667085;font-size:.8rem}
 .cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{flex:1 1 220px;border:1px solid #dde2ea;border-radius:6px;
 padding:.6rem .9rem}.card h3{margin:0}.card p{margin:.1rem 0}.big{font-size:1.6rem;font-weight:700;color:#1f4e79}

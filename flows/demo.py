@@ -14,6 +14,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from flows.artifacts import report_and_artifacts
 from flows.scrape import election_night
 from flows.tasks import build_marts, prepare_warehouse, publish_warehouse
 from saylau import runs, warehouse
@@ -33,6 +34,7 @@ class DemoOutcome:
     observer_files: int = 0
     observer_problems: list[str] = field(default_factory=list)
     marts: dict[str, MartChecksum] = field(default_factory=dict)
+    report: Path | None = None
 
 
 @task(name="generate-demo-election", cache_policy=NO_CACHE)
@@ -99,7 +101,10 @@ def demo_flow(build_dir: str | None = None, scrape_site: bool = True) -> DemoOut
                 ]
             runs.finish_run(s.work_db, run_id, "completed", runs.input_manifest_hash(shas), checksums)
             publish_warehouse(s.work_db, s.published_db, s.parquet_dir)
+            report = report_and_artifacts(str(s.published_db), str(s.report_dir), DEMO_ELECTION)
         except Exception as exc:
             runs.finish_run(s.work_db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
             raise
-    return DemoOutcome(run_id, s.work_db, s.published_db, pages, rows, files, problems, checksums)
+    return DemoOutcome(
+        run_id, s.work_db, s.published_db, pages, rows, files, problems, checksums, Path(report)
+    )

@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.artifacts import report_and_artifacts
 from flows.tasks import build_marts, prepare_warehouse, publish_warehouse
 from saylau import official, runs, scrape, warehouse
 from saylau.archive import Archive
@@ -36,6 +37,7 @@ class NightOutcome:
     staged_pages: int = 0
     failures: list[str] = field(default_factory=list)
     published_db: Path | None = None
+    report: Path | None = None
 
 
 def _strip_and_archive(results: list[FetchResult], archive_dir: Path) -> list[FetchResult]:
@@ -212,6 +214,10 @@ def _night(
         runs.finish_run(s.work_db, run_id, status, runs.input_manifest_hash(shas), checksums, error)
         publish_warehouse(s.work_db, s.published_db, s.parquet_dir)
         outcome.published_db = s.published_db
+        if outcome.election_id:
+            outcome.report = Path(
+                report_and_artifacts(str(s.published_db), str(s.report_dir), outcome.election_id)
+            )
     except Exception as exc:
         runs.finish_run(s.work_db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
         raise

@@ -208,6 +208,8 @@ def run(
         f"{outcome.new_versions} new versions, {outcome.staged_pages} parsed"
     )
     console.print(f"Published database: [bold]{outcome.published_db}[/]")
+    if outcome.report:
+        console.print(f"Report: [bold]{outcome.report}[/]")
 
 
 @app.command()

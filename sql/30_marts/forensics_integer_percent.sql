@@ -64,8 +64,8 @@ percents as (
         o.*,
         unnest(
             range(
-                greatest(0, floor(100 * o.p - 800 * sqrt(o.p * (1 - o.p) / o.n)) - 1)::bigint,
-                least(100, ceil(100 * o.p + 800 * sqrt(o.p * (1 - o.p) / o.n)) + 1)::bigint + 1
+                greatest(0, floor(100 * o.p - 800 * sqrt(greatest(0, o.p * (1 - o.p)) / o.n)) - 1)::bigint,
+                least(100, ceil(100 * o.p + 800 * sqrt(greatest(0, o.p * (1 - o.p)) / o.n)) + 1)::bigint + 1
             )
         ) as j
     from observed as o
@@ -130,7 +130,7 @@ sums as (
         -- Kahan sums rounded to 1e-6: a rebuild over the same core gives the same bytes whatever order
         -- the parallel aggregation adds in
         round(fsum(1 - (1 - p_turnout) * (1 - p_share)), 6) as expected_integer,
-        round(sqrt(fsum((1 - (1 - p_turnout) * (1 - p_share)) * (1 - p_turnout) * (1 - p_share))), 6)
+        round(sqrt(greatest(0, fsum((1 - (1 - p_turnout) * (1 - p_share)) * (1 - p_turnout) * (1 - p_share)))), 6)
             as expected_sd,
         round(fsum(p_turnout), 6) as expected_turnout_integer,
         round(fsum(p_share), 6) as expected_share_integer

@@ -145,7 +145,7 @@ def _scrape(
     outcome.not_modified = sum(1 for r in results if r.not_modified)
     with warehouse.connect(db, read_only=True) as con:
         outcome.failures += scrape.failed_fetches(con, run_id)
-    if outcome.election_id:
+    if outcome.election_id and summary.new_versions:  # nothing new staged: core is already current
         promote(db, outcome.election_id, run_id)
     return outcome
 

@@ -102,7 +102,6 @@ class Discovery:
     articles: set[str] = field(default_factory=set)
     listings: list[FetchResult] = field(default_factory=list)  # listing and territorial index pages
     probes: list[FetchResult] = field(default_factory=list)
-    linked: set[str] = field(default_factory=set)  # other same-host pages linked (territorial commissions)
     fresh: set[str] = field(
         default_factory=set
     )  # documents linked from a listing that changed, or found by probes
@@ -320,7 +319,6 @@ class ParsedPage:
         default_factory=list
     )  # region ('KZ' = national), as_of, pct
     results: list[dict] = field(default_factory=list)
-    linked: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -348,7 +346,6 @@ def parse_page(
     parsed = ParsedPage(
         url, sha256, ctx.election_id, kind, page.title, page.lang, page.published, page.encoding
     )
-    parsed.linked = [link for link, _ in page.links if not is_article(link)]
     lang = LANG_CODES.get(page.lang or "", "ru")
     document = _COMMISSION_DOCUMENT.search(url)
     if document and "/protocols/" in url:

@@ -47,14 +47,8 @@ def server():
 
         def do_GET(self):  # noqa: N802
             with script.lock:
-                script.in_flight += 1
-                script.max_in_flight = max(script.max_in_flight, script.in_flight)
                 script.log.append((self.path, time.monotonic(), dict(self.headers)))
-            try:
-                self._answer(script.next(self.path))
-            finally:
-                with script.lock:
-                    script.in_flight -= 1
+            self._answer(script.next(self.path))
 
         def _answer(self, step):
             kind = step[0]
@@ -63,7 +57,14 @@ def server():
                 self.connection.shutdown(socket.SHUT_RDWR)  # drop the connection without an answer
                 return
             if kind == "sleep":
+                # counted in flight only while it waits: the answer is written after, so a client cannot
+                # have its slot back (and send the next request) while this one still counts
+                with script.lock:
+                    script.in_flight += 1
+                    script.max_in_flight = max(script.max_in_flight, script.in_flight)
                 time.sleep(step[1])
+                with script.lock:
+                    script.in_flight -= 1
                 step = step[2]
                 kind = step[0]
             if kind == "status":

@@ -89,7 +89,9 @@ class FetchResult:
 
     @property
     def ok(self) -> bool:
-        return self.status == 200 and self.body is not None
+        """A page came back whole (its sha256 is known), whether or not the body is still held here: flows
+        keep bodies in the archive, not in task results."""
+        return self.status == 200 and bool(self.attempts) and self.last.sha256 is not None
 
     @property
     def not_modified(self) -> bool:

@@ -201,7 +201,7 @@ def record_fetches(
     """Archive every body received and record every attempt in raw.fetches."""
     rows = []
     for result in results:
-        if result.ok:
+        if result.ok and result.body is not None:  # flows archive bodies as they fetch and drop them
             archive.put(result.body)
         for n, a in enumerate(result.attempts, start=1):
             h = a.headers

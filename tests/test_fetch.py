@@ -242,3 +242,10 @@ def test_replay_serves_archived_bodies_without_network(tmp_path):
     )
     missing = replay.fetch("http://cec.example/other")
     assert not missing.ok and missing.error == "not in the archive"
+
+
+def test_a_result_whose_body_went_to_the_archive_is_still_a_success(server):
+    server.routes["/kept"] = [("body", b"<html>ok</html>")]
+    result = LiveFetcher(fast_policy()).fetch(server.base + "/kept")
+    result.body = None  # what the flow's fetch task does after archiving it
+    assert result.ok and result.error is None and result.sha256 is not None

@@ -68,6 +68,7 @@ def test_a_whole_election_day_then_unchanged_reruns_and_replay(build_settings):
                 "select distinct hour(as_of) from core.turnout_official order by 1"
             ).fetchall()
         assert first.election_id == "kz-2021-01-10" and hours == [(10,), (12,)]
+        assert first.fetched > 0 and first.new_versions > 0
 
         clock.set(AFTER_EVERYTHING)
         night(site, build_settings)

@@ -11,7 +11,6 @@ in the first run) and prints the page size and figure count. Prints figures; ass
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,8 +27,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = args.published_db
         if db is None:
-            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-            from tests.test_report_data import build_demo_published
+            from demo.report_data import build_demo_published
 
             started = time.perf_counter()
             db = build_demo_published(Path(tmp) / "build").published_db

@@ -1,6 +1,6 @@
 """The demo election's report in headless Chromium, and the analysts' guide's questions on the demo database.
 
-The demo database is the whole demo election through the real importers (tests/test_report_data.py),
+The demo database is the whole demo election through the real importers (demo/report_data.py),
 about half a minute to build, so this module builds it once and its tests run on one xdist worker.
 Chromium is Debian's ``chromium`` package; the set-up installs it with apt-get when it is missing (CI runs
 as root with apt available) and the browser tests are skipped, saying why, only where that fails.
@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from demo.report_data import ELECTION, build_demo_published
 from saylau.config import PROJECT_ROOT
 from saylau.query import run_query
 from saylau.report import SECTION_IDS, build_report
-from tests.test_report_data import ELECTION, build_demo_published
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report-demo")]
 

@@ -175,6 +175,7 @@ class Election:
     violations: pd.DataFrame | None = None  # report_id, pec_id, hour, minute, kind
     observers: pd.DataFrame | None = None  # pec_id, observer_id, name_ru, name_kk, phone, organisation
     preliminary_share: pd.Series | None = None  # party -> preliminary share of valid (percent, 2 decimals)
+    scale: int = 1  # precincts multiplied by this for benchmarks (generate(seed, scale))
 
     def protocol(self, contest: str, version: str = "official") -> pd.DataFrame:
         """The wide protocol frame of one contest and version: pec_id, region_code, lines, one column per party."""
@@ -217,11 +218,14 @@ def _region_ballots(registered: dict[str, int]) -> dict[str, int]:
     return dict(zip(codes, out.tolist(), strict=True))
 
 
-def _structure(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Regions, TECs and precincts with registered voters (observed precinct sizes hit the table exactly)."""
+def _structure(rng: np.random.Generator, scale: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Regions, TECs and precincts with registered voters (observed precinct sizes hit the table exactly).
+
+    ``scale`` multiplies the domestic precincts of every region (same voters, smaller precincts); the
+    TECs, the precincts abroad and the observed precincts stay as they are."""
     registered = _region_registered()
     shape = np.array([r[2] for r in REGIONS_2021], dtype=float)
-    domestic = round_to_total(shape, PRECINCTS_TOTAL - PRECINCTS_ABROAD)
+    domestic = round_to_total(shape, (PRECINCTS_TOTAL - PRECINCTS_ABROAD) * scale)
     region_rows, tec_rows, pec_rows = [], [], []
     lower = np.array([r[3] for r in REGIONS_2021])
     assert len(REGIONS_2021) + lower.sum() == TECS_TOTAL
@@ -244,9 +248,11 @@ def _structure(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, pd
             tec_rows.append(dict(tec_id=f"{code}/T{j + 1:02d}", region_code=code, number=j + 1, level=level))
         urban = np.ones(n_dom, bool) if city else (tec_of == 0)
         sizes = np.where(
-            urban, rng.lognormal(np.log(2000), 0.35, n_dom), rng.lognormal(np.log(650), 0.75, n_dom)
+            urban,
+            rng.lognormal(np.log(2000 / scale), 0.35, n_dom),
+            rng.lognormal(np.log(650 / scale), 0.75, n_dom),
         )
-        sizes = np.clip(sizes, 40, 3500)
+        sizes = np.clip(sizes, 40 / scale, 3500)
         abroad_sizes = rng.lognormal(np.log(350), 0.6, n_abroad).clip(30, 2500)
         all_sizes = np.concatenate([sizes, abroad_sizes])
         # observed precincts: urban ones, spread through the list
@@ -734,11 +740,18 @@ def _preliminary_share(official: pd.DataFrame) -> pd.Series:
 # ------------------------------------------------------------------------------------------------ main
 
 
-def generate(seed: int = DEFAULT_SEED) -> Election:
-    """The whole demo election from one seed (same seed, same election, to the byte when written)."""
+def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> Election:
+    """The whole demo election from one seed (same seed, same election, to the byte when written).
+
+    ``scale`` (a whole number >= 1) multiplies the domestic precincts of every region for benchmarks:
+    ``scale=10`` gives about 100,000 precincts, each about a tenth the size, with the same calibrated
+    totals, regional turnouts and observers' table (the observed precincts keep their sizes)."""
+    if scale < 1 or int(scale) != scale:
+        raise ValueError(f"scale must be a whole number >= 1, not {scale!r}")
+    scale = int(scale)
     rng = np.random.default_rng(seed)
-    regions, tecs, precincts = _structure(rng)
-    election = Election(seed=seed, regions=regions, tecs=tecs, precincts=precincts)
+    regions, tecs, precincts = _structure(rng, scale)
+    election = Election(seed=seed, regions=regions, tecs=tecs, precincts=precincts, scale=scale)
     mazh = _mazhilis(precincts, regions, rng)
     manip_rows = []
     for version in VERSIONS:

@@ -495,8 +495,9 @@ def write_election(election: Election, folder: Path) -> dict[str, str]:
     return digests
 
 
-def generate_into(folder: Path, seed: int | None = None) -> dict[str, str]:
-    """Generate the demo election from ``seed`` (default: the project's) and write it under ``folder``."""
+def generate_into(folder: Path, seed: int | None = None, scale: int = 1) -> dict[str, str]:
+    """Generate the demo election from ``seed`` (default: the project's) and write it under ``folder``;
+    ``scale`` multiplies its precincts (``demo.election.generate``; benchmarks only)."""
     from demo.election import DEFAULT_SEED, generate
 
-    return write_election(generate(DEFAULT_SEED if seed is None else seed), folder)
+    return write_election(generate(DEFAULT_SEED if seed is None else seed, scale), folder)

@@ -62,6 +62,7 @@ class DemoSite:
     """The CEC double's logic: maps a request (path, query, headers) to a :class:`Response`.
 
     ``protocols`` switches per-precinct protocol pages on, for the regions in ``protocol_regions``.
+    Without ``election``, serves ``generate(seed, scale)`` (``scale`` > 1 only for benchmarks).
     """
 
     def __init__(
@@ -72,8 +73,9 @@ class DemoSite:
         faults: FaultConfig | None = None,
         protocols: bool = False,
         protocol_regions: tuple[str, ...] = PROTOCOL_REGIONS,
+        scale: int = 1,
     ) -> None:
-        self.election = election if election is not None else generate(seed)
+        self.election = election if election is not None else generate(seed, scale)
         self.content = Content(self.election, seed=self.election.seed)
         self.clock = clock or SimClock()
         self.injector = FaultInjector(faults or FaultConfig())

@@ -17,8 +17,9 @@ from pathlib import Path
 ELECTION = "kz-2021-01-10"
 
 
-def load_demo(root: Path) -> Path:
-    """Generate and load the demo election under ``root``; returns the warehouse path."""
+def load_demo(root: Path, scale: int = 1) -> Path:
+    """Generate and load the demo election (``scale`` times its precincts) under ``root``; returns the
+    warehouse path."""
     from demo.outputs import generate_into
     from saylau import reference, warehouse
     from saylau.config import Settings
@@ -26,7 +27,7 @@ def load_demo(root: Path) -> Path:
     from saylau.precincts import import_precinct_file
 
     folder = root / "demo"
-    generate_into(folder)
+    generate_into(folder, scale=scale)
     s = Settings(build_dir=root / "build")
     warehouse.create_warehouse(s.work_db)
     with warehouse.connect(s.work_db) as con:
@@ -61,6 +62,40 @@ def bench_build(db: Path, repeat: int) -> dict[str, float]:
                 t = time.perf_counter()
                 run_file(con, path)
                 figures[f"  {phase}/{path.name}_s"] = time.perf_counter() - t
+    return figures
+
+
+def bench_marts(scale: int = 1, repeat: int = 3) -> dict[str, float]:
+    """The demo election (``scale`` times its precincts) loaded into a fresh warehouse, then ``repeat``
+    whole mart builds. Returns ``load_s`` (generate, write, import the official table and the observers'
+    exports), ``build_s`` (median wall seconds of the builds), ``build_first_s``, ``build_min_s``,
+    ``build_cpu_s`` (median CPU seconds), ``marts``, ``repeat`` and ``peak_mb``."""
+    import resource
+    import statistics
+
+    from saylau import warehouse
+    from saylau.marts import build_marts
+
+    figures: dict[str, float] = {"repeat": repeat}
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        db = load_demo(Path(tmp), scale)
+        figures["load_s"] = time.perf_counter() - t
+        walls, cpus = [], []
+        with warehouse.connect(db) as con:
+            for _ in range(repeat):
+                t, c = time.perf_counter(), time.process_time()
+                marts = build_marts(con)
+                walls.append(time.perf_counter() - t)
+                cpus.append(time.process_time() - c)
+    figures.update(
+        build_s=statistics.median(walls),
+        build_first_s=walls[0],
+        build_min_s=min(walls),
+        build_cpu_s=statistics.median(cpus),
+        marts=len(marts),
+        peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
     return figures
 
 

@@ -1,6 +1,6 @@
 """Benchmark of the scraper against the CEC double on loopback, with per-precinct protocol pages on.
 
-Run: ``.venv/bin/python -m bench.scrape [--regions KZ-75,KZ-71,...]``. Prints figures; asserts nothing.
+Run: ``.venv/bin/python -m bench.scrape [--regions KZ-75,KZ-71,...] [--scale 10]``. Prints figures; asserts nothing.
 Targets (issue 4): a full crawl of ~10k pages at unlimited rate in under 60 s on 2 cores; an unchanged
 incremental run in under 5 s (plus Prefect's start-up when run as a flow).
 
@@ -51,68 +51,109 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main() -> None:
+ELECTION = "kz-2021-01-10"
+
+
+def bench_crawl(
+    scale: int = 1,
+    regions: tuple[str, ...] | None = None,
+    workers: int = 8,
+    plain: bool = True,
+    keep: Path | None = None,
+) -> dict:
+    """Full crawl, incremental runs (nothing changed, 5% changed) and the plain loop on the same pages.
+
+    ``scale`` multiplies the demo's precincts (demo.election.generate); ``regions`` are the regions
+    publishing per-precinct protocols (default: the site's; ``()`` for none). With ``keep``, the warehouse
+    (``keep/work.duckdb``) and the archive (``keep/archive``) are left there (for the rebuild benchmark).
+    Returns the figures: ``<run>_s``, ``<run>_requests``, ``<run>_pages``, ``<run>_not_modified``,
+    ``<run>_staged`` for ``full``, ``unchanged`` and ``changed``, plus ``full_pages_per_s``,
+    ``plain_s``, ``plain_pages``, ``plain_pages_per_s``, ``ratio`` (plain loop time per page / saylau's),
+    ``generate_s``, ``precincts`` and ``protocol_pages_regions``.
+    """
+    from demo.election import generate
     from demo.site import DemoSite, start_site
     from saylau import official, reference, scrape, warehouse
     from saylau.archive import Archive
     from saylau.fetch import FetchPolicy, LiveFetcher
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--regions", default="", help="regions publishing protocols (default: the demo's)")
-    parser.add_argument("--workers", type=int, default=8)
-    args = parser.parse_args()
-
-    kwargs = {"protocols": True}
-    if args.regions:
-        kwargs["protocol_regions"] = tuple(args.regions.split(","))
-    changing = ChangingSite(DemoSite(**kwargs))
-    policy = FetchPolicy(requests_per_second=0, max_concurrency=args.workers, retries=2, backoff_base=0.01)
+    figures: dict = {}
+    t0 = time.perf_counter()
+    election = generate(scale=scale)
+    figures["generate_s"] = time.perf_counter() - t0
+    figures["precincts"] = len(election.precincts)
+    kwargs: dict = {"protocols": regions != ()}
+    if regions:
+        kwargs["protocol_regions"] = tuple(regions)
+    changing = ChangingSite(DemoSite(election, **kwargs))
+    figures["protocol_pages_regions"] = ",".join(changing.site.protocol_regions) if regions != () else ""
+    policy = FetchPolicy(requests_per_second=0, max_concurrency=workers, retries=2, backoff_base=0.01)
     with tempfile.TemporaryDirectory() as tmp, start_site(site=changing) as running:
-        db, archive = Path(tmp) / "w.duckdb", Archive(Path(tmp) / "archive")
+        root = keep or Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
+        db, archive = root / "work.duckdb", Archive(root / "archive")
         warehouse.create_warehouse(db)
         with warehouse.connect(db) as con:
             reference.load_reference(con)
         shape = scrape.SiteShape(base_url=running.base_url)
-        rows = []
 
-        def timed(label: str, share: float) -> scrape.CrawlSummary:
+        def timed(key: str, share: float) -> None:
             changing.share = share
             t0 = time.perf_counter()
             with warehouse.connect(db) as con:
-                result = scrape.crawl(
-                    con, LiveFetcher(policy), shape, archive, label, "kz-2021-01-10", args.workers
-                )
+                result = scrape.crawl(con, LiveFetcher(policy), shape, archive, key, ELECTION, workers)
                 if result.stage.new_versions:  # as the flow does: nothing new staged, nothing to promote
-                    official.promote_official(con, "kz-2021-01-10", label)
-            elapsed = time.perf_counter() - t0
-            rows.append((label, elapsed, result))
-            return result
+                    official.promote_official(con, ELECTION, key)
+            figures[f"{key}_s"] = time.perf_counter() - t0
+            figures[f"{key}_requests"] = result.requests
+            figures[f"{key}_pages"] = result.pages
+            figures[f"{key}_not_modified"] = result.not_modified
+            figures[f"{key}_staged"] = result.stage.new_versions
 
-        full = timed("full crawl", 0.0)
-        timed("incremental, nothing changed", 0.0)
-        timed("incremental, 5% changed", 0.05)
+        timed("full", 0.0)
+        timed("unchanged", 0.0)
+        timed("changed", 0.05)
+        figures["full_pages_per_s"] = figures["full_pages"] / figures["full_s"]
+        if plain:
+            urls = sorted({r[0] for r in _documents(db)})
+            t0 = time.perf_counter()
+            _plain_loop(urls)
+            figures["plain_s"] = time.perf_counter() - t0
+            figures["plain_pages"] = len(urls)
+            figures["plain_pages_per_s"] = len(urls) / figures["plain_s"]
+            figures["ratio"] = figures["full_pages_per_s"] / figures["plain_pages_per_s"]
+    figures["peak_mb"] = peak_mb()
+    return figures
 
-        urls = sorted({r[0] for r in _documents(db)})
-        t0 = time.perf_counter()
-        _plain_loop(urls)
-        plain = time.perf_counter() - t0
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regions", default="", help="regions publishing protocols (default: the demo's)")
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--scale", type=int, default=1, help="multiply the demo's precincts (default 1)")
+    args = parser.parse_args()
+    f = bench_crawl(args.scale, tuple(args.regions.split(",")) if args.regions else None, args.workers)
+    print(f"demo election x{args.scale}: {f['precincts']:,} precincts, generated in {f['generate_s']:.1f} s")
     print(f"{'run':32} {'seconds':>8} {'requests':>9} {'pages':>7} {'304s':>6} {'staged':>7} {'pages/s':>8}")
-    for label, elapsed, r in rows:
+    for key, label in (
+        ("full", "full crawl"),
+        ("unchanged", "incremental, nothing changed"),
+        ("changed", "incremental, 5% changed"),
+    ):
+        elapsed, pages = f[f"{key}_s"], f[f"{key}_pages"]
         print(
-            f"{label:32} {elapsed:8.1f} {r.requests:9d} {r.pages:7d} {r.not_modified:6d} "
-            f"{r.stage.new_versions:7d} {r.pages / elapsed if r.pages else 0:8.0f}"
+            f"{label:32} {elapsed:8.1f} {f[f'{key}_requests']:9d} {pages:7d} {f[f'{key}_not_modified']:6d} "
+            f"{f[f'{key}_staged']:7d} {pages / elapsed if pages else 0:8.0f}"
         )
-    full_elapsed = rows[0][1]
     print(
-        f"{'plain requests + BeautifulSoup':32} {plain:8.1f} {'':9} {len(urls):7d} {'':6} {'':7} "
-        f"{len(urls) / plain:8.0f}"
+        f"{'plain requests + BeautifulSoup':32} {f['plain_s']:8.1f} {'':9} {f['plain_pages']:7d} {'':6} {'':7} "
+        f"{f['plain_pages_per_s']:8.0f}"
     )
     print(
-        f"ratio (plain loop time / saylau full crawl time): {plain / full_elapsed * full.pages / len(urls):.2f}x "
+        f"ratio (plain loop time / saylau full crawl time): {f['ratio']:.2f}x "
         "(same pages; saylau also archives, records, parses into rows, stages and validates)"
     )
-    print(f"peak memory: {peak_mb():.0f} MB")
+    print(f"peak memory: {f['peak_mb']:.0f} MB")
 
 
 def _documents(db: Path) -> list[tuple[str]]:

@@ -284,9 +284,6 @@ class DemoSite:
                 self._cache[key] = (page_html(lang, t, body, match[0][3]), match[0][3])
             return self._cache[key]
         if rest[1] == "protocols" and publishes and now >= PROTOCOLS_FROM:
-            numbers = self.election.precincts.loc[
-                self.election.precincts["region_code"] == code, "number"
-            ].tolist()
             if "PEC" in query:
                 pec_id = f"{code}/{_int(query['PEC'])}"
                 if pec_id not in self._pec_ids:
@@ -297,6 +294,7 @@ class DemoSite:
                     t, body = self.content.protocol_body(pec_id, lang, layout)
                     self._cache[key] = (page_html(lang, t, body, PROTOCOLS_FROM), PROTOCOLS_FROM)
                 return self._cache[key]
+            numbers = self._numbers(code)  # cached: a scaled election has ~6,000 per region
             page = _int(query.get("PAGEN_1", "1"))
             pages = -(-len(numbers) // PROTOCOL_PAGE_SIZE)
             if page < 1 or page > pages:

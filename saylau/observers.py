@@ -811,13 +811,52 @@ def load_observer_file(
     organisation: str | None = None,
     contest: str | None = None,
     kind: str | None = None,
+    body: bytes | None = None,
 ) -> LoadResult:
-    """Archive, parse, validate and store one export (one transaction); see the module docstring."""
+    """Archive, parse, validate and store one export (one transaction); see the module docstring.
+
+    ``body`` replaces reading ``path`` (a rebuild passes the archived bytes and the path as first given).
+    A load that changed the warehouse is remembered in the archive's manifest, so the archive alone
+    repeats it (:mod:`saylau.manifest`).
+    """
+    from saylau import manifest
+
+    path = Path(path)
+    body = path.read_bytes() if body is None else body
+    loaded_at = datetime.now(UTC)
+    result = _load_observer_body(
+        con, path, body, election_id, run_id, salt, archive_dir, organisation, contest, kind
+    )
+    if result.status == "loaded":
+        manifest.record_load(
+            archive_dir,
+            "observer_file",
+            result.sha256,
+            str(path),
+            loaded_at,
+            election_id=election_id,
+            organisation=organisation,
+            contest=contest,
+            kind=kind,
+        )
+    return result
+
+
+def _load_observer_body(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    body: bytes,
+    election_id: str,
+    run_id: str,
+    salt: bytes,
+    archive_dir: Path,
+    organisation: str | None,
+    contest: str | None,
+    kind: str | None,
+) -> LoadResult:
     from saylau.archive import Archive
     from saylau.validate import store_counts, store_flags, store_rejected
 
-    path = Path(path)
-    body = path.read_bytes()
     sha = Archive(archive_dir).put(body)
     result = LoadResult(str(path), sha)
     now = datetime.now(UTC)

@@ -807,6 +807,7 @@ def import_precincts(
     build_marts: bool = True,
     run_id: str | None = None,
     source: str = "official",
+    body: bytes | None = None,
 ) -> ImportResult:
     """Import one precinct table into the warehouse at ``db_path`` and rebuild the marts.
 
@@ -819,8 +820,8 @@ def import_precincts(
     """
     import time
 
+    from saylau import manifest, runs, warehouse
     from saylau import marts as marts_module
-    from saylau import runs, warehouse
     from saylau.archive import Archive
     from saylau.config import settings
 
@@ -837,10 +838,11 @@ def import_precincts(
     path = Path(path)
     if fmt not in FORMATS:
         raise PrecinctImportError(f"unknown format {fmt!r}; expected one of {FORMATS}")
-    if not path.is_file():
+    if body is None and not path.is_file():
         raise PrecinctImportError(f"{path}: no such file")
     contest_id = contest_id or ("duma" if fmt == "izbirkom-csv" else "mazhilis")
-    body = path.read_bytes()
+    body = path.read_bytes() if body is None else body
+    imported_at = datetime.now(UTC)
     path_ref = str(path)
     warehouse.create_warehouse(db_path)
     with warehouse.connect(db_path) as con:
@@ -917,6 +919,18 @@ def import_precincts(
     runs.finish_run(
         db_path, run_id, "completed", input_hash=runs.input_manifest_hash([sha256]), checksums=checksums
     )
+    manifest.record_load(
+        archive_dir or settings().archive_dir,
+        "precinct_table",
+        sha256,
+        path_ref,
+        imported_at,
+        fmt=fmt,
+        election_id=election_id,
+        contest_id=contest_id,
+        leader=leader,
+        source=source,
+    )  # the archive alone can repeat this import (saylau.manifest)
     rejected = validated.rejected
     rules = rejected.groupby("rule")["row_position"].nunique().to_dict() if len(rejected) else {}
     return ImportResult(

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from saylau import manifest
 from saylau.archive import Archive
 from saylau.fetch import Fetcher, FetchResult, Validators
 from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text
@@ -223,6 +224,8 @@ def record_fetches(
                     a.error,
                 )
             )
+    # the archive's own record of the attempts first: the archive folder alone can then rebuild
+    manifest.write(archive.root, manifest.FETCHES, (dict(zip(FETCH_COLUMNS, r, strict=True)) for r in rows))
     if rows:
         _insert_rows(con, "raw.fetches", FETCH_COLUMNS, rows)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
@@ -62,8 +62,10 @@ def normalise_link(href: str, page_url: str) -> str | None:
     href = href.strip()
     if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
         return None
-    if ".." in urlsplit(href).path.split("/"):
-        return None  # a path climbing out of where it points is not a link a CEC page needs
+    if "\\" in href or href.startswith("///"):
+        return None  # browsers read "/\\evil.example" and "///evil.example" as another host
+    if ".." in unquote(urlsplit(href).path).split("/"):
+        return None  # a path climbing out of where it points (also as %2e%2e) is not a link a CEC page needs
     absolute = urljoin(page_url, href)
     parts, base = urlsplit(absolute), urlsplit(page_url)
     if parts.scheme not in ("http", "https") or parts.netloc != base.netloc:
@@ -87,13 +89,24 @@ def _block_text(node) -> str:
     return "\n".join(lines)
 
 
+def _document(html: str) -> etree._Element:
+    """The parsed document; an empty one for a body with nothing to parse (empty, blank, not HTML at all).
+
+    lxml stops silently at about 255 levels of nesting (what is deeper is not read): a page nested that
+    deep is no CEC page, and what remains of it is classified like any other.
+    """
+    for source in (html, html.encode("utf-8", "replace")):
+        try:
+            return lxml.html.document_fromstring(source)
+        except (ValueError, etree.ParserError):
+            continue
+    return lxml.html.document_fromstring("<html><body></body></html>")
+
+
 def read_page(url: str, body: bytes, content_type: str | None = None) -> PageContent:
     """Decode and take apart one page (lxml: a results night has thousands of pages to read)."""
     html, encoding = decode_page(body, charset_from_content_type(content_type))
-    try:
-        doc = lxml.html.document_fromstring(html)
-    except (ValueError, etree.ParserError):
-        doc = lxml.html.document_fromstring(html.encode("utf-8", "replace"))
+    doc = _document(html)
     for dead in doc.xpath("//script|//style|//noscript"):
         dead.drop_tree()
     headings = doc.xpath("//h1|//h2")

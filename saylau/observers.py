@@ -25,6 +25,7 @@ quarantine. The steps, and the rules they follow:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -34,7 +35,7 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cache
@@ -53,6 +54,10 @@ PERSONAL_COLUMNS = ("observer_name", "observer_phone", "observer_email")
 MAPPING_FILE = REFERENCE_DATA_DIR / "observer_columns.csv"
 SALT_ENV = "SAYLAU_PII_SALT"
 DEFAULT_ORGANISATION = "observers"
+# An export longer than this is refused: Kazakhstan has about 10,000 precincts, so even a head count at
+# every precinct every hour of the day is a tenth of it. Reading stops there, so memory stays bounded.
+MAX_ROWS = 250_000
+MAX_FILE_BYTES = 200_000_000  # a file larger than this is refused unread
 
 # Ballot names observers write in the contest column -> contest id (normalised with normalise_name).
 CONTEST_NAMES: dict[str, tuple[str, ...]] = {
@@ -197,31 +202,68 @@ def map_columns(
 # --- reading cells --------------------------------------------------------------------------------------
 
 
-def read_cells(body: bytes, file_name: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
+def read_cells(
+    body: bytes, file_name: str, max_rows: int | None = None
+) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
     """Headers and (row number, cells) of a CSV or XLSX export, every cell as text (empty -> None).
 
     Row numbers are spreadsheet rows: the header is row 1. Blank rows are skipped (their numbers too).
+    Formula cells are read as their formula text, never as a value. A file with more than ``max_rows``
+    rows under its header (default :data:`MAX_ROWS`) is refused as soon as reading gets there.
     """
-    if file_name.lower().endswith((".xlsx", ".xlsm")) or body[:4] == b"PK\x03\x04":
-        rows = _xlsx_rows(body, file_name)
-    else:
-        rows = _csv_rows(body, file_name)
-    if not rows:
-        raise ObserverFileError(f"{file_name}: the file is empty")
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    out = []
-    for number, cells in enumerate(rows[1:], start=2):
-        cells = [_cell(c) for c in cells]
-        if all(c is None for c in cells):
-            continue
-        if len(cells) > len(header) and any(c is not None for c in cells[len(header) :]):
-            raise ObserverFileError(
-                f"{file_name} row {number}: {len(cells)} cells but {len(header)} headers "
-                f"(a stray separator or an unquoted comma?)"
-            )
-        cells = (cells + [None] * len(header))[: len(header)]
-        out.append((number, cells))
+    limit = MAX_ROWS if max_rows is None else max_rows
+    rows = _rows(body, file_name)
+    try:
+        first = next(rows, None)
+        if first is None:
+            raise ObserverFileError(f"{file_name}: the file is empty")
+        header = [str(h).strip() if h is not None else "" for h in first]
+        if not any(header):
+            raise ObserverFileError(f"{file_name}: the first row holds no headers (a blank or empty file?)")
+        out = []
+        for number, row in enumerate(rows, start=2):
+            if number - 1 > limit:
+                raise ObserverFileError(
+                    f"{file_name}: more than {limit:,} rows; no observers' export is that long (one row per "
+                    f"protocol copy, count or report): split the file, or check what it is"
+                )
+            cells = [_cell(c) for c in row]
+            if all(c is None for c in cells):
+                continue
+            if len(cells) > len(header) and any(c is not None for c in cells[len(header) :]):
+                raise ObserverFileError(
+                    f"{file_name} row {number}: {len(cells)} cells but {len(header)} headers "
+                    f"(a stray separator or an unquoted comma?)"
+                )
+            cells = (cells + [None] * len(header))[: len(header)]
+            out.append((number, cells))
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
     return header, out
+
+
+def read_headers(body: bytes, file_name: str) -> list[str]:
+    """The header row of a CSV or XLSX export (the rest is not read)."""
+    rows = _rows(body, file_name)
+    try:
+        first = next(rows, None)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+    if first is None:
+        raise ObserverFileError(f"{file_name}: the file is empty")
+    return [str(h).strip() if h is not None else "" for h in first]
+
+
+def _is_workbook(body: bytes, file_name: str) -> bool:
+    return file_name.lower().endswith((".xlsx", ".xlsm")) or body[:4] == b"PK\x03\x04"
+
+
+def _rows(body: bytes, file_name: str) -> Iterator[list[object]]:
+    return _xlsx_rows(body, file_name) if _is_workbook(body, file_name) else _csv_rows(body, file_name)
 
 
 def _cell(value: object) -> str | None:
@@ -239,31 +281,85 @@ def _cell(value: object) -> str | None:
     return text or None
 
 
-def _csv_rows(body: bytes, file_name: str) -> list[list[str]]:
+# Byte-order marks of the encodings spreadsheets save "Unicode text" in (longest first: UTF-32 LE starts
+# with the UTF-16 LE mark).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(body: bytes, file_name: str) -> str:
+    """An export's text: by its byte-order mark (UTF-8, UTF-16, UTF-32), else UTF-8, else Windows-1251.
+
+    Bytes that are none of these (a binary file, a PDF renamed .csv) refuse the file, naming it.
+    """
+    encoding = next((name for bom, name in _BOMS if body.startswith(bom)), None)
     try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        text = body.decode(encoding) if encoding else body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if encoding:
+            raise ObserverFileError(
+                f"{file_name}: starts as {encoding} text but is not ({exc.reason})"
+            ) from exc
         try:
             text = body.decode("cp1251")
-        except UnicodeDecodeError as exc:
-            raise ObserverFileError(f"{file_name}: neither UTF-8 nor Windows-1251 text") from exc
+        except UnicodeDecodeError as exc2:
+            raise ObserverFileError(f"{file_name}: neither UTF-8 nor Windows-1251 text") from exc2
+    if "\x00" in text:  # text exports hold no NUL; a binary file decodes as cp1251 all the same
+        raise ObserverFileError(f"{file_name}: not a text file (it holds NUL bytes): neither CSV nor XLSX")
+    return text
+
+
+def _csv_rows(body: bytes, file_name: str) -> Iterator[list[str]]:
+    text = decode_text(body, file_name)
     first = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:  # a field longer than csv's limit, a quote never closed...
+        raise ObserverFileError(f"{file_name} row {reader.line_num}: not readable as CSV ({exc})") from exc
 
 
-def _xlsx_rows(body: bytes, file_name: str) -> list[list[object]]:
+def _xlsx_rows(body: bytes, file_name: str) -> Iterator[list[object]]:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+        # data_only=False: a formula cell is read as its formula ("=1+1"), never as the value a spreadsheet
+        # cached for it (which a file can state freely, and openpyxl-written files do not have)
+        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ObserverFileError(f"{file_name}: not a readable XLSX workbook ({exc})") from exc
-    try:
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    def formula_text(value: object) -> object:
+        """Array and data-table formulas as the text of their formula (plain formulas already are)."""
+        if isinstance(value, ArrayFormula):
+            return str(value.text or "=")
+        if isinstance(value, DataTableFormula):
+            return f"=TABLE({value.ref})"
+        return value
+
+    if not book.worksheets:
         book.close()
+        raise ObserverFileError(f"{file_name}: the workbook has no worksheet")
+
+    def rows() -> Iterator[list[object]]:
+        try:
+            for r in book.worksheets[0].iter_rows(values_only=True):
+                yield [formula_text(v) for v in r]
+        except ObserverFileError:
+            raise
+        except Exception as exc:  # a sheet that opens but cannot be read through
+            raise ObserverFileError(f"{file_name}: not a readable XLSX worksheet ({exc})") from exc
+        finally:
+            book.close()
+
+    return rows()
 
 
 def parse_count(text: str | None) -> int | str | None:
@@ -600,8 +696,77 @@ def election_context(con: duckdb.DuckDBPyConnection, election_id: str) -> Electi
     )
 
 
+FORMULA_RULE = "formula_cell"
+FORMULA_REASON = (
+    "a cell holds a spreadsheet formula (text starting with =, @, + or -): it is never evaluated, and the "
+    "row is not trusted; write the value itself"
+)
+# What a spreadsheet runs as a formula: text starting with = or @, or with + / - followed by more than a
+# number (a signed count is a number: "-3" is left to the count rules; "+cmd|' /C calc'!A0" is a formula).
+_FORMULA = re.compile(r"^[=@]|^[+\-](?![\d\s.,()%-]*$)\S")
+# columns the parser renamed: the canonical column -> where its text is in the parsed frame
+_PARSED_AS = {"contest": "contest_id", "time": "as_of"}
+
+
+def is_formula(value: object) -> bool:
+    """Whether a cell, as read, is spreadsheet formula text (see ``_FORMULA``)."""
+    return isinstance(value, str) and bool(_FORMULA.match(value.strip()))
+
+
+def formula_cells(parsed: ParsedExport) -> pd.Series:
+    """Per row of the parsed frame: ``"column=text, ..."`` of the cells holding a formula, else ``""``.
+
+    Personal columns are not looked at: they never leave the parser.
+    """
+    frame = parsed.frame
+    found = pd.Series("", index=frame.index, dtype=object)
+    for canonical in dict.fromkeys(parsed.columns.columns.values()):
+        column = _PARSED_AS.get(canonical, canonical)
+        if canonical in PERSONAL_COLUMNS or column not in frame.columns:
+            continue
+        hit = frame[column].map(is_formula).astype(bool)
+        if hit.any():
+            text = canonical + "=" + frame.loc[hit, column].astype(str)
+            found[hit] = (found[hit] + ", ").where(found[hit] != "", "") + text
+    return found
+
+
+def _formula_rejections(rows: pd.DataFrame, found: pd.Series, table: str) -> Validated:
+    """Rows holding a formula, rejected (``formula_cell``) before any other rule looks at them."""
+    from saylau.validate import REJECT, Validated
+
+    rejected = rows.copy()
+    rejected["row_position"] = rejected["source_row"].astype("int64")
+    rejected["rule"] = FORMULA_RULE
+    rejected["severity"] = REJECT
+    rejected["failing_values"] = found.loc[rows.index].to_numpy()
+    rejected["reason"] = FORMULA_REASON
+    counts = pd.DataFrame(
+        [{"table_name": table, "rule": FORMULA_RULE, "severity": REJECT, "failed_rows": len(rows)}]
+    )
+    return Validated(rows.iloc[0:0], rejected.reset_index(drop=True), pd.DataFrame(), counts, table)
+
+
 def validate_export(parsed: ParsedExport, ctx: ElectionContext) -> Validated:
-    """Validate a parsed export against its pandera model (per contest for protocol copies)."""
+    """Validate a parsed export against its pandera model (per contest for protocol copies).
+
+    A row with a formula in any cell is rejected as ``formula_cell`` and not validated further.
+    """
+    found = formula_cells(parsed)
+    if not (found != "").any():
+        return _validate_rows(parsed, ctx)
+    formulas = found != ""
+    rest = ParsedExport(
+        parsed.kind, parsed.columns, parsed.frame[~formulas].reset_index(drop=True), parsed.file_name
+    )
+    table = TABLES[parsed.kind]
+    inner = _validate_rows(rest, ctx)
+    return _merge(
+        [_formula_rejections(parsed.frame[formulas], found, table), inner], table, inner.key_columns
+    )
+
+
+def _validate_rows(parsed: ParsedExport, ctx: ElectionContext) -> Validated:
     from saylau.validate import validate_frame
     from schemas.observers import observer_protocol_schema, observer_turnout_schema, observer_violation_schema
 
@@ -934,8 +1099,10 @@ def _load_observer_body(
 def _is_aggregate(body: bytes, file_name: str) -> bool:
     from saylau.aggregates import looks_like_aggregate
 
+    if not _is_workbook(body, file_name) and body.count(b"\n") > MAX_ROWS + 1:
+        return False  # too long for a summary table: parsing refuses it as too long for any export
     try:
-        headers, _ = read_cells(body, file_name)
+        headers = read_headers(body, file_name)
     except ObserverFileError:
         return False
     return looks_like_aggregate(headers)
@@ -1009,6 +1176,15 @@ def load_observers(
     results = []
     with connect(db_path) as con:
         for path in files:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                result = LoadResult(str(path), "", status="refused")
+                result.problems.append(
+                    f"{path.name}: {size:,} bytes, more than an observers' export can be ({MAX_FILE_BYTES:,}): "
+                    "not read"
+                )
+                results.append(result)
+                continue
             try:
                 result = load_observer_file(
                     con,
@@ -1021,7 +1197,7 @@ def load_observers(
                     contest=contest,
                     kind=kind,
                 )
-            except (ObserverFileError, ValueError, KeyError, duckdb.Error) as exc:
+            except Exception as exc:  # noqa: BLE001 - one file's failure, whatever it is, is that file's
                 # the file's own transaction was rolled back; the files before and after still load
                 result = LoadResult(str(path), "", status="failed")
                 result.problems.append(f"{path.name}: {type(exc).__name__}: {exc}")

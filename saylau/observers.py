@@ -55,7 +55,7 @@ MAPPING_FILE = REFERENCE_DATA_DIR / "observer_columns.csv"
 SALT_ENV = "SAYLAU_PII_SALT"
 DEFAULT_ORGANISATION = "observers"
 # An export longer than this is refused: Kazakhstan has about 10,000 precincts, so even a head count at
-# every precinct every hour of the day is a tenth of it. Reading stops there, so memory stays bounded.
+# every precinct every hour of election day is about half of it. Reading stops there: memory stays bounded.
 MAX_ROWS = 250_000
 MAX_FILE_BYTES = 200_000_000  # a file larger than this is refused unread
 

@@ -20,6 +20,7 @@ across reference reloads), validates, loads core and quarantine, and rebuilds th
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -38,6 +39,7 @@ from saylau.config import REFERENCE_DATA_DIR
 from saylau.protocol import LINES, derive_totals
 
 FORMATS = ("izbirkom-csv", "kz-precinct-csv")
+MAX_UNPACKED_BYTES = 1_000_000_000  # a zipped table unpacking to more is refused before it is unpacked
 
 
 class PrecinctImportError(ValueError):
@@ -320,20 +322,36 @@ def read_table(body: bytes, source: str) -> pd.DataFrame:
     """The CSV inside ``body`` (a CSV file, or a zip holding exactly one): clean count columns as int64,
     every other column as text (empty cells as empty strings, never NA or 0)."""
     if body[:4] == b"PK\x03\x04":
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            members = [m for m in archive.namelist() if m.lower().endswith(".csv") and not m.startswith("__")]
-            if len(members) != 1:
-                raise PrecinctImportError(f"{source}: expected one .csv inside the zip, found {members}")
-            body = archive.read(members[0])
-            source = f"{source}!{members[0]}"
-    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                members = [
+                    m for m in archive.namelist() if m.lower().endswith(".csv") and not m.startswith("__")
+                ]
+                if len(members) != 1:
+                    raise PrecinctImportError(f"{source}: expected one .csv inside the zip, found {members}")
+                unpacked = archive.getinfo(members[0]).file_size  # reading stops there, whatever the data
+                if unpacked > MAX_UNPACKED_BYTES:
+                    raise PrecinctImportError(
+                        f"{source}!{members[0]}: {unpacked:,} bytes unpacked, more than a precinct table can "
+                        f"be ({MAX_UNPACKED_BYTES:,})"
+                    )
+                body = archive.read(members[0])
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
+            raise PrecinctImportError(f"{source}: not a readable zip ({exc})") from exc
+        source = f"{source}!{members[0]}"
+    boms = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+            (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+    unicode = [encoding for bom, encoding in boms if body.startswith(bom)][:1]
+    for encoding in unicode or ["utf-8-sig", "cp1251"]:
         try:
             text = body.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - cp1251 decodes any byte
-        raise PrecinctImportError(f"{source}: not UTF-8 or CP1251 text")
+    else:
+        raise PrecinctImportError(f"{source}: not UTF-8, UTF-16, UTF-32 or CP1251 text")
+    if "\x00" in text:  # cp1251 reads any byte: a binary file is told by its NULs
+        raise PrecinctImportError(f"{source}: not a text table (it holds NUL bytes)")
     try:
         # numbers are inferred (a clean count column arrives as int64); a column with an empty or
         # unreadable cell stays text and is read cell by cell in _numbers

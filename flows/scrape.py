@@ -20,6 +20,7 @@ from flows.tasks import build_marts, prepare_warehouse, publish_warehouse
 from saylau import official, runs, scrape, warehouse
 from saylau.archive import Archive
 from saylau.config import Settings, settings
+from saylau.crashpoints import crashpoint
 from saylau.fetch import FetchPolicy, FetchResult, LiveFetcher, Validators
 
 
@@ -45,6 +46,7 @@ def _strip_and_archive(results: list[FetchResult], archive_dir: Path) -> list[Fe
     for result in results:
         if result.ok:
             archive.put(result.body)
+            crashpoint("fetch.archived")
             result.body = None  # bodies live in the archive, not in task results
     return results
 
@@ -88,6 +90,7 @@ def record_and_stage(
     archive = Archive(archive_dir)
     with warehouse.connect(db) as con:
         scrape.record_fetches(con, results, archive, run_id)
+        crashpoint("stage.start")
         return scrape.stage_new_pages(con, archive, election_id, run_id)
 
 
@@ -96,6 +99,24 @@ def promote(db: Path, election_id: str, run_id: str) -> official.PromotionSummar
     """Validate staged CEC figures into core (quarantining what fails)."""
     with warehouse.connect(db) as con:
         return official.promote_official(con, election_id, run_id)
+
+
+def _promote_after_crash(db: Path, outcome: NightOutcome, run_id: str) -> None:
+    """A run killed after staging, before its promotion ended, left core behind staging; this run may have
+    nothing new to stage, so promote what is staged (core is recomputed from staging: promoting the same
+    rows twice changes nothing)."""
+    if outcome.election_id and outcome.new_versions:
+        return  # promoted by this run already
+    with warehouse.connect(db, read_only=True) as con:
+        staged = con.execute(
+            "select election_id from staging.cec_turnout union select election_id from staging.cec_results "
+            "order by 1"
+        ).fetchall()
+    elections = [outcome.election_id] if outcome.election_id else [r[0] for r in staged]
+    for election_id in elections:
+        promote(db, election_id, run_id)
+    if outcome.election_id is None and len(elections) == 1:
+        outcome.election_id = elections[0]
 
 
 def task_runner(name: str = "threads", workers: int = 4):
@@ -202,10 +223,13 @@ def _night(
     revisit_after: float,
 ) -> NightOutcome:
     prepare_warehouse(s.work_db)
+    crashed = runs.mark_crashed(s.work_db)  # runs killed before they ended: this one takes up their work
     params = {"base_url": base_url, "election_id": election_id, "requests_per_second": requests_per_second}
     run_id = runs.start_run(s.work_db, "election_night", params, run_id=str(flow_run.id or "") or None)
     try:
         outcome = _scrape(s, revisit_after, base_url, election_id, policy, batch_size, workers, run_id)
+        if crashed:
+            _promote_after_crash(s.work_db, outcome, run_id)
         checksums = build_marts(s.work_db)
         with warehouse.connect(s.work_db, read_only=True) as con:
             shas = [r[0] for r in con.execute("select distinct sha256 from raw.pages").fetchall()]
@@ -213,6 +237,7 @@ def _night(
         error = "\n".join(outcome.failures[:50]) if outcome.failures else None
         runs.finish_run(s.work_db, run_id, status, runs.input_manifest_hash(shas), checksums, error)
         publish_warehouse(s.work_db, s.published_db, s.parquet_dir)
+        crashpoint("night.published")
         outcome.published_db = s.published_db
         if outcome.election_id:
             outcome.report = Path(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from saylau.crashpoints import crashpoint
 from saylau.sqlrun import BUILD_PHASES, CheckFailure, run_checks, run_phase
 from saylau.warehouse import table_names
 
@@ -32,6 +33,7 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, MartChecksum]:
     """Run staging, intermediate and mart SQL in order, then the checks; return each mart's checksum."""
     for phase in BUILD_PHASES:
         run_phase(con, phase)
+        crashpoint("marts.phase")
     failures = run_checks(con)
     if failures:
         raise DataCheckError(failures)

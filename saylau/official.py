@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from saylau.crashpoints import crashpoint
 from saylau.reference import default_resolver
 from saylau.validate import Validated, store_counts, store_protocols, store_rejected, validate_frame
 from schemas.official import shares_schema, turnout_schema
@@ -116,6 +117,7 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
         con.execute("insert into core.turnout_official by name select * from _turnout")
         con.unregister("_turnout")
     summary.turnout_rows = len(checked.good)
+    crashpoint("promote.turnout")
 
     # results: counts as protocols, percentages as shares, per contest
     staged = con.execute(

@@ -19,6 +19,7 @@ import duckdb
 
 from saylau import manifest
 from saylau.archive import Archive
+from saylau.crashpoints import crashpoint
 from saylau.fetch import Fetcher, FetchResult, Validators
 from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text
 from saylau.parse.classify import PageKind, classify_page
@@ -226,6 +227,7 @@ def record_fetches(
             )
     # the archive's own record of the attempts first: the archive folder alone can then rebuild
     manifest.write(archive.root, manifest.FETCHES, (dict(zip(FETCH_COLUMNS, r, strict=True)) for r in rows))
+    crashpoint("record.insert")
     if rows:
         _insert_rows(con, "raw.fetches", FETCH_COLUMNS, rows)
 
@@ -682,14 +684,24 @@ class Staged:
         ]
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Insert everything gathered (raw.pages keeps the first record of a version) and start afresh."""
-        for table, columns, rows, verb in (
-            ("raw.pages", PAGE_COLUMNS, self.pages, "insert or ignore"),
-            ("staging.cec_turnout", TURNOUT_COLUMNS, self.turnout, "insert"),
-            ("staging.cec_results", RESULT_COLUMNS, self.results, "insert"),
-        ):
-            if rows:
-                _insert_rows(con, table, columns, rows, verb)
+        """Insert everything gathered (raw.pages keeps the first record of a version) and start afresh.
+
+        One transaction: a page version is in raw.pages only with its staged rows, so a run killed halfway
+        leaves the version unrecorded and the next run stages it."""
+        con.execute("begin transaction")
+        try:
+            for table, columns, rows, verb in (
+                ("raw.pages", PAGE_COLUMNS, self.pages, "insert or ignore"),
+                ("staging.cec_turnout", TURNOUT_COLUMNS, self.turnout, "insert"),
+                ("staging.cec_results", RESULT_COLUMNS, self.results, "insert"),
+            ):
+                if rows:
+                    _insert_rows(con, table, columns, rows, verb)
+                crashpoint("stage.table")
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
         self.pages, self.turnout, self.results = [], [], []
 
 

@@ -75,3 +75,35 @@ def finish_run(
             "mart_checksums = ?, error = ? where run_id = ?",
             [datetime.now(UTC), status, input_hash, json.dumps(marts, sort_keys=True), error, run_id],
         )
+
+
+# Flows that hold the working database's writer lock (saylau.warehouse.writer_lock) for their whole run.
+LOCKED_FLOWS = ("election_night", "demo", "rebuild", "load_observers")
+
+
+def mark_crashed(db_path: Path, flows: Iterable[str] = LOCKED_FLOWS) -> list[str]:
+    """Runs still 'running' that can no longer be: marked 'crashed'; returns their ids, oldest first.
+
+    Call it holding the writer lock: no other run of ``flows`` can be alive then, so such a row was left by
+    a process that died without finishing (SIGKILL, out of memory, power cut). Its partial work is taken up
+    by the run that noticed it.
+    """
+    flows = list(flows)
+    with connect(db_path) as con:
+        ids = [
+            r[0]
+            for r in con.execute(
+                "select run_id from meta.runs where status = 'running' and flow in (select unnest(?)) "
+                "order by started_at",
+                [flows],
+            ).fetchall()
+        ]
+        if ids:
+            con.execute(
+                "update meta.runs set status = 'crashed', error = ? where run_id in (select unnest(?))",
+                [
+                    f"the run's process ended without finishing (noticed {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC)",
+                    ids,
+                ],
+            )
+    return ids

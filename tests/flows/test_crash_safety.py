@@ -1,0 +1,258 @@
+"""Crash safety: an election-night run SIGKILLed anywhere, then rerun, ends as if it had never been killed.
+
+``saylau run`` runs as a subprocess with ``SAYLAU_CRASH_AT`` naming a kill point (saylau.crashpoints), or
+is killed from here after a seeded random delay. After each kill the published database is the previous
+good one byte for byte, or a complete new one whose marts match the checksums its run recorded (and the
+Parquet files are one run's whole set). After a rerun the working warehouse has no duplicate rows, no
+page lost, no run left 'running', and holds what a run that was never killed holds.
+
+Every subprocess talks to the session's Prefect test server (``PREFECT_API_URL``) rather than starting
+its own; build folders are copies of one run made before the kills.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from demo.clock import AFTER_EVERYTHING, CAPITAL, SimClock
+from demo.site import start_site
+from flows.scrape import election_night
+from saylau import warehouse
+from saylau.config import PROJECT_ROOT, Settings
+from saylau.marts import mart_checksums
+from saylau.warehouse import table_names
+
+pytestmark = [pytest.mark.flow, pytest.mark.xdist_group("crash"), pytest.mark.slow]
+
+FAST = dict(
+    requests_per_second=0,
+    max_concurrency=8,
+    workers=8,
+    read_timeout=3.0,
+    retry_after_max=0.2,
+    backoff_base=0.01,
+)
+CLI_FAST = ["--rate", "0", "--concurrency", "8"]
+
+# What a run that was never killed must agree on, run ids and fetch times aside.
+CONTENT = {
+    "pages": "select url, sha256, lang, page_id, section, kind, title, encoding, parse_status, parse_error "
+    "from raw.pages order by all",
+    "turnout": "select * exclude (run_id) from staging.cec_turnout order by all",
+    "results": "select * exclude (run_id) from staging.cec_results order by all",
+    "core_turnout": "select * exclude (run_id) from core.turnout_official order by all",
+    "core_shares": "select * exclude (run_id) from core.result_shares order by all",
+    "core_values": "select * exclude (run_id) from core.protocol_values order by all",
+}
+# Natural keys that must stay unique however often a run is killed and rerun.
+UNIQUE = {
+    "raw.fetches": "run_id, url, attempt",
+    "raw.pages": "url, sha256",
+    "core.turnout_official": "election_id, region_code, as_of",
+    "core.result_shares": "election_id, contest_id, level, unit_id, line, option_id, status, as_of",
+    "core.protocol_values": "election_id, contest_id, source, level, unit_id, line, option_id, status, as_of, "
+    "source_sha256",
+}
+
+
+@dataclass
+class World:
+    base_url: str
+    api_url: str
+    base: Path  # build folder after one good run at 12:30 on election day
+    ref: dict  # content of the same folder after a clean (never killed) rerun once everything is out
+    ref_marts: dict
+    ref_archive: set[str]
+    bodies_fetched: int  # bodies the clean rerun fetched (so a kill mid-fetch can be aimed inside it)
+
+
+def content(db: Path) -> dict:
+    with warehouse.connect(db, read_only=True) as con:
+        return {name: con.execute(sql).fetchall() for name, sql in CONTENT.items()}
+
+
+def archived(build: Path) -> set[str]:
+    return {p.name for p in (build / "archive").glob("*/*.gz")}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> World:
+    from prefect.settings import PREFECT_API_URL
+
+    root = tmp_path_factory.mktemp("crash")
+    clock = SimClock(datetime(2021, 1, 10, 12, 30, tzinfo=CAPITAL))
+    with start_site(clock=clock) as site:
+        base = root / "base"
+        election_night(base_url=site.base_url, build_dir=str(base), **FAST)
+        ref = root / "ref"
+        shutil.copytree(base, ref)
+        clock.set(AFTER_EVERYTHING)
+        clean = election_night(base_url=site.base_url, build_dir=str(ref), **FAST)
+        db = Settings(build_dir=ref).work_db
+        with warehouse.connect(db, read_only=True) as con:
+            ref_marts = mart_checksums(con)
+        yield World(
+            site.base_url,
+            PREFECT_API_URL.value(),
+            base,
+            content(db),
+            ref_marts,
+            archived(ref),
+            clean.fetched,
+        )
+
+
+def copy_base(world: World, tmp_path: Path) -> Settings:
+    build = tmp_path / "build"
+    shutil.copytree(world.base, build)
+    return Settings(build_dir=build)
+
+
+def start_run(world: World, s: Settings, crash_at: str | None, log: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k not in ("SAYLAU_DB", "SAYLAU_CRASH_AT")}
+    env.update(SAYLAU_BUILD_DIR=str(s.build_dir), PREFECT_API_URL=world.api_url)
+    if crash_at:
+        env["SAYLAU_CRASH_AT"] = crash_at
+    cmd = [sys.executable, "-c", "from saylau.cli import app; app()", "run", "--base-url", world.base_url]
+    with log.open("ab") as out:
+        return subprocess.Popen([*cmd, *CLI_FAST], cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    db: str | None
+    parquet: tuple
+
+
+def snapshot(s: Settings) -> Snapshot:
+    db = hashlib.sha256(s.published_db.read_bytes()).hexdigest() if s.published_db.exists() else None
+    files = sorted(s.parquet_dir.glob("*.parquet")) if s.parquet_dir.exists() else []
+    return Snapshot(db, tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files))
+
+
+def assert_published_whole(s: Settings, before: Snapshot) -> None:
+    """The published database is the previous one byte for byte, or a complete new one; the Parquet files
+    are the previous set, or a complete set matching the published database."""
+    now = snapshot(s)
+    assert now.db is not None, "the published database went missing"
+    if now.db != before.db:
+        con = duckdb.connect(str(s.published_db), read_only=True)
+        try:
+            assert con.execute("select count(*) from meta.runs where status = 'running'").fetchone()[0] == 0
+            recorded = con.execute(
+                "select mart_checksums from meta.runs where status in ('completed', 'failed') "
+                "and mart_checksums::varchar <> '{}' order by finished_at desc limit 1"
+            ).fetchone()[0]
+            marts = {name: vars(c) for name, c in mart_checksums(con).items()}
+        finally:
+            con.close()
+        assert marts and json.loads(recorded) == marts, "published marts differ from what their run recorded"
+    if now.parquet != before.parquet:
+        con = duckdb.connect(str(s.published_db), read_only=True)
+        try:
+            marts = set(table_names(con, "marts"))
+            assert {name.removesuffix(".parquet") for name, _ in now.parquet} == marts
+            for mart in marts:  # (Parquet has no HUGEINT: compare values, not their text)
+                file = s.parquet_dir / f"{mart}.parquet"
+                differ = con.execute(
+                    f"select count(*) from ((select * from read_parquet('{file}') except all "
+                    f"select * from marts.{mart}) union all (select * from marts.{mart} except all "
+                    f"select * from read_parquet('{file}')))"
+                ).fetchone()[0]
+                assert differ == 0, f"{file.name} is not the published marts.{mart}: a mixed Parquet set"
+        finally:
+            con.close()
+
+
+def assert_recovered(world: World, s: Settings, crashes: int | None) -> None:
+    """After the rerun: nothing duplicated, nothing lost, no run left running, as a clean run."""
+    db = s.work_db
+    with warehouse.connect(db, read_only=True) as con:
+        statuses = dict(con.execute("select status, count(*) from meta.runs group by all").fetchall())
+        for table, key in UNIQUE.items():
+            dupes = con.execute(
+                f"select count(*) from (select {key} from {table} group by all having count(*) > 1)"
+            ).fetchone()[0]
+            assert dupes == 0, f"{table} has {dupes} duplicate keys ({key})"
+        for table in ("staging.cec_turnout", "staging.cec_results"):
+            twice = con.execute(
+                f"select count(*) from (select url, sha256 from {table} group by all "
+                "having count(distinct run_id) > 1)"
+            ).fetchone()[0]
+            assert twice == 0, f"{table}: {twice} page versions staged by more than one run"
+        fetched = {r[0] for r in con.execute("select sha256 from raw.fetches where status = 200").fetchall()}
+        marts = mart_checksums(con)
+    assert statuses.get("running", 0) == 0
+    if crashes is not None:  # (a run killed at random may die before it recorded itself)
+        assert statuses.get("crashed", 0) == crashes, statuses
+    assert {f"{sha}.gz" for sha in fetched} <= archived(s.build_dir), "raw.fetches names bodies not archived"
+    assert archived(s.build_dir) >= world.ref_archive, "a body the clean run archived is missing"
+    got = content(db)
+    for name, rows in world.ref.items():
+        assert got[name] == rows, f"{name} differs from a run that was never killed"
+    assert marts == world.ref_marts
+    assert_published_whole(s, Snapshot(None, ()))
+    with duckdb.connect(str(s.published_db), read_only=True) as con:
+        assert {name: c for name, c in mart_checksums(con).items()} == marts
+    leftovers = [p.name for p in s.published_dir.rglob("*") if p.name.endswith((".tmp", ".wal"))]
+    assert not leftovers, f"temporary files left in the published folder: {leftovers}"
+
+
+# Each chain kills one run after another at later and later points on one build folder, then reruns.
+# A run killed while publishing has already recorded its end (its marts were built and checked), so only
+# the runs killed before that are found 'crashed'.
+FINISHED_BY = ("publish.", "night.published")
+CHAINS = {
+    "load": ["fetch.archived:{mid}", "record.insert", "stage.start", "stage.table:1"],
+    "build": ["promote.turnout", "marts.phase:2"],
+    "publish": ["publish.temp", "publish.parquet:5", "night.published"],
+}
+
+
+@pytest.mark.parametrize("chain", list(CHAINS))
+def test_killed_runs_then_rerun_end_as_a_clean_run(world, tmp_path, chain):
+    s = copy_base(world, tmp_path)
+    for point in CHAINS[chain]:
+        point = point.format(mid=max(1, world.bodies_fetched // 2))
+        before = snapshot(s)
+        proc = start_run(world, s, point, tmp_path / "run.log")
+        rc = proc.wait(timeout=300)
+        assert rc == -signal.SIGKILL, f"{point}: exit {rc}\n" + (tmp_path / "run.log").read_text()[-3000:]
+        assert_published_whole(s, before)
+    election_night(base_url=world.base_url, build_dir=str(s.build_dir), **FAST)
+    assert_recovered(world, s, crashes=sum(not p.startswith(FINISHED_BY) for p in CHAINS[chain]))
+
+
+def test_killed_at_random_moments_then_rerun_end_as_a_clean_run(world, tmp_path):
+    seed = int(os.environ.get("SAYLAU_CRASH_SEED", "20210110"))
+    rng = random.Random(seed)
+    s = copy_base(world, tmp_path)
+    crashes = 0
+    for _ in range(2):
+        before = snapshot(s)
+        delay = rng.uniform(2.0, 15.0)
+        proc = start_run(world, s, None, tmp_path / "run.log")
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+        rc = proc.wait(timeout=60)
+        assert rc in (0, -signal.SIGKILL), (tmp_path / "run.log").read_text()[-3000:]
+        crashes += rc == -signal.SIGKILL
+        assert_published_whole(s, before)
+    assert crashes, f"seed {seed}: no run was killed (both finished first); pick delays inside a run"
+    election_night(base_url=world.base_url, build_dir=str(s.build_dir), **FAST)
+    assert_recovered(world, s, crashes=None)

@@ -374,7 +374,13 @@ def test_rows_up_to_the_cap_load_with_bad_rows_quarantined_and_one_more_is_refus
     at_cap, over = tmp_path / "at_cap.csv", tmp_path / "over.csv"
     turnout_frame(2_000).to_csv(at_cap, sep=";", index=False)
     turnout_frame(2_001).to_csv(over, sep=";", index=False)
-    ok, refused = load(wh, build_settings, at_cap, over)
+    over_xlsx = tmp_path / "over.xlsx"
+    frame = turnout_frame(2_001)
+    _xlsx(over_xlsx, [list(frame.columns), *frame.astype(str).to_numpy().tolist()])
+    ok, refused, refused_xlsx = load(wh, build_settings, at_cap, over, over_xlsx)
+    assert refused_xlsx.status == "refused" and refused_xlsx.problems[0].startswith(
+        "over.xlsx: more than 2,000"
+    )
     assert (ok.status, ok.rows, ok.rejected) == ("loaded", 2_000, 4)  # rows 9, 10, 1009, 1010
     rules = query(wh, "select rule, count(*) from quarantine.observer_turnout group by 1 order by 1")
     assert rules == [("formula_cell", 2), ("wrong_type", 2)]

@@ -37,3 +37,15 @@ def test_run_row_records_code_inputs_and_checksums(ref_warehouse):
 
 def test_manifest_hash_depends_on_inputs():
     assert runs.input_manifest_hash(["a"]) != runs.input_manifest_hash(["a", "b"])
+
+
+def test_runs_a_killed_process_left_running_are_marked_crashed(ref_warehouse):
+    dead = runs.start_run(ref_warehouse, "election_night", {})
+    done = runs.start_run(ref_warehouse, "election_night", {})
+    runs.finish_run(ref_warehouse, done, "completed")
+    unlocked = runs.start_run(ref_warehouse, "marts", {})  # takes no writer lock: may still be alive
+    assert runs.mark_crashed(ref_warehouse) == [dead]
+    assert runs.mark_crashed(ref_warehouse) == []
+    with warehouse.connect(ref_warehouse, read_only=True) as con:
+        status = dict(con.execute("select run_id, status from meta.runs").fetchall())
+    assert status == {dead: "crashed", done: "completed", unlocked: "running"}

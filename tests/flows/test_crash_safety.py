@@ -207,8 +207,9 @@ def assert_recovered(world: World, s: Settings, crashes: int | None) -> None:
     assert_published_whole(s, Snapshot(None, ()))
     with duckdb.connect(str(s.published_db), read_only=True) as con:
         assert {name: c for name, c in mart_checksums(con).items()} == marts
-    leftovers = [p.name for p in s.published_dir.rglob("*") if p.name.endswith((".tmp", ".wal"))]
-    assert not leftovers, f"temporary files left in the published folder: {leftovers}"
+    current = s.parquet_dir.resolve()
+    leftovers = [p.name for p in s.published_dir.iterdir() if p.name.startswith(".") and p != current]
+    assert not leftovers, f"a killed publisher's leftovers are still in the published folder: {leftovers}"
 
 
 # Each chain kills one run after another at later and later points on one build folder, then reruns.
@@ -256,3 +257,25 @@ def test_killed_at_random_moments_then_rerun_end_as_a_clean_run(world, tmp_path)
     assert crashes, f"seed {seed}: no run was killed (both finished first); pick delays inside a run"
     election_night(base_url=world.base_url, build_dir=str(s.build_dir), **FAST)
     assert_recovered(world, s, crashes=None)
+
+
+def test_a_crashpoint_kills_only_when_named_and_on_its_nth_pass(tmp_path):
+    code = (
+        "from saylau.crashpoints import crashpoint\n"
+        "for i in range(1, 4):\n"
+        "    crashpoint('other.point'); crashpoint('some.point'); print(i, flush=True)\n"
+    )
+
+    def run(crash_at: str | None) -> tuple[int, str]:
+        env = {k: v for k, v in os.environ.items() if k != "SAYLAU_CRASH_AT"}
+        if crash_at:
+            env["SAYLAU_CRASH_AT"] = crash_at
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        )
+        return done.returncode, done.stdout.split()
+
+    assert run(None) == (0, ["1", "2", "3"])
+    assert run("some.poin") == (0, ["1", "2", "3"])
+    assert run("some.point") == (-signal.SIGKILL, [])
+    assert run("some.point:3") == (-signal.SIGKILL, ["1", "2"])

@@ -49,11 +49,16 @@ class QueryResult:
     rows: list[tuple]
 
     def to_csv(self) -> str:
-        """The answer as CSV text with a header row."""
+        """The answer as CSV text with a header row.
+
+        Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return:
+        observers' cells are kept as typed, formulas included) gets a leading ``'``; numbers are written as
+        numbers.
+        """
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
+        writer.writerow([_inert(c) for c in self.columns])
+        writer.writerows([_inert(v) for v in row] for row in self.rows)
         return buf.getvalue()
 
     def to_json(self) -> str:
@@ -64,6 +69,13 @@ class QueryResult:
             default=_json_value,
             indent=1,
         )
+
+
+def _inert(value: object) -> object:
+    """A text cell a spreadsheet would not evaluate (CSV injection); other values unchanged."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
 
 
 def _json_value(value: object) -> object:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 import duckdb
@@ -54,6 +55,9 @@ class SiteShape:
     languages: tuple[str, ...] = LANGUAGES
     sections: tuple[str, ...] = SECTIONS
     probe_margin: int = 10  # IDs probed past the highest listed one, per language and section
+    # a jump wider than this between two listed IDs is a stray link, not a gap to probe (a listing linking
+    # ID=999999999 must not send the scraper through a billion IDs)
+    max_probe_gap: int = 200
     max_listing_pages: int = 2000  # index pages walked per seed (listings are paginated)
     territorial: bool = True  # also walk the territorial commissions' pages (decisions, precinct protocols)
 
@@ -171,8 +175,8 @@ def discover(
         }
         if not seen:
             continue
+        gaps = probe_gaps(sorted(seen), shape.probe_margin, shape.max_probe_gap)
         newest = max(seen)
-        gaps = sorted(set(range(min(seen), newest + shape.probe_margin + 1)) - seen)
         for section in shape.sections:
             urls = [shape.article_url(lang, section, pid) for pid in gaps]
             urls = [u for u, pid in zip(urls, gaps, strict=True) if not (pid < newest and u in absent)]
@@ -184,6 +188,13 @@ def discover(
             found.fresh |= {r.url for r in results if r.ok}
             gaps = [pid for pid in gaps if pid not in hits]
     return found
+
+
+def probe_gaps(ids: Sequence[int], margin: int, max_gap: int) -> list[int]:
+    """IDs to probe: those missing between consecutive listed ``ids`` (sorted) where the jump is at most
+    ``max_gap`` wide, and ``margin`` past the newest."""
+    gaps = [i for a, b in pairwise(ids) if b - a - 1 <= max_gap for i in range(a + 1, b)]
+    return gaps + list(range(ids[-1] + 1, ids[-1] + margin + 1))
 
 
 # --- fetching -------------------------------------------------------------------------------------------
@@ -849,10 +860,12 @@ def stage_new_pages(
 
 
 def failed_fetches(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
-    """URLs this run tried that never answered with a page or a 304, with their last error."""
+    """URLs this run tried that never answered with a whole page or a 304, with their last error (a 200 whose
+    body was refused, e.g. over the size cap or cut short, is no answer)."""
     rows = con.execute(
         "select url, arg_max(coalesce(error, 'HTTP ' || status), attempt) from raw.fetches where run_id = ? "
-        "group by url having bool_and(coalesce(status, 0) not in (200, 304, 404)) order by url",
+        "group by url having bool_and(coalesce(status, 0) not in (200, 304, 404) or error is not null) "
+        "order by url",
         [run_id],
     ).fetchall()
     return [f"{url}: {error}" for url, error in rows]

@@ -474,12 +474,6 @@ def test_observer_strings_in_the_report_are_escaped(build_settings, ref_warehous
     assert HTML not in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="saylau.query.QueryResult.to_csv (`saylau query --csv`) writes cells as stored, so a quarantined "
-    "formula opens as a formula in a spreadsheet; it should prefix cells starting with = + - @ with a quote "
-    "(query.py is not this test's to fix)",
-)
 def test_query_csv_neutralises_formulas(build_settings, ref_warehouse, tmp_path):
     s = build_settings
     path = write_csv(tmp_path / "f.csv", [copy(1, notes='=HYPERLINK("http://evil.example","x")')])

@@ -168,3 +168,17 @@ def test_a_changed_layout_is_reported_and_the_rest_published(build_settings):
     assert len(failed) == 1 and "/rus/news/releases/index.php?ID=5476" in failed[0][0]
     assert turnout == 7 * 18  # every other page was staged, validated and published
     assert build_settings.published_db.exists()
+
+
+def test_the_dask_task_runner_stages_what_the_thread_runner_does(build_settings, tmp_path):
+    """The task runner is a setting (`saylau run --runner dask`): a local Dask cluster of worker processes
+    runs the fetch batches and the warehouse ends as with threads."""
+    from flows.scrape import task_runner
+
+    dask_dir = tmp_path / "dask"
+    with start_site() as site:
+        night(site, build_settings)
+        on_dask = election_night.with_options(task_runner=task_runner("dask", workers=2))
+        outcome = on_dask(base_url=site.base_url, build_dir=str(dask_dir), **{**FAST, "batch_size": 100})
+    assert outcome.failures == [] and outcome.fetched > 100
+    assert staged(dask_dir / "work" / "saylau.duckdb") == staged(build_settings.work_db)

@@ -12,6 +12,7 @@ its own; build folders are copies of one run made before the kills.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -77,6 +79,7 @@ class World:
     ref_marts: dict
     ref_archive: set[str]
     bodies_fetched: int  # bodies the clean rerun fetched (so a kill mid-fetch can be aimed inside it)
+    clean_seconds: float  # how long the clean rerun took (so a kill at a random moment falls inside a run)
 
 
 def content(db: Path) -> dict:
@@ -100,7 +103,9 @@ def world(tmp_path_factory) -> World:
         ref = root / "ref"
         shutil.copytree(base, ref)
         clock.set(AFTER_EVERYTHING)
+        started = time.monotonic()
         clean = election_night(base_url=site.base_url, build_dir=str(ref), **FAST)
+        clean_seconds = time.monotonic() - started
         db = Settings(build_dir=ref).work_db
         with warehouse.connect(db, read_only=True) as con:
             ref_marts = mart_checksums(con)
@@ -112,6 +117,7 @@ def world(tmp_path_factory) -> World:
             ref_marts,
             archived(ref),
             clean.fetched,
+            clean_seconds,
         )
 
 
@@ -217,8 +223,14 @@ def assert_recovered(world: World, s: Settings, crashes: int | None) -> None:
 # the runs killed before that are found 'crashed'.
 FINISHED_BY = ("publish.", "night.published")
 CHAINS = {
-    "load": ["fetch.archived:{mid}", "record.insert", "stage.start", "stage.table:1"],
-    "build": ["promote.turnout", "marts.phase:2"],
+    "load": [
+        "fetch.archived:{mid}",
+        "record.insert",
+        "stage.start",
+        "stage.table:1",
+        "promote.turnout",
+        "marts.phase:2",
+    ],
     "publish": ["publish.temp", "publish.parquet:5", "night.published"],
 }
 
@@ -237,24 +249,41 @@ def test_killed_runs_then_rerun_end_as_a_clean_run(world, tmp_path, chain):
     assert_recovered(world, s, crashes=sum(not p.startswith(FINISHED_BY) for p in CHAINS[chain]))
 
 
+def wait_for_writer_lock(s: Settings, proc: subprocess.Popen, timeout: float = 120.0) -> None:
+    """Return once the run holds the working database's writer lock (its work has begun)."""
+    lock = s.work_db.with_suffix(".lock")
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        with lock.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        time.sleep(0.02)
+
+
 def test_killed_at_random_moments_then_rerun_end_as_a_clean_run(world, tmp_path):
+    """Kills between the named points: runs are SIGKILLed a seeded random time after they took the writer
+    lock, within how long a whole run takes here, until two were killed (a run may finish first)."""
     seed = int(os.environ.get("SAYLAU_CRASH_SEED", "20210110"))
     rng = random.Random(seed)
     s = copy_base(world, tmp_path)
-    crashes = 0
-    for _ in range(2):
+    kills = []
+    while len(kills) < 4 and sum(rc == -signal.SIGKILL for _, rc in kills) < 2:
         before = snapshot(s)
-        delay = rng.uniform(2.0, 15.0)
+        delay = rng.uniform(0.05, 0.8) * world.clean_seconds
         proc = start_run(world, s, None, tmp_path / "run.log")
+        wait_for_writer_lock(s, proc)
         try:
             proc.wait(timeout=delay)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
         rc = proc.wait(timeout=60)
         assert rc in (0, -signal.SIGKILL), (tmp_path / "run.log").read_text()[-3000:]
-        crashes += rc == -signal.SIGKILL
+        kills.append((round(delay, 2), rc))
         assert_published_whole(s, before)
-    assert crashes, f"seed {seed}: no run was killed (both finished first); pick delays inside a run"
+    assert any(rc == -signal.SIGKILL for _, rc in kills), f"seed {seed}: no run was killed: {kills}"
     election_night(base_url=world.base_url, build_dir=str(s.build_dir), **FAST)
     assert_recovered(world, s, crashes=None)
 

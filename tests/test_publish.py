@@ -104,3 +104,20 @@ def test_failed_publish_leaves_previous_file_untouched(ref_warehouse, build_sett
         for p in build_settings.published_dir.iterdir()
         if p.name.startswith(".") and p != current_parquet
     ] == []
+
+
+def test_parquet_files_are_replaced_as_one_set(ref_warehouse, build_settings):
+    pq = build_settings.parquet_dir
+    pq.mkdir(parents=True)  # a plain folder, as publishing left it before sets were swapped
+    (pq / "dropped_mart.parquet").write_bytes(b"stale")
+    _build_and_publish(ref_warehouse, build_settings)
+    first = pq.resolve()
+    assert pq.is_symlink() and first.parent == build_settings.published_dir
+    assert not (pq / "dropped_mart.parquet").exists() and (pq / "elections.parquet").exists()
+    leftover = build_settings.published_dir / ".parquet-killed"  # what a killed publisher leaves
+    leftover.mkdir()
+    (build_settings.published_dir / ".saylau.duckdb.killed.tmp").write_bytes(b"partial")
+    _build_and_publish(ref_warehouse, build_settings)
+    assert pq.resolve() != first and not first.exists()  # the new set in place, the previous one removed
+    hidden = sorted(p.name for p in build_settings.published_dir.iterdir() if p.name.startswith("."))
+    assert hidden == [pq.resolve().name]

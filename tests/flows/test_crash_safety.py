@@ -101,7 +101,7 @@ def world(tmp_path_factory) -> World:
         base = root / "base"
         election_night(base_url=site.base_url, build_dir=str(base), **FAST)
         ref = root / "ref"
-        shutil.copytree(base, ref)
+        shutil.copytree(base, ref, symlinks=True)
         clock.set(AFTER_EVERYTHING)
         started = time.monotonic()
         clean = election_night(base_url=site.base_url, build_dir=str(ref), **FAST)
@@ -123,7 +123,7 @@ def world(tmp_path_factory) -> World:
 
 def copy_base(world: World, tmp_path: Path) -> Settings:
     build = tmp_path / "build"
-    shutil.copytree(world.base, build)
+    shutil.copytree(world.base, build, symlinks=True)
     return Settings(build_dir=build)
 
 

@@ -204,7 +204,7 @@ def assert_recovered(world: World, s: Settings, crashes: int | None) -> None:
     assert statuses.get("running", 0) == 0
     if crashes is not None:  # (a run killed at random may die before it recorded itself)
         assert statuses.get("crashed", 0) == crashes, statuses
-    assert {f"{sha}.gz" for sha in fetched} <= archived(s.build_dir), "raw.fetches names bodies not archived"
+    assert {f"{sha}.gz" for sha in fetched} == archived(s.build_dir), "archived bodies and raw.fetches differ"
     assert archived(s.build_dir) >= world.ref_archive, "a body the clean run archived is missing"
     got = content(db)
     for name, rows in world.ref.items():
@@ -245,6 +245,9 @@ def test_killed_runs_then_rerun_end_as_a_clean_run(world, tmp_path, chain):
         rc = proc.wait(timeout=300)
         assert rc == -signal.SIGKILL, f"{point}: exit {rc}\n" + (tmp_path / "run.log").read_text()[-3000:]
         assert_published_whole(s, before)
+        with warehouse.connect(s.work_db, read_only=True) as con:  # opens (its WAL replayed) as it was left
+            running = con.execute("select count(*) from meta.runs where status = 'running'").fetchone()[0]
+        assert running == (0 if point.startswith(FINISHED_BY) else 1), point
     election_night(base_url=world.base_url, build_dir=str(s.build_dir), **FAST)
     assert_recovered(world, s, crashes=sum(not p.startswith(FINISHED_BY) for p in CHAINS[chain]))
 

@@ -129,7 +129,9 @@ def copy_base(world: World, tmp_path: Path) -> Settings:
 
 def start_run(world: World, s: Settings, crash_at: str | None, log: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("SAYLAU_DB", "SAYLAU_CRASH_AT")}
-    env.update(SAYLAU_BUILD_DIR=str(s.build_dir), PREFECT_API_URL=world.api_url)
+    env.update(
+        SAYLAU_BUILD_DIR=str(s.build_dir), PREFECT_API_URL=world.api_url, PREFECT_HOME=str(s.prefect_home)
+    )
     if crash_at:
         env["SAYLAU_CRASH_AT"] = crash_at
     cmd = [sys.executable, "-c", "from saylau.cli import app; app()", "run", "--base-url", world.base_url]

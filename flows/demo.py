@@ -85,6 +85,7 @@ def demo_flow(build_dir: str | None = None, scrape_site: bool = True) -> DemoOut
         pages = night.staged_pages
     with warehouse.writer_lock(s.work_db):
         prepare_warehouse(s.work_db)
+        runs.mark_crashed(s.work_db)  # holding the writer lock: a 'running' row is a dead run's
         run_id = runs.start_run(
             s.work_db, "demo", {"build_dir": str(s.build_dir)}, run_id=str(flow_run.id or "") or None
         )

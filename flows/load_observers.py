@@ -52,6 +52,7 @@ def load_observers_flow(
     params = {"paths": paths, "election_id": election_id, "organisation": organisation, "contest": contest}
     with warehouse.writer_lock(db):  # a scheduled run overlapping this one waits for it
         prepare_warehouse(db)
+        runs.mark_crashed(db)  # holding the writer lock: a 'running' row is a dead run's
         run_id = runs.start_run(db, "load_observers", params, run_id=str(flow_run.id or "") or None)
         try:
             results = load_observer_files(

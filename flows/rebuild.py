@@ -49,6 +49,7 @@ def rebuild(
 
 def _rebuild(s: Settings, election_id: str | None) -> NightOutcome:
     prepare_warehouse(s.work_db)
+    runs.mark_crashed(s.work_db)  # holding the writer lock: a 'running' row is a dead run's
     run_id = runs.start_run(
         s.work_db, "rebuild", {"election_id": election_id}, run_id=str(flow_run.id or "") or None
     )

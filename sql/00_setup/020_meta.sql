@@ -5,7 +5,7 @@ create table if not exists meta.runs (
     flow                varchar not null,     -- flow name, e.g. 'demo', 'election_night', 'rebuild'
     started_at          timestamptz not null,
     finished_at         timestamptz,
-    status              varchar not null,     -- running | completed | failed
+    status              varchar not null,     -- running | completed | failed | crashed (killed; saylau.runs)
     code_version        varchar not null,     -- git commit (+ '-dirty') or package version
     parameters          json,                 -- the run's parameters
     input_manifest_hash varchar,              -- sha256 over the sorted sha256s of every input it read

@@ -55,6 +55,10 @@ def _collapse_languages(
     return first.rename(columns={"url": "source_ref", "sha256": "source_sha256"}), conflict
 
 
+# the quarantine tables promotion writes (saylau.validate.quarantine_table of its table names)
+_CEC_QUARANTINE = ("cec_turnout", "cec_results", "cec_shares")
+
+
 def _quarantine_conflicts(
     con, table: str, conflict: pd.DataFrame, value: str, key: list[str], run_id: str
 ) -> int:
@@ -88,8 +92,18 @@ def _quarantine_conflicts(
 
 
 def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: str) -> PromotionSummary:
-    """Validate every staged CEC figure of an election and replace its official rows in core."""
+    """Validate every staged CEC figure of an election and replace its official rows in core.
+
+    Promotion recomputes the election's core rows from everything staged, so it replaces the election's
+    CEC quarantine too: promoting again (a later run, a run after a crash) never logs a rejection twice.
+    """
     summary = PromotionSummary()
+    for table in _CEC_QUARANTINE:
+        if con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'quarantine' and table_name = ?",
+            [table],
+        ).fetchone()[0]:
+            con.execute(f"delete from quarantine.{table} where election_id = ?", [election_id])
     day = con.execute(
         "select election_date from ref.elections where election_id = ?", [election_id]
     ).fetchone()[0]

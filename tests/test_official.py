@@ -142,6 +142,20 @@ def test_promotion_twice_gives_the_same_core(con):
     assert con.execute("select * exclude (run_id) from core.turnout_official").fetchall() == first
 
 
+def test_promotion_twice_quarantines_each_rejection_once(con):
+    stage_turnout(
+        con, [("KZ-11", T10, 101.5, "rus"), ("KZ-27", T10, 61.5, "rus"), ("KZ-27", T10, 51.5, "kaz")]
+    )
+    promote_official(con, E, "run-1")
+    promote_official(con, E, "run-2")
+    rows = con.execute("select rule, run_id from quarantine.cec_turnout order by all").fetchall()
+    assert rows == [
+        ("languages_disagree", "run-2"),
+        ("languages_disagree", "run-2"),
+        ("share_in_0_100", "run-2"),
+    ]
+
+
 def test_a_corrected_page_counts_in_its_latest_version_only(con):
     url = "http://x/rus/news/releases/index.php?ID=1"
     con.execute(

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -131,6 +132,34 @@ def machine() -> dict[str, str]:
     }
 
 
+class LoadSampler:
+    """The 1-minute load average every few seconds while the steps run (the machine may be shared)."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+
+    def _run(self, every: float) -> None:
+        while not self._stop.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self._stop.wait(every)
+
+    def __enter__(self) -> LoadSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "not sampled"
+        mean = sum(self.samples) / len(self.samples)
+        return f"{min(self.samples):.1f} min, {mean:.1f} mean, {max(self.samples):.1f} max"
+
+
 def run_child(step: str, scale: int, work: Path, quick: bool, regions: str | None) -> dict:
     """Run one step in a fresh Python process; its figures plus ``rss_mb`` (the child's peak RSS) and
     ``wall_s`` (the whole child, imports and set-up included)."""
@@ -221,7 +250,7 @@ def main() -> None:
         parser.error("rebuild re-parses the crawl step's archive: add crawl to --steps")
     before = machine()
     results: dict[int, Figures] = {}
-    with tempfile.TemporaryDirectory(prefix="saylau-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="saylau-bench-") as tmp, LoadSampler() as load:
         work = Path(tmp)
         for scale in scales:
             results[scale] = {}
@@ -241,8 +270,9 @@ def main() -> None:
     m = before
     header = (
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM; {m['os']}; Python {m['python']}, "
-        f"DuckDB {m['duckdb']}, Prefect {m['prefect']}. Run {m['date']}, load average {m['load']} at the "
-        f"start, {after['load']} at the end ({after['date']})."
+        f"DuckDB {m['duckdb']}, Prefect {m['prefect']}. Run {m['date']} to {after['date']}; load average "
+        f"(1, 5, 15 min) {m['load']} at the start, {after['load']} at the end; 1-minute load during the run "
+        f"{load.summary()} (a figure above the core count means other work shared the CPUs)."
     )
     print()
     print(table(results))
@@ -256,7 +286,11 @@ def main() -> None:
         args.markdown.write_text("\n".join(text) + "\n", encoding="utf-8")
         print(f"markdown table written to {args.markdown}")
     if args.json:
-        args.json.write_text(json.dumps({"machine": before, "results": results}, indent=1, default=str))
+        args.json.write_text(
+            json.dumps(
+                {"machine": before, "load_samples": load.samples, "results": results}, indent=1, default=str
+            )
+        )
     if any(not f for r in results.values() for f in r.values()):
         sys.exit(1)
 

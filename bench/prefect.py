@@ -34,7 +34,7 @@ def peak_mb() -> float:
 
 
 def plain_night(build_dir: Path, base_url: str, workers: int) -> dict:
-    """The election-night work without Prefect; returns the staged figures and the report's path."""
+    """The election-night work without Prefect; returns pages fetched, versions staged, report written."""
     from saylau import marts, official, publish, reference, runs, scrape, warehouse
     from saylau.archive import Archive
     from saylau.config import Settings
@@ -49,7 +49,13 @@ def plain_night(build_dir: Path, base_url: str, workers: int) -> dict:
     run_id = runs.start_run(s.work_db, "election_night_plain", {"base_url": base_url})
     with warehouse.connect(s.work_db) as con:
         crawled = scrape.crawl(
-            con, LiveFetcher(policy), scrape.SiteShape(base_url=base_url), Archive(s.archive_dir), run_id
+            con,
+            LiveFetcher(policy),
+            scrape.SiteShape(base_url=base_url),
+            Archive(s.archive_dir),
+            run_id,
+            None,  # recognised from the pages' dates, as the flow does by default
+            workers,
         )
         election_id = crawled.stage.election_id
         if election_id and crawled.stage.new_versions:

@@ -6,7 +6,7 @@ demo election at each scale (``--scale 1,10``: the demo's ~10k precincts and 10x
 where the issues set one (targets are for the demo election, 1x).
 
 Options: ``--scale 1,10`` (default), ``--steps crawl,rebuild,marts,prefect`` (default all), ``--regions``
-(regions publishing per-precinct protocol pages; default the demo site's four), ``--quick`` (scale 1, no
+(regions publishing per-precinct protocol pages; default bench.scrape.BENCH_REGIONS, five), ``--quick`` (scale 1, no
 per-precinct pages, one marts build: a smoke check), ``--markdown FILE`` (also write the table and the
 machine as markdown), ``--json FILE`` (every raw figure).
 """
@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bench._step import STEPS
+from bench.scrape import BENCH_REGIONS
 
 Figures = dict[str, dict]  # step -> figures of one scale
 
@@ -213,7 +214,7 @@ def table(results: dict[int, Figures], fmt: str = "text") -> str:
 
 
 def notes(results: dict[int, Figures], regions: str | None, quick: bool) -> list[str]:
-    where = "none (--quick)" if quick else (regions or "the demo site's: KZ-75, KZ-71, KZ-55, KZ-35")
+    where = "none (--quick)" if quick else (regions or ", ".join(BENCH_REGIONS))
     out = [f"Per-precinct protocol pages served for: {where}; pages fetched at unlimited rate, 8 workers."]
     for scale, f in sorted(results.items()):
         marts = f.get("marts", {})

@@ -425,3 +425,47 @@ def start_site(
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     return RunningSite(site, server, thread)
+
+
+class SiteProcess:
+    """A site served from a forked process of its own, on loopback.
+
+    The real CEC runs on another machine; a benchmark that served the double from the scraper's own
+    process would make the two share one interpreter lock and charge the server's work to the scraper.
+    The site object is built in this process and inherited by the child (``fork``: Linux and macOS), so
+    anything it shares through ``multiprocessing`` values (e.g. a share of pages to change) stays settable
+    from here. The simulated clock is the child's copy: use a thread site (:func:`start_site`) to move it.
+    """
+
+    def __init__(self, site: object, host: str = "127.0.0.1") -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        here, there = ctx.Pipe()
+        self.host = host
+        self.process = ctx.Process(target=_serve_forked, args=(site, host, there), daemon=True)
+        self.process.start()
+        if not here.poll(60):
+            self.process.kill()
+            raise RuntimeError("the demo site's process did not start within 60 s")
+        self.port = here.recv()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.join(timeout=10)
+
+    def __enter__(self) -> SiteProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _serve_forked(site: object, host: str, conn: object) -> None:
+    server = make_server(site, host, 0)  # type: ignore[arg-type]
+    conn.send(server.server_address[1])  # type: ignore[attr-defined]
+    server.serve_forever(poll_interval=0.1)

@@ -22,6 +22,24 @@ def sha256_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def write_gzip_once(target: Path, body: bytes) -> None:
+    """Write ``body`` gzip-compressed to ``target`` unless it exists: to a temporary name in the same folder,
+    fsynced, then renamed into place, so a reader (or a crash) meets the whole file or none."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+            gz.write(body)
+            gz.flush()
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 class Archive:
     """A folder of gzip-compressed bodies addressed by the sha256 of their uncompressed bytes."""
 
@@ -37,20 +55,7 @@ class Archive:
     def put(self, body: bytes) -> str:
         """Store a body (once) and return its sha256."""
         digest = sha256_of(body)
-        target = self.path_of(digest)
-        if target.exists():
-            return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-                gz.write(body)
-                gz.flush()
-                raw.flush()
-                os.fsync(raw.fileno())
-            os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_gzip_once(self.path_of(digest), body)
         return digest
 
     def put_file(self, path: Path) -> tuple[str, int]:

@@ -16,15 +16,14 @@ leaves either the whole record or none, and writing the same records twice store
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+
+from saylau.archive import sha256_of, write_gzip_once
 
 FETCHES, LOADS = "fetches", "loads"
 FETCH_KEY = ("run_id", "url", "attempt", "requested_at")
@@ -42,22 +41,8 @@ def write(archive_dir: Path, kind: str, records: Iterable[Mapping]) -> Path | No
     if not lines:
         return None
     body = ("\n".join(lines) + "\n").encode("utf-8")
-    digest = hashlib.sha256(body).hexdigest()
-    folder = Path(archive_dir) / "manifest" / kind
-    target = folder / f"{digest}.jsonl.gz"
-    if target.exists():
-        return target
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-            gz.write(body)
-            gz.flush()
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    target = Path(archive_dir) / "manifest" / kind / f"{sha256_of(body)}.jsonl.gz"
+    write_gzip_once(target, body)
     return target
 
 

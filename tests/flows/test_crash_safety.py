@@ -36,17 +36,10 @@ from saylau import warehouse
 from saylau.config import PROJECT_ROOT, Settings
 from saylau.marts import mart_checksums
 from saylau.warehouse import table_names
+from tests.flows import FAST
 
 pytestmark = [pytest.mark.flow, pytest.mark.xdist_group("crash"), pytest.mark.slow]
 
-FAST = dict(
-    requests_per_second=0,
-    max_concurrency=8,
-    workers=8,
-    read_timeout=3.0,
-    retry_after_max=0.2,
-    backoff_base=0.01,
-)
 CLI_FAST = ["--rate", "0", "--concurrency", "8"]
 
 # What a run that was never killed must agree on, run ids and fetch times aside.

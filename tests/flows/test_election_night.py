@@ -17,17 +17,10 @@ from flows.rebuild import rebuild
 from flows.scrape import ScrapeFailed, election_night
 from saylau import warehouse
 from saylau.reference import REFERENCE_DATA_DIR
+from tests.flows import FAST
 
 pytestmark = [pytest.mark.flow, pytest.mark.xdist_group("prefect"), pytest.mark.slow]
 
-FAST = dict(
-    requests_per_second=0,
-    max_concurrency=8,
-    workers=8,
-    read_timeout=3.0,
-    retry_after_max=0.2,
-    backoff_base=0.01,
-)
 STAGED = {
     "turnout": "select election_id, region_code, as_of, turnout_pct, lang, regexp_replace(url, '^http://[^/]+', '')"
     " as path, sha256 from staging.cec_turnout order by all",

@@ -31,6 +31,7 @@ from demo.pages import schedule
 from demo.site import DemoSite, start_site
 from flows.scrape import ScrapeFailed, election_night
 from saylau import scrape
+from tests.flows import FAST
 
 pytestmark = [pytest.mark.flow, pytest.mark.xdist_group("prefect"), pytest.mark.slow]
 
@@ -43,14 +44,7 @@ NIGHT = [
     DAY + timedelta(days=1, hours=12),
     AFTER_EVERYTHING,
 ]
-FAST = dict(
-    requests_per_second=0,
-    max_concurrency=8,
-    workers=8,
-    read_timeout=1.0,
-    retry_after_max=0.2,
-    backoff_base=0.01,
-)
+SHORT_TIMEOUT = {**FAST, "read_timeout": 1.0}  # the injected "timeout" answers take 1.5 s
 TWENTY_PERCENT = FaultConfig(
     seed=11,
     error_500=0.03,
@@ -133,7 +127,7 @@ def play_night(site: DemoSite, port: int, build_dir: Path) -> list[tuple[str, st
         for moment in NIGHT:
             clock.set(moment)
             try:
-                outcome = election_night(base_url=running.base_url, build_dir=str(build_dir), **FAST)
+                outcome = election_night(base_url=running.base_url, build_dir=str(build_dir), **SHORT_TIMEOUT)
                 outcomes.append((outcome.run_id, None))
             except ScrapeFailed as failed:
                 outcomes.append(("failed", str(failed)))

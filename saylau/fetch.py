@@ -140,6 +140,21 @@ class HostLimiter:
         self._slot(host).release()
 
 
+_SHARED: dict[tuple[float, int], HostLimiter] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_limiter(requests_per_second: float, max_concurrency: int) -> HostLimiter:
+    """This process's limiter for these settings. A run makes a fetcher per task (discovery, each batch)
+    and runs the tasks side by side: they must share one per-host budget, or the host would see the rate
+    and the concurrency cap times the number of tasks."""
+    with _SHARED_LOCK:
+        key = (float(requests_per_second), int(max_concurrency))
+        if key not in _SHARED:
+            _SHARED[key] = HostLimiter(requests_per_second, max_concurrency)
+        return _SHARED[key]
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -154,7 +169,7 @@ class LiveFetcher:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.policy = policy or FetchPolicy()
-        self._limiter = HostLimiter(self.policy.requests_per_second, self.policy.max_concurrency)
+        self._limiter = shared_limiter(self.policy.requests_per_second, self.policy.max_concurrency)
         self._local = threading.local()
         self._rng = rng or random.Random()
         self._sleep = sleep

@@ -233,6 +233,16 @@ def test_concurrency_cap_per_host(server):
     assert all(r.ok for r in results) and server.max_in_flight == 2
 
 
+def test_fetchers_of_one_run_share_the_hosts_budget(server):
+    """A flow makes a fetcher per batch task and runs the tasks side by side: the host still sees the cap."""
+    server.routes["/d"] = [("sleep", 0.1, ("body", b"ok"))]
+    policy = fast_policy(max_concurrency=2)
+    fetchers = [LiveFetcher(policy) for _ in range(4)]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda i: fetchers[i % 4].fetch(server.base + "/d"), range(8)))
+    assert all(r.ok for r in results) and server.max_in_flight == 2
+
+
 def test_replay_serves_archived_bodies_without_network(tmp_path):
     archive = Archive(tmp_path)
     sha = archive.put(b"<html>bulletin</html>")

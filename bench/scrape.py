@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-# Regions whose per-precinct protocol pages the benchmarks switch on: the double's four and Karaganda, so a
+# Regions whose per-precinct protocol pages the benchmarks switch on: the double's four and East Kazakhstan, so a
 # full crawl of the demo election is over the 10,060 pages issue 4 asks for (three languages each).
 BENCH_REGIONS = ("KZ-75", "KZ-71", "KZ-55", "KZ-35", "KZ-63")
 

@@ -20,26 +20,13 @@ ELECTION = "kz-2021-01-10"
 def load_demo(root: Path, scale: int = 1) -> Path:
     """Generate and load the demo election (``scale`` times its precincts) under ``root``; returns the
     warehouse path."""
-    from demo.outputs import generate_into
-    from saylau import reference, warehouse
+    from demo.outputs import generate_into, load_folder
     from saylau.config import Settings
-    from saylau.observers import load_observers
-    from saylau.precincts import import_precinct_file
 
     folder = root / "demo"
     generate_into(folder, scale=scale)
     s = Settings(build_dir=root / "build")
-    warehouse.create_warehouse(s.work_db)
-    with warehouse.connect(s.work_db) as con:
-        reference.load_reference(con)
-    import_precinct_file(
-        s.work_db,
-        folder / "official" / "precincts.csv",
-        "kz-precinct-csv",
-        ELECTION,
-        archive_dir=s.archive_dir,
-    )
-    load_observers(s.work_db, [folder / "observers"], election_id=ELECTION, run_id="bench", s=s)
+    load_folder(folder, s, run_id="bench")
     return s.work_db
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from saylau import marts, publish, reference, runs, warehouse
+from saylau import marts, publish, runs, warehouse
 from saylau.config import Settings
 
 ELECTION = "kz-2021-01-10"
@@ -93,25 +93,14 @@ def _add_bulletins(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 def build_demo_published(build_dir: Path) -> Settings:
     """The whole demo election through the real importers (official table, observers' exports), plus CEC
     turnout bulletins inserted as the scraper would stage them; marts built and published."""
-    from demo.outputs import generate_into
-    from saylau.observers import load_observers
-    from saylau.precincts import import_precinct_file
+    from demo.outputs import generate_into, load_folder
 
     s = Settings(build_dir=build_dir)
     folder = build_dir / "demo"
     generate_into(folder)
     warehouse.create_warehouse(s.work_db)
-    with warehouse.connect(s.work_db) as con:
-        reference.load_reference(con)
     run_id = runs.start_run(s.work_db, "demo", {"election_id": ELECTION})
-    import_precinct_file(
-        s.work_db,
-        folder / "official" / "precincts.csv",
-        "kz-precinct-csv",
-        ELECTION,
-        archive_dir=s.archive_dir,
-    )
-    load_observers(s.work_db, [folder / "observers"], election_id=ELECTION, run_id=run_id, s=s)
+    load_folder(folder, s, run_id)
     add_observer_and_bulletin_rows(s.work_db, run_id, observers=False)  # as the scraper would stage them
     marts_and_publish(s, run_id)
     return s

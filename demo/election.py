@@ -141,7 +141,10 @@ _OBSERVED_OBLAST = {"KZ-35": 15, "KZ-55": 12, "KZ-15": 12, "KZ-63": 12, "KZ-39":
 # How many observed precincts of each group also sent a city-maslikhat copy (99 in all).
 _CITY_COPIES_IN_CITIES = 60
 _CITY_COPIES_IN_OBLASTS = 39
-_BASE_SHARES = np.array([0.62, 0.12, 0.10, 0.09, 0.07])  # clean precincts' party shares (PARTIES order)
+# The honest count: turnout in the cities, in the oblast centres (the observers' table sets both levels)
+# and in the rest of the country, and party shares everywhere (PARTIES order), independent of turnout.
+_HONEST_CITY, _HONEST_CENTRE, _HONEST_RURAL = 0.27, 0.38, 0.55
+_HONEST_SHARES = np.array([0.49, 0.19, 0.16, 0.095, 0.065])
 
 VIOLATION_KINDS: tuple[str, ...] = (
     "observer_expelled",
@@ -437,29 +440,6 @@ def _rewrite(copy: _Counts, rng: np.random.Generator) -> tuple[_Counts, np.ndarr
     return out, extra, switched
 
 
-def _honest_from_official(
-    off: _Counts, kind: np.ndarray, rng: np.random.Generator, clean_turnout: np.ndarray
-) -> tuple[_Counts, np.ndarray, np.ndarray]:
-    """Undo the manipulation of each precinct: the honest count, the stuffed ballots and the switched votes."""
-    n = len(kind)
-    honest = off.copy()
-    stuffed = np.zeros(n, np.int64)
-    switched = np.zeros(n, np.int64)
-    stuffing = (kind == "stuffing") | (kind == "tec_rewrite")
-    want = np.round(off.registered * clean_turnout * rng.uniform(0.75, 1.0, n))
-    stuffed[stuffing] = np.maximum(off.issued - want, 0)[stuffing]
-    stuffed = np.minimum(stuffed, np.floor(off.votes[:, 0] * 0.7)).astype(np.int64)
-    switching = (kind == "switching") | (kind == "tec_rewrite")
-    share = np.where(kind == "switching", rng.uniform(0.15, 0.35, n), rng.uniform(0.05, 0.2, n))
-    switched[switching] = np.floor((off.votes[:, 0] - stuffed) * share)[switching]
-    honest.issued = off.issued - stuffed
-    honest.votes[:, 0] -= stuffed + switched
-    others = off.votes[:, 1:].astype(float) + 1.0
-    give = controlled_round(others / others.sum(axis=1, keepdims=True) * switched[:, None], switched)
-    honest.votes[:, 1:] += give
-    return honest, stuffed, switched
-
-
 def _apply(honest: _Counts, stuffed: np.ndarray, switched: np.ndarray) -> _Counts:
     """The manipulated count: ``stuffed`` ballots added for the leader, ``switched`` votes moved to it."""
     out = honest.copy()
@@ -477,19 +457,27 @@ def _apply(honest: _Counts, stuffed: np.ndarray, switched: np.ndarray) -> _Count
 
 
 def _mazhilis(precincts: pd.DataFrame, regions: pd.DataFrame, rng: np.random.Generator) -> dict:
-    """Official, precinct-copy and honest Mazhilis counts, the official ones calibrated to the totals."""
+    """Honest, precinct-copy and official Mazhilis counts, the official ones calibrated to the totals.
+
+    The honest count comes first. Observed precincts are a random sample of the urban precincts of their
+    TEC, so their unobserved neighbours vote alike: turnout by kind of place (the observers' table for the
+    cities and oblast centres, ``_HONEST_RURAL`` elsewhere) and party shares that do not depend on turnout.
+    The official count adds ballots for the leader (stuffing) and moves votes to it (switching) at
+    manipulated precincts until every region's ballots and the national party totals are hit exactly.
+    """
     n = len(precincts)
     reg = precincts["registered"].to_numpy(np.int64)
     region = precincts["region_code"].to_numpy()
     abroad = precincts["abroad"].to_numpy()
+    urban = precincts["urban"].to_numpy()
     obs = precincts["observed_mazhilis"].to_numpy()
     rewritten = precincts["rewritten"].to_numpy()
-    t_region = precincts["region_code"].map(TURNOUT_2200).to_numpy() / 100
     city = np.isin(region, CITY_REGIONS)
+    free = ~obs
 
-    # observers' copies (= honest) and the official version of the observed precincts
-    base = np.where(city[obs], 0.27, 0.38)
-    copy_obs = _sample_copies(reg[obs], "mazhilis", rng, base)
+    # observers' copies (= honest) and the TEC's version of the observed precincts it rewrote
+    base = np.where(city, _HONEST_CITY, np.where(urban, _HONEST_CENTRE, _HONEST_RURAL))
+    copy_obs = _sample_copies(reg[obs], "mazhilis", rng, base[obs])
     rew_obs, extra_obs, switch_obs = _rewrite(copy_obs, rng)
     r = rewritten[obs]
     off_obs = copy_obs.copy()
@@ -497,67 +485,89 @@ def _mazhilis(precincts: pd.DataFrame, regions: pd.DataFrame, rng: np.random.Gen
         getattr(off_obs, name)[r] = getattr(rew_obs, name)[r]
     off_obs.votes[r] = rew_obs.votes[r]
 
-    # manipulation kinds at the other precincts (none abroad)
-    p_manip = np.clip(0.04 + (t_region - 0.45) * 0.8, 0.02, 0.3)
-    draw = rng.random(n)
-    kind = np.full(n, "none", dtype=object)
-    manip = (draw < p_manip) & ~obs & ~abroad
-    which = rng.random(n)
-    kind[manip & (which < 0.4)] = "stuffing"
-    kind[manip & (which >= 0.4) & (which < 0.65)] = "switching"
-    kind[manip & (which >= 0.65)] = "tec_rewrite"
-    kind[obs & rewritten] = "tec_rewrite"
-
-    # official turnout of the free precincts, calibrated per region to the 22:00 figure
-    free = ~obs
-    issued = np.zeros(n, np.int64)
-    issued[obs] = off_obs.issued
-    ballots = _region_ballots(dict(zip(regions["code"], regions["registered"], strict=True)))
-    clean_t = np.clip(t_region * rng.normal(0.92, 0.12, n), 0.08, 0.95)
-    clean_t[abroad] = rng.uniform(0.08, 0.35, abroad.sum())
-    inflated = np.isin(kind, ["stuffing", "tec_rewrite"]) & free
-    want_t = np.where(inflated, rng.uniform(0.85, 0.99, n), clean_t)
-    for code in regions["code"]:
-        m = free & (region == code)
-        target = ballots[code] - int(issued[(region == code) & obs].sum())
-        hi = np.floor(reg[m] * 0.995)
-        x = scale_clipped(reg[m] * want_t[m], target, np.ceil(reg[m] * 0.05), hi)
-        issued[m] = round_to_total(x, target, hi)
-    received = np.zeros(n, np.int64)
-    received[obs] = off_obs.received
-    rec_free = np.maximum(np.round(reg * rng.uniform(1.0, 1.03, n)), issued + rng.integers(0, 30, n))
-    received[free] = rec_free[free].astype(np.int64)
-
-    # invalid ballots
-    invalid = np.zeros(n, np.int64)
-    invalid[obs] = off_obs.invalid
-    inv_target = MAZHILIS_OFFICIAL["invalid"] - int(off_obs.invalid.sum())
-    share_inv = np.where(inflated, rng.uniform(0.005, 0.02, n), rng.uniform(0.02, 0.07, n))
-    invalid[free] = round_to_total(issued[free] * share_inv[free], inv_target, np.floor(issued[free] * 0.2))
-    valid = issued - invalid
-
-    # party votes: clean precincts around the base shares (region tilt), manipulated ones for the leader
-    tilt = np.where(city, 0.75, 1.0) * np.where(abroad, 0.8, 1.0) * rng.lognormal(0, 0.1, n)
-    prior = rng.dirichlet(_BASE_SHARES * 60, n)
-    prior[:, 0] *= tilt
-    heavy = (kind != "none") & free
-    prior[heavy, 0] = rng.uniform(0.88, 0.97, heavy.sum())
-    prior[heavy, 1:] = prior[heavy, 1:] / prior[heavy, 1:].sum(axis=1, keepdims=True) * (1 - prior[heavy, :1])
-    cols = np.array([MAZHILIS_OFFICIAL[p] for p in PARTIES]) - off_obs.votes.sum(axis=0)
-    votes = np.zeros((n, len(PARTIES)), np.int64)
-    votes[obs] = off_obs.votes
-    fitted = ipf(prior[free], valid[free].astype(float), cols.astype(float))
-    votes[free] = controlled_round(fitted, valid[free], cols)
-    official = _Counts(reg.copy(), received, issued, invalid, votes)
-
-    # honest counts behind the official ones
-    clean_mean = np.clip(t_region * 0.85, 0.1, 0.7)
-    honest, stuffed, switched = _honest_from_official(official, np.where(obs, "none", kind), rng, clean_mean)
+    # the honest count of the other precincts: urban turnout at the copies' level, shares independent of it
+    level = copy_obs.issued.sum() / (reg[obs] * base[obs]).sum()
+    h_t = np.where(urban & ~abroad, base * level, base) * rng.lognormal(0, 0.12, n)
+    h_t[abroad] = rng.uniform(0.08, 0.35, abroad.sum())
+    honest = _Counts(
+        reg.copy(),
+        np.zeros(n, np.int64),
+        np.clip(np.round(reg * h_t), 1, np.floor(reg * 0.95)).astype(np.int64),
+        np.zeros(n, np.int64),
+        np.zeros((n, len(PARTIES)), np.int64),
+    )
+    honest.received = np.maximum(np.round(reg * rng.uniform(1.0, 1.03, n)), honest.issued + 5).astype(np.int64)
+    inv_target = MAZHILIS_OFFICIAL["invalid"] - int(copy_obs.invalid.sum())
+    h_issued = honest.issued[free]
+    honest.invalid[free] = round_to_total(h_issued * rng.uniform(0.5, 1.5, free.sum()), inv_target,
+                                          np.floor(h_issued * 0.2))  # fmt: skip
+    valid = honest.issued - honest.invalid
+    tilt = pd.Series(rng.lognormal(0, 0.05, len(regions)), index=regions["code"]).reindex(region).to_numpy()
+    shares = _dirichlet_rows(np.tile(_HONEST_SHARES * 80, (n, 1)), rng)
+    shares[:, 0] *= tilt
+    shares /= shares.sum(axis=1, keepdims=True)
+    honest.votes[free] = controlled_round(shares[free] * valid[free, None], valid[free])
     for name in ("registered", "received", "issued", "invalid"):
         getattr(honest, name)[obs] = getattr(copy_obs, name)
     honest.votes[obs] = copy_obs.votes
+
+    # where the count was manipulated (never abroad, never at an observed precinct the TEC left alone)
+    ballots = _region_ballots(dict(zip(regions["code"], regions["registered"], strict=True)))
+    want_t = rng.uniform(0.8, 0.99, n)
+    room = np.maximum(np.floor(reg * np.minimum(want_t, 0.995)) - honest.issued, 0)
+    need = {c: ballots[c] - int(honest.issued[free & (region == c)].sum() + off_obs.issued[region[obs] == c].sum())
+            for c in regions["code"]}  # fmt: skip
+    domestic = free & ~abroad
+    p_region = {
+        c: float(np.clip(need[c] / max(0.8 * room[domestic & (region == c)].sum(), 1.0), 0.02, 0.95))
+        for c in regions["code"]
+    }
+    p_manip = pd.Series(p_region).reindex(region).to_numpy()
+    manip = domestic & (rng.random(n) < p_manip)
+    which = rng.random(n)
+    kind = np.full(n, "none", dtype=object)
+    kind[manip & (which < 0.45)] = "stuffing"
+    kind[manip & (which >= 0.45) & (which < 0.65)] = "switching"
+    kind[manip & (which >= 0.65)] = "tec_rewrite"
+    kind[obs & rewritten] = "tec_rewrite"
+    for c in regions["code"]:  # a region the draw left short of room: more of its precincts stuffed
+        spare = rng.permutation(np.flatnonzero(domestic & (region == c) & (kind == "none")))
+        stuffing_room = room[np.isin(kind, ["stuffing", "tec_rewrite"]) & free & (region == c)].sum()
+        extra = np.searchsorted(np.cumsum(room[spare]), need[c] * 1.05 - stuffing_room) + 1
+        kind[spare[: max(int(extra), 0)] if need[c] * 1.05 > stuffing_room else spare[:0]] = "stuffing"
+
+    # stuffing: each region's manipulated precincts take its missing ballots, in proportion to their room
+    stuffed = np.zeros(n, np.int64)
+    stuffs = np.isin(kind, ["stuffing", "tec_rewrite"]) & free
+    for c in regions["code"]:
+        m = stuffs & (region == c)
+        if need[c] < 0 or need[c] > room[m].sum():
+            raise ValueError(f"demo calibration: region {c} needs {need[c]} ballots, room for {room[m].sum():.0f}")
+        x = scale_clipped(room[m] * rng.uniform(0.4, 1.0, m.sum()), need[c], np.zeros(m.sum()), room[m])
+        stuffed[m] = round_to_total(x, need[c], room[m])
+
+    # switching: other parties' votes moved to the leader until the national party totals are exact
+    switches = np.isin(kind, ["switching", "tec_rewrite"]) & free
+    rate = np.where(kind == "switching", rng.uniform(0.15, 0.35, n), rng.uniform(0.05, 0.2, n))
+    take = np.zeros((n, len(PARTIES) - 1), np.int64)
+    for j, party in enumerate(PARTIES[1:]):
+        have = honest.votes[switches, j + 1]
+        moved = int(honest.votes[free, j + 1].sum()) - (MAZHILIS_OFFICIAL[party] - int(off_obs.votes[:, j + 1].sum()))
+        if moved < 0 or moved > have.sum():
+            raise ValueError(f"demo calibration: {moved} {party} votes to switch, {have.sum()} available")
+        take[switches, j] = round_to_total(have * rate[switches], moved, have)
+    switched = take.sum(axis=1)
+    official = honest.copy()
+    official.issued = honest.issued + stuffed
+    official.votes[:, 1:] -= take
+    official.votes[:, 0] += stuffed + switched
+    official.received = np.maximum(honest.received, official.issued + rng.integers(0, 30, n))
+    for name in ("issued", "received", "invalid"):
+        getattr(official, name)[obs] = getattr(off_obs, name)
+    official.votes[obs] = off_obs.votes
     stuffed[obs] = np.where(r, extra_obs, 0)
     switched[obs] = np.where(r, switch_obs, 0)
+
     pec = official.copy()
     tec = kind == "tec_rewrite"
     for name in ("issued", "invalid", "received"):

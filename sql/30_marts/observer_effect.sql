@@ -6,6 +6,12 @@
 -- a turnout count, a violation report: core.int_observed_pecs). Only TECs with both kinds of precinct
 -- enter. The estimate assumes observed and unobserved precincts of a TEC would have voted alike; where
 -- observers chose their precincts (e.g. the city centre), part of the gap is who lives there, not fraud.
+-- Two baselines for the observed precincts:
+--   official   their official figures: the classic observer effect. Where the TEC rewrote the observed
+--              precincts' protocols too, it understates the excess at the unobserved ones.
+--   copies     the observers' protocol copies of the same contest (what the precinct commission signed;
+--              several organisations' copies of one precinct are averaged): the excess of the unobserved
+--              precincts' official figures over what observed precincts counted. NULL where no copy exists.
 --
 -- marts.observer_effect_tec: one row per contest and TEC.
 --   election_id, contest, region_code, tec_id
@@ -16,6 +22,13 @@
 --   excess_turnout_pp           unobserved minus observed turnout
 --   excess_ballots              excess_turnout_pp / 100 * unobserved_registered
 --   excess_leader_votes         (unobserved - observed leader votes per registered voter) * unobserved_registered
+--   copied_pecs                 observed precincts with an observers' copy of this contest
+--   copy_turnout_pct            the copies' ballots issued / their registered * 100
+--   copy_leader_pct             the copies' leader votes / their registered * 100
+--   excess_turnout_vs_copies_pp     unobserved official turnout minus copy_turnout_pct
+--   excess_ballots_vs_copies        excess_turnout_vs_copies_pp / 100 * unobserved_registered
+--   excess_leader_votes_vs_copies   (unobserved official - copies' leader votes per registered voter)
+--                                   * unobserved_registered
 create or replace table marts.observer_effect_tec as
 with pecs as (
     select
@@ -24,6 +37,29 @@ with pecs as (
     from core.int_pec_wide as w
     left join core.int_observed_pecs as o using (election_id, unit_id)
     where w.source = 'official' and w.tec_id is not null and w.registered > 0
+),
+
+copies as (
+    select election_id, contest_id, unit_id,
+        avg(registered) as registered, avg(ballots_issued) as ballots_issued, avg(leader_votes) as leader_votes
+    from core.int_pec_wide
+    where source <> 'official' and registered > 0
+    group by election_id, contest_id, unit_id
+),
+
+copied as (
+    select
+        p.election_id,
+        p.contest_id,
+        p.tec_id,
+        count(*) as copied_pecs,
+        sum(c.registered) as copy_registered,
+        sum(c.ballots_issued) as copy_issued,
+        sum(c.leader_votes) as copy_leader
+    from pecs as p
+    inner join copies as c using (election_id, contest_id, unit_id)
+    where p.observed
+    group by p.election_id, p.contest_id, p.tec_id
 ),
 
 groups as (
@@ -64,8 +100,18 @@ final as (
         (unobserved_issued / unobserved_registered - observed_issued / observed_registered)
             * unobserved_registered as excess_ballots,
         (unobserved_leader / unobserved_registered - observed_leader / observed_registered)
-            * unobserved_registered as excess_leader_votes
-    from groups
+            * unobserved_registered as excess_leader_votes,
+        coalesce(c.copied_pecs, 0) as copied_pecs,
+        round(100.0 * c.copy_issued / c.copy_registered, 2) as copy_turnout_pct,
+        round(100.0 * c.copy_leader / c.copy_registered, 2) as copy_leader_pct,
+        100.0 * (unobserved_issued / unobserved_registered - c.copy_issued / c.copy_registered)
+            as excess_turnout_vs_copies_pp,
+        (unobserved_issued / unobserved_registered - c.copy_issued / c.copy_registered)
+            * unobserved_registered as excess_ballots_vs_copies,
+        (unobserved_leader / unobserved_registered - c.copy_leader / c.copy_registered)
+            * unobserved_registered as excess_leader_votes_vs_copies
+    from groups as g
+    left join copied as c using (election_id, contest_id, tec_id)
 )
 
 select * from final
@@ -82,6 +128,12 @@ order by election_id, contest, tec_id;
 --   leader                        the contest's leader (core.int_contest_leaders)
 --   excess_leader_votes           sum of the TECs' excess leader votes (rounded)
 --   excess_leader_share_pp        excess leader votes per unobserved registered voter * 100
+--   copy_tecs, copied_pecs        TECs with an observers' copy of the contest, and the copied precincts
+--   copy_turnout_pct              the copies' turnout, the TECs' figures weighted by their unobserved voters
+--   excess_turnout_vs_copies_pp   estimated excess turnout at the unobserved precincts of those TECs over
+--                                 what the observed ones counted: their gaps weighted by unobserved voters
+--   excess_ballots_vs_copies, excess_leader_votes_vs_copies   sums of the TECs' figures (rounded)
+--   excess_leader_share_vs_copies_pp  excess leader votes (vs copies) per unobserved voter of those TECs * 100
 create or replace table marts.observer_effect as
 with pooled as (
     select
@@ -97,7 +149,15 @@ with pooled as (
             as unobserved_turnout_pct,
         sum(excess_turnout_pp * unobserved_registered) / sum(unobserved_registered) as excess_turnout_pp,
         sum(excess_ballots) as excess_ballots,
-        sum(excess_leader_votes) as excess_leader_votes
+        sum(excess_leader_votes) as excess_leader_votes,
+        count(*) filter (where copied_pecs > 0) as copy_tecs,
+        sum(copied_pecs)::bigint as copied_pecs,
+        sum(unobserved_registered) filter (where copied_pecs > 0) as copy_unobserved_registered,
+        sum(copy_turnout_pct * unobserved_registered) filter (where copied_pecs > 0) as copy_turnout_weighted,
+        sum(excess_turnout_vs_copies_pp * unobserved_registered) filter (where copied_pecs > 0)
+            as excess_vs_copies_weighted,
+        sum(excess_ballots_vs_copies) as excess_ballots_vs_copies,
+        sum(excess_leader_votes_vs_copies) as excess_leader_votes_vs_copies
     from marts.observer_effect_tec
     group by election_id, contest
 ),
@@ -115,7 +175,15 @@ final as (
         round(p.excess_ballots)::bigint as excess_ballots,
         l.leader,
         round(p.excess_leader_votes)::bigint as excess_leader_votes,
-        round(100 * p.excess_leader_votes / p.unobserved_registered, 2) as excess_leader_share_pp
+        round(100 * p.excess_leader_votes / p.unobserved_registered, 2) as excess_leader_share_pp,
+        p.copy_tecs,
+        p.copied_pecs,
+        round(p.copy_turnout_weighted / p.copy_unobserved_registered, 2) as copy_turnout_pct,
+        round(p.excess_vs_copies_weighted / p.copy_unobserved_registered, 2) as excess_turnout_vs_copies_pp,
+        round(p.excess_ballots_vs_copies)::bigint as excess_ballots_vs_copies,
+        round(p.excess_leader_votes_vs_copies)::bigint as excess_leader_votes_vs_copies,
+        round(100 * p.excess_leader_votes_vs_copies / p.copy_unobserved_registered, 2)
+            as excess_leader_share_vs_copies_pp
     from pooled as p
     left join core.int_contest_leaders as l on l.election_id = p.election_id and l.contest_id = p.contest
 )

@@ -60,6 +60,8 @@ def plain_night(build_dir: Path, base_url: str, workers: int) -> dict:
         election_id = crawled.stage.election_id
         if election_id and crawled.stage.new_versions:
             official.promote_official(con, election_id, run_id)
+        for pending in official.pending_promotions(con):  # as the flow does after every scrape
+            official.promote_official(con, pending, run_id)
         checksums = marts.build_marts(con)
         shas = [r[0] for r in con.execute("select distinct sha256 from raw.pages").fetchall()]
     runs.finish_run(s.work_db, run_id, "completed", runs.input_manifest_hash(shas), checksums)

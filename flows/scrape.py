@@ -101,22 +101,19 @@ def promote(db: Path, election_id: str, run_id: str) -> official.PromotionSummar
         return official.promote_official(con, election_id, run_id)
 
 
-def _promote_after_crash(db: Path, outcome: NightOutcome, run_id: str) -> None:
-    """A run killed after staging, before its promotion ended, left core behind staging; this run may have
-    nothing new to stage, so promote what is staged (core is recomputed from staging: promoting the same
-    rows twice changes nothing)."""
-    if outcome.election_id and outcome.new_versions:
-        return  # promoted by this run already
+def _promote_pending(db: Path, outcome: NightOutcome, run_id: str) -> None:
+    """Promote every election whose latest pages differ from what its last finished promotion read.
+
+    A run killed, or failed with an exception, after staging and before its promotion ended left core
+    behind staging; this run may have nothing new to stage, so it promotes what is staged (core is
+    recomputed from staging: promoting the same rows twice changes nothing). After a normal run the list
+    is empty and this costs one query."""
     with warehouse.connect(db, read_only=True) as con:
-        staged = con.execute(
-            "select election_id from staging.cec_turnout union select election_id from staging.cec_results "
-            "order by 1"
-        ).fetchall()
-    elections = [outcome.election_id] if outcome.election_id else [r[0] for r in staged]
-    for election_id in elections:
+        pending = official.pending_promotions(con)
+    for election_id in pending:
         promote(db, election_id, run_id)
-    if outcome.election_id is None and len(elections) == 1:
-        outcome.election_id = elections[0]
+    if outcome.election_id is None and len(pending) == 1:
+        outcome.election_id = pending[0]
 
 
 def task_runner(name: str = "threads", workers: int = 4):
@@ -223,13 +220,12 @@ def _night(
     revisit_after: float,
 ) -> NightOutcome:
     prepare_warehouse(s.work_db)
-    crashed = runs.mark_crashed(s.work_db)  # runs killed before they ended: this one takes up their work
+    runs.mark_crashed(s.work_db)  # runs killed before they ended: this one takes up their work
     params = {"base_url": base_url, "election_id": election_id, "requests_per_second": requests_per_second}
     run_id = runs.start_run(s.work_db, "election_night", params, run_id=str(flow_run.id or "") or None)
     try:
         outcome = _scrape(s, revisit_after, base_url, election_id, policy, batch_size, workers, run_id)
-        if crashed:
-            _promote_after_crash(s.work_db, outcome, run_id)
+        _promote_pending(s.work_db, outcome, run_id)
         checksums = build_marts(s.work_db)
         with warehouse.connect(s.work_db, read_only=True) as con:
             shas = [r[0] for r in con.execute("select distinct sha256 from raw.pages").fetchall()]

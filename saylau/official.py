@@ -98,6 +98,7 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
     CEC quarantine too: promoting again (a later run, a run after a crash) never logs a rejection twice.
     """
     summary = PromotionSummary()
+    pages = latest_pages_fingerprint(con)
     for table in _CEC_QUARANTINE:
         if con.execute(
             "select count(*) from duckdb_tables() where schema_name = 'quarantine' and table_name = ?",
@@ -175,7 +176,36 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
             con.execute("insert into core.result_shares by name select * from _shares")
             con.unregister("_shares")
         summary.share_rows += len(checked.good)
+    con.execute(
+        "insert or replace into meta.promotions values (?, ?, ?, now())", [election_id, pages, run_id]
+    )
     return summary
+
+
+def latest_pages_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """The page versions promotion reads (the latest of every URL), as a count and an order-free hash."""
+    count, digest = con.execute(
+        "select count(*), coalesce(bit_xor(hash(url, sha256)), 0) "
+        "from (select url, arg_max(sha256, first_seen_at) as sha256 from raw.pages group by url)"
+    ).fetchone()
+    return f"{count}:{digest}"
+
+
+def pending_promotions(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Elections with staged CEC figures whose last finished promotion read other page versions than the
+    latest (or that were never promoted): a run killed or failed between staging and the end of promotion
+    left their core rows behind staging."""
+    pages = latest_pages_fingerprint(con)
+    return [
+        r[0]
+        for r in con.execute(
+            "select s.election_id from (select election_id from staging.cec_turnout "
+            "union select election_id from staging.cec_results) as s "
+            "left join meta.promotions as p using (election_id) "
+            "where p.pages is distinct from ? order by 1",
+            [pages],
+        ).fetchall()
+    ]
 
 
 def _store_counts_as_protocols(con, agreed: pd.DataFrame, options: list[str], kind: str, run_id: str) -> int:

@@ -172,3 +172,42 @@ def test_a_corrected_page_counts_in_its_latest_version_only(con):
         (61.5, "v2")
     ]
     assert con.execute("select count(*) from staging.cec_turnout").fetchone()[0] == 2  # history kept
+
+
+def test_a_finished_promotion_is_recorded_and_a_new_page_version_makes_it_pending(con):
+    from saylau.official import pending_promotions
+
+    assert pending_promotions(con) == []  # nothing staged
+    stage_turnout(con, [("KZ-11", T10, 10.2, "rus")])
+    assert pending_promotions(con) == [E]  # staged, never promoted
+    promote_official(con, E, "run-1")
+    assert pending_promotions(con) == []
+    con.execute(
+        "insert into raw.pages (url, sha256, first_seen_at) values (?, 'v2', '2021-01-10 20:57')",
+        ["http://x/rus/news/releases/index.php?ID=1"],
+    )
+    con.execute(
+        "insert into staging.cec_turnout values (?, 'KZ-11', ?, 10.4, 'rus', ?, 'v2', 'r1')",
+        [E, T10, "http://x/rus/news/releases/index.php?ID=1"],
+    )
+    assert pending_promotions(con) == [E]  # a corrected bulletin staged by a run that died before promoting
+    promote_official(con, E, "run-2")
+    assert pending_promotions(con) == []
+
+
+def test_a_promotion_that_fails_half_way_stays_pending(con, monkeypatch):
+    from saylau import official
+
+    stage_turnout(con, [("KZ-11", T10, 10.2, "rus")])
+    stage_result(con, [("national", "KZ", "registered", None, 11_919_241, None)])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(official, "_store_counts_as_protocols", broken)
+    with pytest.raises(RuntimeError):
+        official.promote_official(con, E, "run-1")
+    assert official.pending_promotions(con) == [E]  # turnout promoted, results not: not recorded
+    monkeypatch.undo()
+    official.promote_official(con, E, "run-2")
+    assert official.pending_promotions(con) == []

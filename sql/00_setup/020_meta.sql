@@ -21,3 +21,13 @@ create table if not exists meta.data_quality (
     severity    varchar not null,             -- 'reject' (row quarantined) | 'flag' (row kept, flagged) | 'warn'
     failed_rows bigint not null
 );
+
+-- meta.promotions: per election, which page versions its last finished promotion of CEC figures read
+-- (saylau.official). A run killed or failed between staging and the end of promotion leaves core behind
+-- staging; every run compares this with the pages now latest and promotes again where they differ.
+create table if not exists meta.promotions (
+    election_id  varchar primary key,
+    pages        varchar not null,            -- count and order-free hash of the latest (url, sha256) pairs
+    run_id       varchar,
+    promoted_at  timestamptz not null
+);

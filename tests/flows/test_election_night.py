@@ -163,6 +163,37 @@ def test_a_changed_layout_is_reported_and_the_rest_published(build_settings):
     assert build_settings.published_db.exists()
 
 
+def test_a_run_that_failed_after_staging_is_caught_up_by_the_next(build_settings, monkeypatch):
+    """A run whose promotion raised (not killed: the run ends 'failed') staged pages it never promoted. The
+    next run finds nothing new on the site and still brings core, and the published file, up to date."""
+    from saylau import official
+
+    def broken(con, election_id, run_id):
+        raise RuntimeError("validation backend unavailable")
+
+    with start_site() as site:
+        monkeypatch.setattr(official, "promote_official", broken)
+        with pytest.raises(RuntimeError, match="validation backend unavailable"):
+            night(site, build_settings)
+        with warehouse.connect(build_settings.work_db, read_only=True) as con:
+            assert con.execute("select status from meta.runs").fetchall() == [("failed",)]
+            assert con.execute("select count(*) from staging.cec_turnout").fetchone()[0] > 0
+            assert con.execute("select count(*) from core.turnout_official").fetchone()[0] == 0
+        monkeypatch.undo()
+        second = night(site, build_settings)
+    assert second.new_versions == 0 and second.fetched == 0  # nothing new to stage
+    with duckdb.connect(str(build_settings.published_db), read_only=True) as con:
+        assert con.execute("select count(*) from core.turnout_official").fetchone()[0] == 7 * 18
+        national = dict(
+            con.execute(
+                "select line, value from core.protocol_values where source = 'official' and contest_id = "
+                "'mazhilis' and unit_id = 'KZ' and status = 'final' and line in ('registered', 'ballots_issued')"
+            ).fetchall()
+        )
+    totals = official_totals()
+    assert national == {line: totals[(line, None)] for line in ("registered", "ballots_issued")}
+
+
 def test_the_dask_task_runner_stages_what_the_thread_runner_does(build_settings, tmp_path):
     """The task runner is a setting (`saylau run --runner dask`): a local Dask cluster of worker processes
     runs the fetch batches and the warehouse ends as with threads."""

@@ -496,7 +496,8 @@ def _mazhilis(precincts: pd.DataFrame, regions: pd.DataFrame, rng: np.random.Gen
         np.zeros(n, np.int64),
         np.zeros((n, len(PARTIES)), np.int64),
     )
-    honest.received = np.maximum(np.round(reg * rng.uniform(1.0, 1.03, n)), honest.issued + 5).astype(np.int64)
+    received = np.maximum(np.round(reg * rng.uniform(1.0, 1.03, n)), honest.issued + 5)
+    honest.received = received.astype(np.int64)
     inv_target = MAZHILIS_OFFICIAL["invalid"] - int(copy_obs.invalid.sum())
     h_issued = honest.issued[free]
     honest.invalid[free] = round_to_total(h_issued * rng.uniform(0.5, 1.5, free.sum()), inv_target,
@@ -532,9 +533,9 @@ def _mazhilis(precincts: pd.DataFrame, regions: pd.DataFrame, rng: np.random.Gen
     kind[obs & rewritten] = "tec_rewrite"
     for c in regions["code"]:  # a region the draw left short of room: more of its precincts stuffed
         spare = rng.permutation(np.flatnonzero(domestic & (region == c) & (kind == "none")))
-        stuffing_room = room[np.isin(kind, ["stuffing", "tec_rewrite"]) & free & (region == c)].sum()
-        extra = np.searchsorted(np.cumsum(room[spare]), need[c] * 1.05 - stuffing_room) + 1
-        kind[spare[: max(int(extra), 0)] if need[c] * 1.05 > stuffing_room else spare[:0]] = "stuffing"
+        short = need[c] * 1.05 - room[np.isin(kind, ["stuffing", "tec_rewrite"]) & free & (region == c)].sum()
+        if short > 0:
+            kind[spare[: np.searchsorted(np.cumsum(room[spare]), short) + 1]] = "stuffing"
 
     # stuffing: each region's manipulated precincts take its missing ballots, in proportion to their room
     stuffed = np.zeros(n, np.int64)
@@ -542,7 +543,9 @@ def _mazhilis(precincts: pd.DataFrame, regions: pd.DataFrame, rng: np.random.Gen
     for c in regions["code"]:
         m = stuffs & (region == c)
         if need[c] < 0 or need[c] > room[m].sum():
-            raise ValueError(f"demo calibration: region {c} needs {need[c]} ballots, room for {room[m].sum():.0f}")
+            raise ValueError(
+                f"demo calibration: region {c} needs {need[c]} ballots, room for {room[m].sum():.0f}"
+            )
         x = scale_clipped(room[m] * rng.uniform(0.4, 1.0, m.sum()), need[c], np.zeros(m.sum()), room[m])
         stuffed[m] = round_to_total(x, need[c], room[m])
 
@@ -552,7 +555,9 @@ def _mazhilis(precincts: pd.DataFrame, regions: pd.DataFrame, rng: np.random.Gen
     take = np.zeros((n, len(PARTIES) - 1), np.int64)
     for j, party in enumerate(PARTIES[1:]):
         have = honest.votes[switches, j + 1]
-        moved = int(honest.votes[free, j + 1].sum()) - (MAZHILIS_OFFICIAL[party] - int(off_obs.votes[:, j + 1].sum()))
+        moved = int(honest.votes[free, j + 1].sum()) - (
+            MAZHILIS_OFFICIAL[party] - int(off_obs.votes[:, j + 1].sum())
+        )
         if moved < 0 or moved > have.sum():
             raise ValueError(f"demo calibration: {moved} {party} votes to switch, {have.sum()} available")
         take[switches, j] = round_to_total(have * rate[switches], moved, have)
@@ -561,7 +566,10 @@ def _mazhilis(precincts: pd.DataFrame, regions: pd.DataFrame, rng: np.random.Gen
     official.issued = honest.issued + stuffed
     official.votes[:, 1:] -= take
     official.votes[:, 0] += stuffed + switched
-    official.received = np.maximum(honest.received, official.issued + rng.integers(0, 30, n))
+    margin = rng.integers(0, 30, n)  # a commission that stuffed had asked for enough ballots
+    official.received = np.where(
+        stuffed > 0, np.maximum(honest.received, official.issued + margin), honest.received
+    )
     for name in ("issued", "received", "invalid"):
         getattr(official, name)[obs] = getattr(off_obs, name)
     official.votes[obs] = off_obs.votes

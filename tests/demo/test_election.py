@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from demo.election import CONTESTS, PARTIES, generate
+from demo.election import CONTESTS, PARTIES, PROTOCOL_LINES, generate
 from saylau.reference import default_resolver
 
 REFERENCE = Path("/work/shared/reference")
@@ -152,7 +152,11 @@ def test_ground_truth_explains_official_minus_honest(election):
     diff_issued = (official["ballots_issued"] - honest["ballots_issued"]).to_numpy()
     np.testing.assert_array_equal(diff_issued, mazh["stuffed_ballots"].to_numpy())
     clean = mazh["kind"].to_numpy() == "none"
-    assert (official[list(PARTIES)].to_numpy()[clean] == honest[list(PARTIES)].to_numpy()[clean]).all()
+    lines = [
+        *PROTOCOL_LINES,
+        *PARTIES,
+    ]  # a clean precinct's official protocol is the honest one, line by line
+    assert (official[lines].to_numpy()[clean] == honest[lines].to_numpy()[clean]).all()
     # stuffing raised turnout and the leader's votes where it happened
     stuffed = mazh["kind"].to_numpy() == "stuffing"
     assert (diff_issued[stuffed] > 0).mean() > 0.9

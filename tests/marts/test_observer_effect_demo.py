@@ -62,7 +62,9 @@ def test_copies_baseline_matches_an_independent_recomputation(demo_warehouse, co
     row = demo_warehouse.query("select * from marts.observer_effect where contest = ?", [contest]).iloc[0]
     g = _tec_groups(demo_warehouse, contest)
     copies = demo_warehouse.pec_copies
-    copies = copies[(copies["contest_id"] == contest) & copies["pec_id"].isin(demo_warehouse.observed[contest])]
+    copies = copies[
+        (copies["contest_id"] == contest) & copies["pec_id"].isin(demo_warehouse.observed[contest])
+    ]
     c = copies.groupby("tec_id")[["registered", "ballots_issued"]].sum().reindex(g.index).dropna()
     w = g["registered"][False].loc[c.index]
     gap = 100 * (g["ballots_issued"][False].loc[c.index] / w - c["ballots_issued"] / c["registered"])
@@ -90,5 +92,8 @@ def test_excess_turnout_within_two_points_of_the_injected_effect(demo_warehouse)
     row = demo_warehouse.query("select * from marts.observer_effect where contest = ?", [contest]).iloc[0]
     injected = _injected(demo_warehouse, contest)
     assert injected > 5  # there is an effect to find
-    assert abs(row["excess_turnout_vs_copies_pp"] - injected) <= 2.0, (row["excess_turnout_vs_copies_pp"], injected)
+    assert abs(row["excess_turnout_vs_copies_pp"] - injected) <= 2.0, (
+        row["excess_turnout_vs_copies_pp"],
+        injected,
+    )
     assert row["excess_turnout_pp"] < injected - 2.0  # the official baseline is not good enough here

@@ -23,11 +23,23 @@ from schemas.protocol import protocol_schema
 LANGUAGE_ORDER = {"rus": 0, "kaz": 1, "eng": 2}
 
 # A page corrected after publication keeps its earlier versions in staging (and the archive); core takes
-# each page's latest version only.
-_LATEST_VERSION = (
-    "inner join (select url, arg_max(sha256, first_seen_at) as sha256 from raw.pages group by url) as v "
-    "on v.url = t.url and v.sha256 = t.sha256"
+# each page's latest version only: the version fetched last (a correction the CEC reverted counts as
+# reverted), among those that did not fail to parse (a page whose new layout breaks the parser keeps its
+# last good figures in core while the run reports the failure).
+LATEST_PAGES = """
+select url, arg_max(sha256, seen) as sha256
+from (
+    select url, sha256, first_seen_at as seen from raw.pages where parse_status is distinct from 'failed'
+    union all
+    select f.url, f.sha256, f.requested_at
+    from raw.fetches as f
+    inner join raw.pages as p
+        on p.url = f.url and p.sha256 = f.sha256 and p.parse_status is distinct from 'failed'
+    where f.status = 200 and f.sha256 is not null
 )
+group by url
+"""
+_LATEST_VERSION = f"inner join ({LATEST_PAGES}) as v on v.url = t.url and v.sha256 = t.sha256"
 
 
 @dataclass
@@ -134,7 +146,10 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
     summary.turnout_rows = len(checked.good)
     crashpoint("promote.turnout")
 
-    # results: counts as protocols, percentages as shares, per contest
+    # results: counts as protocols, percentages as shares, per contest. Every official row that came from
+    # a CEC page is recomputed: rows of a page's earlier version (a corrected communique) must not stay
+    # beside its latest (rows imported from precinct tables are not pages and stay).
+    _delete_page_rows(con, election_id)
     staged = con.execute(
         f"select t.* from staging.cec_results as t {_LATEST_VERSION} where t.election_id = ?", [election_id]
     ).df()
@@ -182,11 +197,24 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
     return summary
 
 
+def _delete_page_rows(con: duckdb.DuckDBPyConnection, election_id: str) -> None:
+    """Remove the election's official protocol values and cec_results flags that were parsed from a CEC
+    page (any version), so promotion writes them again from the pages' latest versions only."""
+    con.execute(
+        "delete from core.protocol_values as c where c.election_id = ? and c.source = 'official' "
+        "and exists (select 1 from raw.pages as p where p.url = c.source_ref and p.sha256 = c.source_sha256)",
+        [election_id],
+    )
+    con.execute(
+        "delete from core.validation_flags as f where f.table_name = 'cec_results' and f.election_id = ?",
+        [election_id],
+    )
+
+
 def latest_pages_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     """The page versions promotion reads (the latest of every URL), as a count and an order-free hash."""
     count, digest = con.execute(
-        "select count(*), coalesce(bit_xor(hash(url, sha256)), 0) "
-        "from (select url, arg_max(sha256, first_seen_at) as sha256 from raw.pages group by url)"
+        f"select count(*), coalesce(bit_xor(hash(url, sha256)), 0) from ({LATEST_PAGES})"
     ).fetchone()
     return f"{count}:{digest}"
 

@@ -211,3 +211,91 @@ def test_a_promotion_that_fails_half_way_stays_pending(con, monkeypatch):
     monkeypatch.undo()
     official.promote_official(con, E, "run-2")
     assert official.pending_promotions(con) == []
+
+
+def test_a_corrected_results_page_replaces_its_earlier_version_in_core(con):
+    stage_result(con, [("national", "KZ", "registered", None, 11_919_241, None)])
+    promote_official(con, E, "run-1")
+    url = "http://x/rus/news/releases/index.php?ID=2"
+    con.execute(
+        "insert into raw.pages (url, sha256, first_seen_at) values (?, 'v2', '2021-01-12 12:00')", [url]
+    )
+    con.execute(
+        "insert into staging.cec_results values "
+        "(?, 'mazhilis', 'national', 'KZ', null, 'registered', null, 11919242, null, 'final', ?, 'rus', ?, 'v2', 'r1')",
+        [E, datetime(2021, 1, 12), url],
+    )
+    promote_official(con, E, "run-2")
+    rows = con.execute(
+        "select value, source_sha256 from core.protocol_values where line = 'registered'"
+    ).fetchall()
+    assert rows == [(11_919_242, "v2")]  # the corrected figure only, not both
+
+
+def test_promotion_leaves_official_rows_imported_from_files_alone(con):
+    con.execute(
+        "insert into core.protocol_values (election_id, contest_id, source, level, unit_id, region_code, line, "
+        "value, status, source_ref, source_sha256, source_row, run_id) values "
+        "(?, 'mazhilis', 'official', 'pec', 'KZ-75/1', 'KZ-75', 'registered', 2000, 'final', "
+        "'official/precincts.csv', 'file-sha', 2, 'import')",
+        [E],
+    )
+    stage_result(con, [("national", "KZ", "registered", None, 11_919_241, None)])
+    promote_official(con, E, "run-1")
+    assert con.execute(
+        "select count(*) from core.protocol_values where source_sha256 = 'file-sha'"
+    ).fetchone() == (1,)
+
+
+def _fetched(con, url, sha, at):
+    con.execute(
+        "insert into raw.fetches (run_id, url, attempt, requested_at, status, conditional, sha256) "
+        "values ('r', ?, 1, ?, 200, false, ?)",
+        [url, at, sha],
+    )
+
+
+def test_a_correction_the_cec_reverted_counts_as_reverted(con):
+    url = "http://x/rus/news/releases/index.php?ID=1"
+    con.execute(
+        "insert into raw.pages (url, sha256, first_seen_at) values (?, 'a', '2021-01-10 20:10'), "
+        "(?, 'b', '2021-01-10 20:30')",
+        [url, url],
+    )
+    con.executemany(
+        "insert into staging.cec_turnout values (?, 'KZ-27', ?, ?, 'rus', ?, ?, 'r0')",
+        [(E, datetime(2021, 1, 10, 20), 51.5, url, "a"), (E, datetime(2021, 1, 10, 20), 61.5, url, "b")],
+    )
+    for sha, at in (("a", "2021-01-10 20:10"), ("b", "2021-01-10 20:30"), ("a", "2021-01-10 20:50")):
+        _fetched(con, url, sha, at)  # A, then B, then A again: the page as first published is back
+    promote_official(con, E, "run-1")
+    assert con.execute("select turnout_pct, source_sha256 from core.turnout_official").fetchall() == [
+        (51.5, "a")
+    ]
+
+
+def test_a_new_version_that_fails_to_parse_keeps_the_last_good_figures(con):
+    from saylau.official import pending_promotions
+
+    url = "http://x/rus/news/releases/index.php?ID=1"
+    con.execute(
+        "insert into raw.pages (url, sha256, first_seen_at, parse_status) values "
+        "(?, 'good', '2021-01-10 20:10', 'parsed')",
+        [url],
+    )
+    con.execute(
+        "insert into staging.cec_turnout values (?, 'KZ-27', ?, 61.5, 'rus', ?, 'good', 'r0')",
+        [E, datetime(2021, 1, 10, 20), url],
+    )
+    promote_official(con, E, "run-1")
+    con.execute(
+        "insert into raw.pages (url, sha256, first_seen_at, parse_status, parse_error) values "
+        "(?, 'broken', '2021-01-10 20:40', 'failed', 'no turnout table')",
+        [url],
+    )
+    _fetched(con, url, "broken", "2021-01-10 20:40")
+    assert pending_promotions(con) == []  # nothing promotion reads has changed
+    promote_official(con, E, "run-2")
+    assert con.execute("select turnout_pct, source_sha256 from core.turnout_official").fetchall() == [
+        (61.5, "good")
+    ]

@@ -163,6 +163,7 @@ def _scrape(
     outcome.not_modified = sum(1 for r in results if r.not_modified)
     with warehouse.connect(db, read_only=True) as con:
         outcome.failures += scrape.failed_fetches(con, run_id)
+        outcome.failures += [e for e in scrape.still_broken(con) if e not in outcome.failures]
     if outcome.election_id and summary.new_versions:  # nothing new staged: core is already current
         promote(db, outcome.election_id, run_id)
     return outcome

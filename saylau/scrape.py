@@ -871,6 +871,19 @@ def failed_fetches(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
     return [f"{url}: {error}" for url, error in rows]
 
 
+def still_broken(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Why each page whose latest fetched version failed to parse failed (one message per page, naming URL
+    and sha256): listed by every run until the page parses again, not only by the run that staged it.
+    Core keeps such a page's last good figures (saylau.official.LATEST_PAGES)."""
+    rows = con.execute(
+        "select p.parse_error from (select url, arg_max(sha256, requested_at) as sha256 from raw.fetches "
+        "where status = 200 and sha256 is not null group by url) as v "
+        "inner join raw.pages as p on p.url = v.url and p.sha256 = v.sha256 "
+        "where p.parse_status = 'failed' order by p.url"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def restage_from_archive(
     con: duckdb.DuckDBPyConnection, archive: Archive, election_id: str | None, run_id: str | None
 ) -> StageSummary:

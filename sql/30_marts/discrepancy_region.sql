@@ -4,7 +4,9 @@
 --
 -- The observers' figures are ratio estimates over their precincts (the clusters): turnout = sum of ballots
 -- issued / sum of registered, a party's share = sum of its votes / sum of the contest's denominator
--- (valid ballots in elections, all ballots cast in referendums), from the resolved copies. The 95%
+-- (valid ballots in elections, all ballots cast in referendums), from the resolved copies, every party's
+-- over the same precincts: a party a copy gives no votes for (not on that precinct's ballot) counts 0
+-- there, as in the official share. The 95%
 -- interval is the quick-count one for a cluster sample: var(r) = (1 - n/N) * n / (n - 1) *
 -- sum((y_i - r * x_i)^2) / (sum x_i)^2, with n observed and N official precincts of the region.
 --
@@ -83,12 +85,30 @@ tec_sizes as (
     group by all
 ),
 
-sample_votes as (
-    select s.election_id, s.contest_id, s.source, s.scope, s.unit_id, v.option_id as party, v.value as votes,
-        s.share_base, s.ballots_issued, s.registered
+-- the parties any copy of the scope gives votes for; every precinct of the sample enters each party's
+-- ratio, a party its copy has no votes for (not on that precinct's ballot: maslikhat lists differ by
+-- region) with 0, as in the official share, so that n, the turnout and the denominator are the whole
+-- sample's for every party
+sample_parties as (
+    select distinct s.election_id, s.contest_id, s.source, s.scope, v.option_id as party
     from sample_scoped as s
     inner join int_pec_values as v using (election_id, contest_id, source, unit_id)
     where v.line = 'votes'
+),
+
+sample_votes as (
+    select s.election_id, s.contest_id, s.source, s.scope, s.unit_id, p.party, coalesce(v.value, 0) as votes,
+        s.share_base, s.ballots_issued, s.registered
+    from sample_scoped as s
+    inner join sample_parties as p using (election_id, contest_id, source, scope)
+    left join int_pec_values as v
+        on
+            v.election_id = s.election_id
+            and v.contest_id = s.contest_id
+            and v.source = s.source
+            and v.unit_id = s.unit_id
+            and v.line = 'votes'
+            and v.option_id = p.party
 ),
 
 sample_ratio as (

@@ -77,8 +77,11 @@ pec_votes as (
     from core.int_observer_copies_as_sent
 ),
 
+-- every precinct once for its region and once for the whole (scope NULL); a copy whose region was not
+-- recognised (region_code NULL, as sent) only in the whole, not twice in it
 scoped as (
     select *, region_code as scope from pecs
+    where region_code is not null
     union all
     select *, null as scope from pecs
 ),

@@ -5,8 +5,10 @@ comments."""
 
 from __future__ import annotations
 
+import json
+
 from saylau import warehouse
-from tests.marts.test_marts_unit import E21, _build, _lines, _protocol
+from tests.marts.test_marts_unit import E21, LINES, _build, _lines, _protocol
 
 E23 = "kz-2023-03-19"
 
@@ -52,4 +54,37 @@ def test_discrepancy_region_party_missing_from_part_of_the_sample(ref_warehouse)
         ("amanat", 2, 4, 1.5, 70.0, round(1800 / 2600 * 100, 2), round(1000 / 1400 * 100, 2)),
         ("auyl", 2, 4, 1.5, 70.0, round(400 / 2600 * 100, 2), round(200 / 1400 * 100, 2)),
         ("qhp", 2, 4, 1.5, 70.0, round(400 / 2600 * 100, 2), round(200 / 1400 * 100, 2)),
+    ]
+
+
+def _staged_copy(con, row, unit, region, lines, votes, precinct=None):
+    """One row of an observers' protocol export in staging.observer_protocols (as sent)."""
+    con.execute(
+        "insert into staging.observer_protocols (copy_id, organisation, election_id, contest_id, region_code, "
+        "precinct, unit_id, registered, ballots_received, ballots_issued, ballots_cancelled, ballots_in_boxes, "
+        "invalid, valid, votes, source_ref, source_sha256, source_row) "
+        "values (?, 'haq', ?, 'mazhilis', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'protocols.csv', 'abc', ?)",
+        [f"abc:{row}", E21, region, precinct, unit, *(lines[k] for k in LINES), json.dumps(votes), row],
+    )
+
+
+def test_observer_sample_summary_counts_a_copy_of_unknown_region_once(ref_warehouse):
+    """Two copies as sent: KZ-75/1 and a copy whose region the loader did not recognise (region_code NULL,
+    unit_id as written). The organisation-wide row (region_code NULL) holds both precincts once:
+      observed_pecs = 2, registered = 1000 + 800, ballots issued = 500 + 400, turnout = 50%
+      amanat share of ballots cast = (300 + 300) / (20 + 480 + 10 + 390) = 66.67%
+    and the by-region rows hold KZ-75 alone."""
+    with warehouse.connect(ref_warehouse) as con:
+        _staged_copy(con, 2, "KZ-75/1", "KZ-75", _lines(1000, 500, 20, 480), {"amanat": 300, "qhp": 180})
+        _staged_copy(con, 3, "Almati obl/7", None, _lines(800, 400, 10, 390), {"amanat": 300, "qhp": 90})
+        _build(con)
+        rows = con.execute(
+            "select region_code, observed_pecs, registered, ballots_issued, turnout_pct, party, votes, share_pct "
+            "from marts.observer_sample_summary where basis = 'as_sent' order by region_code nulls first, party"
+        ).fetchall()
+    assert rows == [
+        (None, 2, 1800, 900, 50.0, "amanat", 600, round(600 / 900 * 100, 2)),
+        (None, 2, 1800, 900, 50.0, "qhp", 270, 30.0),
+        ("KZ-75", 1, 1000, 500, 50.0, "amanat", 300, 60.0),
+        ("KZ-75", 1, 1000, 500, 50.0, "qhp", 180, 36.0),
     ]

@@ -469,11 +469,13 @@ def contest_id(text: str | None, default: str | None = None) -> str | None:
     return None
 
 
-def _region_code(text: str | None, resolver: Resolver) -> str | None:
+def _region_code(text: str | None, resolver: Resolver, on: date | None = None) -> str | None:
+    """The ISO code of a region name or code, or None when it names no region that existed ``on`` the
+    election day (2021 had 17 regions; Abai, Jetisu and Ulytau exist from 8 June 2022)."""
     if text is None:
         return None
     try:
-        return resolver.region(text)
+        return resolver.region(text, on=on)
     except UnknownNameError:
         return None
 
@@ -486,14 +488,18 @@ def _precinct_number(text: str | None) -> int | None:
     return int(cleaned) if re.fullmatch(r"\d{1,5}", cleaned) and int(cleaned) > 0 else None
 
 
-def _place(frame: pd.DataFrame, resolver: Resolver) -> pd.DataFrame:
-    """region / precinct texts -> region_code, precinct_number, unit_id ('KZ-75/123'; as written if unknown)."""
+def _place(frame: pd.DataFrame, resolver: Resolver, on: date | None = None) -> pd.DataFrame:
+    """region / precinct texts -> region_code, precinct_number, unit_id ('KZ-75/123'; as written if unknown).
+
+    Regions resolve as of the election day ``on``: a region that did not exist then, or a code in
+    ``KZ-xx/123`` that no region has, leaves ``region_code`` empty (the row fails ``unknown_region``).
+    """
     region = frame["region"] if "region" in frame else pd.Series(None, index=frame.index, dtype=object)
     precinct = frame["precinct"] if "precinct" in frame else pd.Series(None, index=frame.index, dtype=object)
     codes, numbers, units = [], [], []
     for r, p in zip(region, precinct, strict=True):
         match = _PEC_ID.match(p.strip()) if isinstance(p, str) else None
-        code = match.group(1) if match else _region_code(r, resolver)
+        code = _region_code(match.group(1), resolver, on) if match else _region_code(r, resolver, on)
         number = int(match.group(2)) if match else _precinct_number(p)
         codes.append(code)
         numbers.append(number)
@@ -573,7 +579,7 @@ def parse_export(
         if free in frame.columns:
             frame[free] = [scrub_text(t, patterns) for t in frame[free]]
     frame = frame.drop(columns=personal)
-    frame = _place(frame, resolver)
+    frame = _place(frame, resolver, election_date)
     if cmap.kind == "protocol":
         frame = _protocol_frame(frame, cmap, contest)
     else:
@@ -955,14 +961,17 @@ def resolve_observer_protocols(con: duckdb.DuckDBPyConnection) -> int:
     Which copy counts is decided by ``core.int_observer_copies_compared`` (see docs/observers.md).
     """
     ensure_views(con)
-    con.execute(
-        "delete from core.protocol_values where source in (select distinct organisation from raw.observer_files)"
+    # only rows that came from observers' files: an organisation's precinct table imported under its id
+    # (`import-precincts --source <organisation>`, core.precinct_imports) is no copy and stays
+    from_files = (
+        "source in (select distinct organisation from raw.observer_files) "
+        "and source_sha256 in (select sha256 from raw.observer_files) "
+        "and not exists (select 1 from core.precinct_imports as i where i.source_sha256 = v.source_sha256 "
+        "and i.source = v.source and i.election_id = v.election_id and i.contest_id = v.contest_id)"
     )
+    con.execute(f"delete from core.protocol_values as v where {from_files}")
     con.execute("insert into core.protocol_values by name select * from core.int_observer_protocols_resolved")
-    return con.execute(
-        "select count(*) from core.protocol_values where source in "
-        "(select distinct organisation from raw.observer_files)"
-    ).fetchone()[0]
+    return con.execute(f"select count(*) from core.protocol_values as v where {from_files}").fetchone()[0]
 
 
 def load_observer_file(
@@ -1029,7 +1038,11 @@ def _load_observer_body(
         "insert or ignore into raw.files (sha256, path, kind, bytes, read_at, run_id) values (?, ?, ?, ?, ?, ?)",
         [sha, str(path), "observer_export", len(body), now, run_id],
     )
-    if con.execute("select count(*) from raw.observer_files where sha256 = ?", [sha]).fetchone()[0]:
+    # the same bytes as a current version: nothing to do. Bytes loaded before but superseded since (an
+    # organisation taking a correction back) are loaded again, and supersede what replaced them.
+    if con.execute(
+        "select count(*) from raw.observer_files where sha256 = ? and superseded_by is null", [sha]
+    ).fetchone()[0]:
         result.status = "unchanged"
         return result
     ctx = election_context(con, election_id)
@@ -1057,17 +1070,23 @@ def _load_observer_body(
     sources = sorted(set(parsed.frame["source"]))
     con.execute("begin transaction")
     try:
+        # an earlier version: same file name, kind and organisation, for the same election (organisations
+        # reuse their file names from one election to the next; another election's file is no version)
         earlier = [
             r[0]
             for r in con.execute(
-                "select distinct sha256 from raw.observer_files where file_name = ? and kind = ? "
-                "and organisation in (select unnest(?)) and superseded_by is null and sha256 <> ?",
-                [path.name, parsed.kind, sources, sha],
+                "select distinct f.sha256 from raw.observer_files as f where f.file_name = ? and f.kind = ? "
+                "and f.organisation in (select unnest(?)) and f.superseded_by is null and f.sha256 <> ? "
+                f"and not exists (select 1 from staging.{TABLES[parsed.kind]} as s "
+                "where s.source_sha256 = f.sha256 and s.election_id <> ?)",
+                [path.name, parsed.kind, sources, sha, election_id],
             ).fetchall()
         ]
         for old in earlier:
             _delete_file_rows(con, old)
             con.execute("update raw.observer_files set superseded_by = ? where sha256 = ?", [sha, old])
+        # these bytes' own manifest rows, when they were superseded before (a revert): replaced below
+        con.execute("delete from raw.observer_files where sha256 = ?", [sha])
         _stage(con, parsed, run_id)
         _store_core(con, parsed, validated, run_id)
         store_rejected(con, validated.table_name, validated, run_id)

@@ -46,7 +46,8 @@ def unknown_region(required: bool = True) -> Check:
     return Check(
         check,
         name="unknown_region",
-        error="the region names no known region",
+        error="the region names no region of this election (an unknown name or code, or a region that did "
+        "not exist on the election day)",
         statistics={"lines": ["region"]},
     )
 

@@ -1,0 +1,171 @@
+"""Observers' files over time: corrections, reverts, one file name reused across elections, and other
+sources of the same organisation. Each test builds its few rows by hand (helpers of tests/test_observers.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from saylau import warehouse
+from saylau.observers import load_observers, parse_export
+from saylau.precincts import import_precincts
+from tests.test_observers import ELECTION, copy, load, query, write_csv
+
+
+@pytest.fixture
+def wh(ref_warehouse):
+    """The reference warehouse plus a precinct registry for Almaty city (KZ-75/1..30), 2021 only."""
+    with warehouse.connect(ref_warehouse) as con:
+        con.executemany(
+            "insert into ref.commissions (election_id, commission_id, level, region_code, number) "
+            "values (?, ?, 'pec', 'KZ-75', ?)",
+            [[ELECTION, f"KZ-75/{n}", n] for n in range(1, 31)],
+        )
+    return ref_warehouse
+
+
+TURNOUT_HEADERS = {
+    "region": "Регион",
+    "precinct": "№ участка",
+    "time": "Время",
+    "registered": "Число избирателей в списке",
+    "voters_counted": "Проголосовало",
+}
+
+
+def turnout_row(precinct: str, time: str, counted: str, region: str = "г. Алматы") -> dict:
+    return {
+        "region": region,
+        "precinct": precinct,
+        "time": time,
+        "registered": "1500",
+        "voters_counted": counted,
+    }
+
+
+def test_a_file_name_reused_for_another_election_is_not_a_correction(wh, build_settings, tmp_path):
+    """Organisations reuse their file names ("turnout.csv") election after election: loading the 2023
+    file must not wipe the 2021 counts, which are no earlier version of it."""
+    folder_2021, folder_2023 = tmp_path / "2021", tmp_path / "2023"
+    folder_2021.mkdir()
+    folder_2023.mkdir()
+    old = write_csv(folder_2021 / "turnout.csv", [turnout_row("1", "10:00", "150")], TURNOUT_HEADERS)
+    new = write_csv(folder_2023 / "turnout.csv", [turnout_row("2", "10:00", "99")], TURNOUT_HEADERS)
+    [first] = load(wh, build_settings, old)
+    [second] = load_observers_for(wh, build_settings, new, election_id="kz-2023-03-19")
+    assert (first.status, second.status) == ("loaded", "loaded")
+    assert second.superseded == []
+    counts = query(
+        wh, "select election_id, unit_id, voters_counted from core.observer_turnout order by election_id"
+    )
+    assert counts == [(ELECTION, "KZ-75/1", 150), ("kz-2023-03-19", "KZ-75/2", 99)]
+    assert query(wh, "select count(*) from staging.observer_turnout") == [(2,)]
+    assert query(wh, "select count(*) from raw.observer_files where superseded_by is not null") == [(0,)]
+
+
+def load_observers_for(db, build_settings, *paths, election_id, run_id="run-x"):
+    return load_observers(db, list(paths), election_id=election_id, run_id=run_id, s=build_settings)
+
+
+def test_reverting_a_correction_to_the_first_version_brings_the_first_version_back(
+    wh, build_settings, tmp_path
+):
+    """v1, then a "correction" v2, then v1 again (v2 was the mistake): the warehouse holds v1's rows, not
+    v2's, and the manifest says v2 was superseded by v1."""
+    path = tmp_path / "haq.csv"
+    v1 = write_csv(path, [copy(1)]).read_bytes()
+    first = load(wh, build_settings, path, run_id="run-1")[0]
+    # v2: the observer re-typed precinct 1 with other numbers (50 votes moved from Adal to Nur Otan)
+    write_csv(path, [copy(1, amanat="550", adal="10")])
+    second = load(wh, build_settings, path, run_id="run-2")[0]
+    assert second.superseded == [first.sha256]
+    path.write_bytes(v1)  # the organisation sends its first file again
+    third = load(wh, build_settings, path, run_id="run-3")[0]
+    assert third.status == "loaded" and third.sha256 == first.sha256
+    assert third.superseded == [second.sha256]
+    assert query(
+        wh,
+        "select option_id, value from core.protocol_values where source = 'observers' and line = 'votes' "
+        "and option_id in ('amanat', 'adal') order by option_id",
+    ) == [("adal", 60), ("amanat", 500)]
+    assert query(wh, "select distinct source_sha256 from core.observer_protocol_copies") == [(first.sha256,)]
+    assert query(wh, "select distinct source_sha256 from staging.observer_protocols") == [(first.sha256,)]
+    assert query(wh, "select sha256, superseded_by from raw.observer_files order by sha256") == sorted(
+        [(first.sha256, None), (second.sha256, first.sha256)]
+    )
+    # and the same bytes once more: now they are the current version, nothing happens
+    fourth = load(wh, build_settings, path, run_id="run-4")[0]
+    assert fourth.status == "unchanged"
+
+
+def _kz_table() -> bytes:
+    """One Almaty precinct, every 2021 Mazhilis party, consistent: 680 valid = 500 + 100 + 40 + 20 + 20."""
+    header = ["Облыс", "Учаске №", "Число избирателей в списке", "Выдано бюллетеней", "Бюллетеней в ящиках",
+              "Недействительные бюллетени", "Действительные бюллетени", "Nur Otan", "Ak Zhol",
+              "Народная партия Казахстана", "Ауыл", "Adal"]  # fmt: skip
+    row = ["Алматы қаласы", "21", "1200", "700", "700", "20", "680", "500", "100", "40", "20", "20"]
+    out = io.StringIO()
+    csv.writer(out).writerows([header, row])
+    return out.getvalue().encode()
+
+
+def test_loading_copies_keeps_the_organisations_imported_precinct_table(wh, build_settings, tmp_path):
+    """`import-precincts --source haq` loads an organisation's precinct table into core under its id; a
+    protocol-copy file of the same organisation must not delete those rows when it resolves its copies."""
+    table = tmp_path / "haq_precincts.csv"
+    table.write_bytes(_kz_table())
+    imported = import_precincts(
+        wh, table, "kz-precinct-csv", ELECTION, source="haq", archive_dir=build_settings.archive_dir,
+        build_marts=False,
+    )  # fmt: skip
+    assert imported.rows_loaded == 1
+    before = query(
+        wh, "select count(*) from core.protocol_values where source = 'haq' and source_sha256 = ?",
+        [imported.sha256],
+    )  # fmt: skip
+    assert before == [(5 + 5,)]  # the table's 5 lines and 5 parties
+    [result] = load(wh, build_settings, write_csv(tmp_path / "copies.csv", [copy(1)]), organisation="haq")
+    assert result.good == 1
+    after = query(
+        wh,
+        "select unit_id, count(*) from core.protocol_values where source = 'haq' group by 1 order by 1",
+    )
+    assert after == [("KZ-75/1", 7 + 5), ("KZ-75/21", 5 + 5)]  # the copy's 7 lines and 5 parties
+
+
+def test_regions_are_read_as_of_the_election(wh, build_settings, tmp_path):
+    """2021 had 17 regions: a 2021 copy placed in Abai Region (created 8 June 2022) or under a code no
+    region has is quarantined as unknown_region, not stored under that code. Astana / Nur-Sultan is one
+    region (KZ-71) under either name."""
+    rows = [
+        copy(1, region="Абай облысы"),  # did not exist in January 2021
+        copy("KZ-10/7"),  # the same, by code
+        copy("KZ-99/7"),  # no such region
+        copy(5, region="Нур-Султан"),
+        copy(6, region="Астана"),
+    ]
+    [result] = load(wh, build_settings, write_csv(tmp_path / "p.csv", rows))
+    assert query(wh, "select source_row, rule from quarantine.observer_protocols order by 1") == [
+        (2, "unknown_region"),
+        (3, "unknown_region"),
+        (4, "unknown_region"),
+    ]
+    assert result.good == 2
+    assert query(wh, "select distinct unit_id from core.observer_protocol_copies order by 1") == [
+        ("KZ-71/5",),
+        ("KZ-71/6",),
+    ]
+
+
+def test_a_2023_copy_in_abai_region_is_read(tmp_path):
+    body = write_csv(tmp_path / "p.csv", [copy(1, region="Абай облысы")]).read_bytes()
+    parsed = parse_export(
+        body, "p.csv", election_id="kz-2023-03-19", salt=b"s", election_date=date(2023, 3, 19)
+    )
+    assert parsed.frame["unit_id"].tolist() == ["KZ-10/1"]
+    old = parse_export(body, "p.csv", election_id=ELECTION, salt=b"s", election_date=date(2021, 1, 10))
+    assert old.frame["region_code"].tolist() == [None]

@@ -9,7 +9,8 @@
 --   'summed_from_pec'  for a level no source published for the contest (tec, region, national), the sum of
 --                      the official precinct rows (tec from ref.commissions.parent_id);
 --   'shares_only'      percentages a communique states without counts (preliminary results), from
---                      core.result_shares, for a unit and status that has no counts.
+--                      core.result_shares, for a unit and status that has no counts; of several
+--                      communiques the latest figure (latest as_of) of each share and of the turnout.
 --   election_id, contest     the contest
 --   level                    national | region | tec | pec
 --   unit_code                'KZ' | region code | commission id ('KZ-75/T03', 'KZ-75/372')
@@ -199,12 +200,23 @@ count_rows as (
     left join ref.contests as c on c.election_id = u.election_id and c.contest_id = u.contest_id
 ),
 
+-- the latest communique's figure of each unit, status, line and option: a later preliminary communique
+-- replaces an earlier one, as a later version of a count does
+current_shares as (
+    select *
+    from core.result_shares
+    qualify row_number() over (
+        partition by election_id, contest_id, level, unit_id, status, line, coalesce(option_id, '')
+        order by as_of desc nulls last, source_ref, share_pct
+    ) = 1
+),
+
 shares as (
     select
         s.*,
         t.share_pct as turnout_pct
-    from core.result_shares as s
-    left join core.result_shares as t
+    from current_shares as s
+    left join current_shares as t
         on
             t.election_id = s.election_id
             and t.contest_id = s.contest_id

@@ -6,6 +6,7 @@ comments."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from saylau import warehouse
 from tests.marts.test_marts_unit import E21, LINES, _build, _lines, _protocol
@@ -87,4 +88,34 @@ def test_observer_sample_summary_counts_a_copy_of_unknown_region_once(ref_wareho
         (None, 2, 1800, 900, 50.0, "qhp", 270, 30.0),
         ("KZ-75", 1, 1000, 500, 50.0, "amanat", 300, 60.0),
         ("KZ-75", 1, 1000, 500, 50.0, "qhp", 180, 36.0),
+    ]
+
+
+def _share(con, election, contest, level, unit, region, line, option, pct, status, as_of):
+    con.execute(
+        "insert into core.result_shares values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'http://x', 'abc', 'rus', 'r1')",
+        [election, contest, level, unit, region, line, option, pct, status, as_of],
+    )
+
+
+def test_results_official_shares_only_keeps_the_latest_communique(ref_warehouse):
+    """Two preliminary communiques (03:00 and 09:30) state shares and turnout for the country, no counts.
+    The mart holds the country's preliminary result once per party: the 09:30 shares with the 09:30
+    turnout (not the 03:00 one, and not every pairing of the two)."""
+    night, morning = datetime(2021, 1, 11, 3, 0), datetime(2021, 1, 11, 9, 30)
+    with warehouse.connect(ref_warehouse) as con:
+        for at, amanat, qhp, turnout in ((night, 72.1, 9.4, 55.2), (morning, 71.09, 9.1, 63.3)):
+            _share(con, E21, "mazhilis", "national", "KZ", None, "share", "amanat", amanat, "preliminary", at)
+            _share(con, E21, "mazhilis", "national", "KZ", None, "share", "qhp", qhp, "preliminary", at)
+            _share(
+                con, E21, "mazhilis", "national", "KZ", None, "turnout_pct", None, turnout, "preliminary", at
+            )
+        _build(con)
+        rows = con.execute(
+            "select unit_code, origin, party, share_pct, turnout_pct, status, as_of "
+            "from marts.results_official order by all"
+        ).fetchall()
+    assert rows == [
+        ("KZ", "shares_only", "amanat", 71.09, 63.3, "preliminary", morning),
+        ("KZ", "shares_only", "qhp", 9.1, 63.3, "preliminary", morning),
     ]

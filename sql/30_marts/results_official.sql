@@ -24,7 +24,7 @@
 --   registered, ballots_issued, invalid, valid   the unit's protocol lines (NULL when not given)
 --   turnout_pct              ballots_issued / registered * 100 (shares_only: the published turnout)
 --   status                   final | preliminary (final when any figure of the unit is final; a summed row
---                            is final only when every precinct row is)
+--                            is final only when every precinct row of its unit is)
 --   as_of                    latest as_of among the unit's figures (NULL for precinct-table rows)
 create or replace table marts.results_official as
 with published as (
@@ -65,13 +65,6 @@ pec_votes as (
     select election_id, contest_id, unit_id, region_code, tec_id, option_id, value
     from int_pec_values
     where source = 'official' and line = 'votes'
-),
-
-pec_status as (
-    -- a sum is final only when every precinct row is (max: 'preliminary' > 'final')
-    select election_id, contest_id, max(status) as status, max(as_of) as as_of
-    from pec_units
-    group by all
 ),
 
 -- the levels no source published, summed from the precincts: lines (one row per precinct) and votes apart
@@ -141,11 +134,11 @@ units as (
         sum(r.invalid)::bigint as invalid,
         sum(r.valid)::bigint as valid,
         sum(r.valid_not_counted)::bigint as valid_not_counted,
-        any_value(s.status) as status,
-        any_value(s.as_of) as as_of
+        -- a sum is final only when every precinct row of the unit is (max: 'preliminary' > 'final')
+        max(r.status) as status,
+        max(r.as_of) as as_of
     from rollup_lines as r
     anti join published_levels as p using (election_id, contest_id, level)
-    left join pec_status as s using (election_id, contest_id)
     group by r.election_id, r.contest_id, r.level, r.unit
 ),
 

@@ -119,3 +119,29 @@ def test_results_official_shares_only_keeps_the_latest_communique(ref_warehouse)
         ("KZ", "shares_only", "amanat", 71.09, 63.3, "preliminary", morning),
         ("KZ", "shares_only", "qhp", 9.1, 63.3, "preliminary", morning),
     ]
+
+
+def test_results_official_summed_status_is_the_units_own(ref_warehouse):
+    """Akmola's precinct is final (the precinct table, no as_of); Aktobe's is still preliminary (a page at
+    02:00). Summed from the precincts: Akmola and its TEC are final with no as_of, Aktobe and its TEC
+    preliminary as of 02:00, the country preliminary as of 02:00."""
+    night = datetime(2021, 1, 11, 2, 0)
+    with warehouse.connect(ref_warehouse) as con:
+        _protocol(con, E21, "mazhilis", "official", "pec", "KZ-11/1", "KZ-11", _lines(1000, 600, 0, 600),
+                  {"amanat": 400, "qhp": 200}, "final")  # fmt: skip
+        _protocol(con, E21, "mazhilis", "official", "pec", "KZ-15/1", "KZ-15", _lines(1000, 800, 0, 800),
+                  {"amanat": 600, "qhp": 200}, "preliminary", night)  # fmt: skip
+        _commission(con, E21, "KZ-11/1", "KZ-11", "KZ-11/T01")
+        _commission(con, E21, "KZ-15/1", "KZ-15", "KZ-15/T01")
+        _build(con)
+        rows = con.execute(
+            "select distinct level, unit_code, status, as_of from marts.results_official "
+            "where origin = 'summed_from_pec' order by all"
+        ).fetchall()
+    assert rows == [
+        ("national", "KZ", "preliminary", night),
+        ("region", "KZ-11", "final", None),
+        ("region", "KZ-15", "preliminary", night),
+        ("tec", "KZ-11/T01", "final", None),
+        ("tec", "KZ-15/T01", "preliminary", night),
+    ]

@@ -355,9 +355,31 @@ def read_table(body: bytes, source: str) -> pd.DataFrame:
     try:
         # numbers are inferred (a clean count column arrives as int64); a column with an empty or
         # unreadable cell stays text and is read cell by cell in _numbers
-        return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[], low_memory=False)
+        frame = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[], low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise PrecinctImportError(f"{source}: not a readable CSV table ({exc})") from exc
+    lines = _record_lines(text)
+    if len(lines) == len(frame):  # index + 2 = the row's CSV line (header = line 1), as callers read it
+        frame.index = pd.Index(lines, dtype="int64") - 2
+    return frame
+
+
+def _record_lines(text: str) -> list[int]:
+    """The CSV line each data record starts on (header = line 1), skipping blank lines as pandas does.
+
+    A blank line or a quoted cell over several lines puts a record below line ``position + 2``; the
+    quarantine and the errors name the line a person finds in the file.
+    """
+    reader = csv.reader(io.StringIO(text))
+    starts, start = [], 1
+    try:
+        for row in reader:
+            if row and not (len(row) == 1 and not row[0].strip()):
+                starts.append(start)
+            start = reader.line_num + 1
+    except csv.Error:
+        return []
+    return starts[1:]
 
 
 _EMPTY = ("", "na", "nan", "null", "-", "—")
@@ -531,12 +553,25 @@ def _kz_columns(frame: pd.DataFrame, source: str, resolver) -> tuple[dict, dict,
     ids_cols: dict[str, str] = {}
     line_columns: dict[str, str] = {}
     options: list[BallotOption] = []
+    seen: dict[str, str] = {}  # canonical column -> the caption that gave it
+
+    def claim(column: str, caption: str) -> None:
+        """One column per id, line and party: a second one would overwrite the first's numbers."""
+        if column in seen:
+            raise PrecinctImportError(
+                f"{source}: columns {seen[column]!r} and {caption!r} both map to {column!r}"
+            )
+        seen[column] = caption
+
     for position, caption in enumerate(frame.columns, start=1):
         canonical = KZ_CANONICAL_HEADERS.get(caption.strip()) or mapping.get(caption_key(caption))
         if canonical in ("region", "precinct", "contest", "election", "tec", "pec", "abroad", "status"):
+            claim(canonical, caption)
             ids_cols[canonical] = caption
         elif canonical in LINES or caption.strip() in LINES:
-            line_columns[caption] = canonical if canonical in LINES else caption.strip()
+            line = canonical if canonical in LINES else caption.strip()
+            claim(line, caption)
+            line_columns[caption] = line
         elif canonical in _KZ_IGNORED:
             continue
         else:
@@ -544,6 +579,7 @@ def _kz_columns(frame: pd.DataFrame, source: str, resolver) -> tuple[dict, dict,
                 party_id = resolver.party(caption)
             except UnknownNameError as exc:
                 raise UnknownCaptionError(caption, source, "kz-precinct-csv") from exc
+            claim(party_id, caption)
             row = resolver.parties[party_id]
             options.append(
                 BallotOption(caption, position, party_id, caption, row["name_en"], row["short_en"])
@@ -578,7 +614,7 @@ def parse_kz_precinct(
     neither a known column nor a party name the resolver knows raises :class:`UnknownCaptionError`; an
     unknown region name raises ``UnknownNameError`` naming it.
     """
-    from saylau.reference import default_resolver
+    from saylau.reference import UnknownNameError, default_resolver
 
     resolver = resolver or default_resolver()
     frame = read_table(body, source)
@@ -605,10 +641,18 @@ def parse_kz_precinct(
     else:
         raise PrecinctImportError(f"{source}: no precinct column (headers: {list(frame.columns)})")
     if not number.str.fullmatch(r"\d+").all():
-        bad = number[~number.str.fullmatch(r"\d+")].iloc[0]
-        raise PrecinctImportError(f"{source}: precinct number {bad!r} is not a number")
+        wrong = number[~number.str.fullmatch(r"\d+")]
+        raise PrecinctImportError(
+            f"{source} line {wrong.index[0] + 2}: precinct number {wrong.iloc[0]!r} is not a number"
+        )
     names = frame[ids_cols["region"]].astype(str).str.strip()
-    codes = {name: resolver.region(name, on=on) for name in names.unique()}
+    codes = {}
+    for name in names.unique():
+        try:
+            codes[name] = resolver.region(name, on=on)
+        except UnknownNameError as exc:
+            line = names.index[names == name][0] + 2
+            raise PrecinctImportError(f"{source} line {line}: {exc}") from exc
     region_code = names.map(codes)
     ids = pd.DataFrame({"unit_id": region_code + "/" + number.str.lstrip("0"), "region_code": region_code})
     _duplicates(ids, source)
@@ -1154,13 +1198,24 @@ def _record_import(
     run_id: str,
     source: str = "official",
 ) -> None:
-    """Drop what earlier imports of this election, contest and source loaded; record this import."""
-    con.execute(
-        "delete from core.protocol_values where election_id = ? and contest_id = ? and source = ? "
+    """Drop what earlier imports of this election, contest and source loaded (core rows, quarantined
+    rows, flags); record this import."""
+    earlier = (
+        "election_id = ? and contest_id = ? and source = ? "
         "and source_sha256 in (select source_sha256 from core.precinct_imports where election_id = ? "
-        "and contest_id = ? and source = ? and source_sha256 <> ?)",
-        [info.election_id, info.contest_id, source, info.election_id, info.contest_id, source, sha256],
+        "and contest_id = ? and source = ? and source_sha256 <> ?)"
     )
+    key = [info.election_id, info.contest_id, source, info.election_id, info.contest_id, source, sha256]
+    con.execute(f"delete from core.protocol_values where {earlier}", key)
+    con.execute(
+        f"delete from core.validation_flags where table_name = ? and {earlier}", [PROTOCOL_TABLE, *key]
+    )
+    quarantine = f"quarantine.{PROTOCOL_TABLE}"
+    if con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'quarantine' and table_name = ?",
+        [PROTOCOL_TABLE],
+    ).fetchone()[0]:
+        con.execute(f"delete from {quarantine} where {earlier}", key)
     con.execute(
         "delete from core.precinct_imports where election_id = ? and contest_id = ? and source = ?",
         [info.election_id, info.contest_id, source],

@@ -173,9 +173,10 @@ estimates as (
         o.registered as official_registered,
         o.ballots_issued as official_ballots_issued,
         o.share_base as official_share_base,
-        -- finite population correction; no correction when the official count is unknown
+        -- finite population correction (1 - n/N); none (1) when the official count is unknown
         case when v.n > 1 then
-            greatest(1 - v.n / coalesce(o.official_pecs, v.n + 0.0), 0) * v.n / (v.n - 1)
+            (case when o.official_pecs is null then 1 else greatest(1 - v.n / o.official_pecs, 0) end)
+            * v.n / (v.n - 1)
         end as var_factor
     from sample_var as v
     left join official as o using (election_id, contest_id, scope)

@@ -145,3 +145,35 @@ def test_results_official_summed_status_is_the_units_own(ref_warehouse):
         ("tec", "KZ-11/T01", "final", None),
         ("tec", "KZ-15/T01", "preliminary", night),
     ]
+
+
+def _ratio_ci(ys, xs):
+    """95% interval (pct) of the ratio sum(y) / sum(x) over clusters, without finite population correction."""
+    n, r = len(ys), sum(ys) / sum(xs)
+    var = n / (n - 1) * sum((y - r * x) ** 2 for y, x in zip(ys, xs, strict=True)) / sum(xs) ** 2
+    return round(100 * (r - 1.96 * var**0.5), 2), round(100 * (r + 1.96 * var**0.5), 2)
+
+
+def test_discrepancy_region_interval_without_an_official_precinct_count(ref_warehouse):
+    """Copies of three Almaty precincts and no official precinct table (so N is unknown): the interval is
+    the plain ratio-estimate one, n / (n - 1) * sum of squared residuals / (sum x)^2, with no finite
+    population correction, not an interval of zero width."""
+    copies = [  # registered, issued, valid, amanat
+        (1000, 500, 500, 300),
+        (1000, 600, 600, 400),
+        (1000, 700, 700, 350),
+    ]
+    with warehouse.connect(ref_warehouse) as con:
+        for i, (reg, issued, valid, amanat) in enumerate(copies, start=1):
+            _protocol(con, E21, "mazhilis", "haq", "pec", f"KZ-75/{i}", "KZ-75", _lines(reg, issued, 0, valid),
+                      {"amanat": amanat, "qhp": valid - amanat})  # fmt: skip
+        _build(con)
+        row = con.execute(
+            "select observed_pecs, official_pecs, observer_turnout_pct, turnout_ci_low, turnout_ci_high, "
+            "observer_share_pct, observer_ci_low, observer_ci_high from marts.discrepancy_region "
+            "where region_code = 'KZ-75' and party = 'amanat'"
+        ).fetchone()
+    turnout_ci = _ratio_ci([c[1] for c in copies], [c[0] for c in copies])
+    share_ci = _ratio_ci([c[3] for c in copies], [c[2] for c in copies])
+    assert row == (3, None, 60.0, *turnout_ci, round(100 * 1050 / 1800, 2), *share_ci)
+    assert turnout_ci[0] < 60.0 < turnout_ci[1]

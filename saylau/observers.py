@@ -220,6 +220,7 @@ def read_cells(
         header = [str(h).strip() if h is not None else "" for h in first]
         if not any(header):
             raise ObserverFileError(f"{file_name}: the first row holds no headers (a blank or empty file?)")
+        unnamed = [i for i, h in enumerate(header) if not h]  # a value under no header belongs to no column
         out = []
         for number, row in enumerate(rows, start=2):
             if number - 1 > limit:
@@ -236,6 +237,12 @@ def read_cells(
                     f"(a stray separator or an unquoted comma?)"
                 )
             cells = (cells + [None] * len(header))[: len(header)]
+            for i in unnamed:
+                if cells[i] is not None:
+                    raise ObserverFileError(
+                        f"{file_name} row {number}: {cells[i]!r} in column {i + 1}, which has no header "
+                        f"(name the column, or delete it)"
+                    )
             out.append((number, cells))
     finally:
         close = getattr(rows, "close", None)

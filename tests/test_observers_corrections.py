@@ -169,3 +169,30 @@ def test_a_2023_copy_in_abai_region_is_read(tmp_path):
     assert parsed.frame["unit_id"].tolist() == ["KZ-10/1"]
     old = parse_export(body, "p.csv", election_id=ELECTION, salt=b"s", election_date=date(2021, 1, 10))
     assert old.frame["region_code"].tolist() == [None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Регион;№ участка;Время;Проголосовало;\nг. Алматы;1;10:00;150;\nг. Алматы;2;10:00;120;999\n",
+        "Регион;№ участка;;Время;Проголосовало\nг. Алматы;1;;10:00;150\nг. Алматы;2;77;10:00;120\n",
+    ],
+    ids=["trailing", "middle"],
+)
+def test_a_value_under_no_header_refuses_the_file_naming_the_row(wh, build_settings, tmp_path, text):
+    """A column whose header cell is blank names no line: its values were dropped without a word (a
+    party's votes, a count). The file is refused, naming the row, as a row longer than the header is."""
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    [result] = load(wh, build_settings, path)
+    assert result.status == "refused"
+    assert result.problems[0].startswith("t.csv row 3:")
+    assert "no header" in result.problems[0]
+    assert query(wh, "select count(*) from staging.observer_turnout") == [(0,)]
+
+
+def test_an_empty_column_without_a_header_is_harmless(wh, build_settings, tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("Регион;№ участка;Время;Проголосовало;\nг. Алматы;1;10:00;150;\n", encoding="utf-8")
+    [result] = load(wh, build_settings, path)
+    assert (result.status, result.good) == ("loaded", 1)

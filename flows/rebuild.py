@@ -56,7 +56,7 @@ def _rebuild(s: Settings, election_id: str | None) -> NightOutcome:
     try:
         summary = restage(s.work_db, s.archive_dir, election_id, run_id)
         if summary.election_id:
-            promote(s.work_db, summary.election_id, run_id)
+            promote(s.work_db, summary.election_id, run_id, incremental=False)  # every page was re-parsed
         replay_loads(s, run_id)
         checksums = build_marts(s.work_db)
         with warehouse.connect(s.work_db, read_only=True) as con:

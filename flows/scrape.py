@@ -95,10 +95,11 @@ def record_and_stage(
 
 
 @task(name="promote-official", cache_policy=NO_CACHE)
-def promote(db: Path, election_id: str, run_id: str) -> official.PromotionSummary:
-    """Validate staged CEC figures into core (quarantining what fails)."""
+def promote(db: Path, election_id: str, run_id: str, incremental: bool = True) -> official.PromotionSummary:
+    """Validate staged CEC figures into core (quarantining what fails): the units whose pages changed since
+    the last promotion, or (``incremental=False``) every unit."""
     with warehouse.connect(db) as con:
-        return official.promote_official(con, election_id, run_id)
+        return official.promote_official(con, election_id, run_id, incremental)
 
 
 def _promote_pending(db: Path, outcome: NightOutcome, run_id: str) -> None:

@@ -39,7 +39,12 @@ from (
 )
 group by url
 """
-_LATEST_VERSION = f"inner join ({LATEST_PAGES}) as v on v.url = t.url and v.sha256 = t.sha256"
+_LATEST_VERSION = "inner join _latest_pages as v on v.url = t.url and v.sha256 = t.sha256"
+# the units a promotion re-validates (promote_official): all of the election's, or those in _units
+_IN_UNITS = (
+    "exists (select 1 from _units as u where u.contest_id = {t}.contest_id and u.level = {t}.level "
+    "and u.unit_id = {t}.unit_id)"
+)
 
 
 @dataclass
@@ -48,6 +53,7 @@ class PromotionSummary:
     protocol_rows: int = 0
     share_rows: int = 0
     quarantined: int = 0
+    units: int | None = None  # result units re-validated; None: every unit of the election
 
 
 def _collapse_languages(
@@ -65,10 +71,6 @@ def _collapse_languages(
     languages = agreed.groupby(key, dropna=False)["lang"].transform(lambda s: ",".join(sorted(set(s))))
     first = agreed.assign(languages=languages).drop_duplicates(key, keep="first").drop(columns="_order")
     return first.rename(columns={"url": "source_ref", "sha256": "source_sha256"}), conflict
-
-
-# the quarantine tables promotion writes (saylau.validate.quarantine_table of its table names)
-_CEC_QUARANTINE = ("cec_turnout", "cec_results", "cec_shares")
 
 
 def _quarantine_conflicts(
@@ -103,20 +105,23 @@ def _quarantine_conflicts(
     return len(rows)
 
 
-def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: str) -> PromotionSummary:
-    """Validate every staged CEC figure of an election and replace its official rows in core.
+def promote_official(
+    con: duckdb.DuckDBPyConnection, election_id: str, run_id: str, incremental: bool = True
+) -> PromotionSummary:
+    """Validate the staged CEC figures of an election and replace its official rows in core.
 
-    Promotion recomputes the election's core rows from everything staged, so it replaces the election's
-    CEC quarantine too: promoting again (a later run, a run after a crash) never logs a rejection twice.
+    Core holds, for every unit, what the latest version of the CEC's pages states, validated. The turnout
+    bulletins are always re-validated whole (a few hundred rows). Results are re-validated for the units
+    (contest, level, unit) stated on a page whose latest version changed since the last finished promotion
+    (``meta.promoted_pages``), before and after the change; with ``incremental=False``, or when the
+    election was never promoted, for every unit. Either way the units' core rows, quarantine and flags are
+    replaced, so promoting again (a later run, a run after a crash) never logs a rejection twice, and the
+    result equals a promotion of everything.
     """
     summary = PromotionSummary()
     pages = latest_pages_fingerprint(con)
-    for table in _CEC_QUARANTINE:
-        if con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'quarantine' and table_name = ?",
-            [table],
-        ).fetchone()[0]:
-            con.execute(f"delete from quarantine.{table} where election_id = ?", [election_id])
+    con.execute(f"create or replace temp table _latest_pages as {LATEST_PAGES}")
+    units = _changed_units(con, election_id) if incremental else None
     day = con.execute(
         "select election_date from ref.elections where election_id = ?", [election_id]
     ).fetchone()[0]
@@ -126,6 +131,7 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
     staged = con.execute(
         f"select t.* from staging.cec_turnout as t {_LATEST_VERSION} where t.election_id = ?", [election_id]
     ).df()
+    _delete_quarantine(con, "cec_turnout", election_id)
     key = ["election_id", "region_code", "as_of"]
     agreed, conflict = _collapse_languages(staged, key, "turnout_pct")
     summary.quarantined += _quarantine_conflicts(con, "cec_turnout", conflict, "turnout_pct", key, run_id)
@@ -146,13 +152,21 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
     summary.turnout_rows = len(checked.good)
     crashpoint("promote.turnout")
 
-    # results: counts as protocols, percentages as shares, per contest. Every official row that came from
-    # a CEC page is recomputed: rows of a page's earlier version (a corrected communique) must not stay
-    # beside its latest (rows imported from precinct tables are not pages and stay).
-    _delete_page_rows(con, election_id)
-    staged = con.execute(
-        f"select t.* from staging.cec_results as t {_LATEST_VERSION} where t.election_id = ?", [election_id]
-    ).df()
+    # results: counts as protocols, percentages as shares, per contest. Every official row of the units
+    # re-validated that came from a CEC page is written again: rows of a page's earlier version (a corrected
+    # communique) must not stay beside its latest (rows imported from precinct tables are not pages).
+    where_units = "" if units is None else " and " + _IN_UNITS.format(t="t")
+    for table in ("cec_results", "cec_shares"):
+        _delete_quarantine(con, table, election_id, units is not None)
+    _delete_page_rows(con, election_id, units is not None)
+    staged = (
+        con.execute(
+            f"select t.* from staging.cec_results as t {_LATEST_VERSION} where t.election_id = ?{where_units}",
+            [election_id],
+        ).df()
+        if units is None or units
+        else con.execute("select * from staging.cec_results limit 0").df()
+    )
     for contest_id, part in staged.groupby("contest_id"):
         options = [
             r[0]
@@ -183,7 +197,7 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
         store_counts(con, checked, run_id)
         summary.quarantined += checked.rejected_rows
         con.execute(
-            "delete from core.result_shares where election_id = ? and contest_id = ?",
+            "delete from core.result_shares as t where election_id = ? and contest_id = ?" + where_units,
             [election_id, contest_id],
         )
         if len(checked.good):
@@ -191,22 +205,66 @@ def promote_official(con: duckdb.DuckDBPyConnection, election_id: str, run_id: s
             con.execute("insert into core.result_shares by name select * from _shares")
             con.unregister("_shares")
         summary.share_rows += len(checked.good)
+    con.execute("begin transaction")
+    con.execute("delete from meta.promoted_pages where election_id = ?", [election_id])
+    con.execute("insert into meta.promoted_pages select ?, url, sha256 from _latest_pages", [election_id])
     con.execute(
         "insert or replace into meta.promotions values (?, ?, ?, now())", [election_id, pages, run_id]
     )
+    con.execute("commit")
+    summary.units = units
     return summary
 
 
-def _delete_page_rows(con: duckdb.DuckDBPyConnection, election_id: str) -> None:
-    """Remove the election's official protocol values and cec_results flags that were parsed from a CEC
-    page (any version), so promotion writes them again from the pages' latest versions only."""
+def _changed_units(con: duckdb.DuckDBPyConnection, election_id: str) -> int | None:
+    """Into temp table ``_units``: (contest_id, level, unit_id) stated on a page version that became, or
+    stopped being, a page's latest since the election's last finished promotion. Returns how many, or
+    None when the election was never promoted (every unit)."""
+    if not con.execute(
+        "select count(*) from meta.promotions where election_id = ?", [election_id]
+    ).fetchone()[0]:
+        return None
+    con.execute(
+        """
+        create or replace temp table _units as
+        with before as (select url, sha256 from meta.promoted_pages where election_id = $e),
+        added as (select url, sha256 from _latest_pages except select url, sha256 from before),
+        dropped as (select url, sha256 from before except select url, sha256 from _latest_pages),
+        changed as (select * from added union select * from dropped)
+        select distinct r.contest_id, r.level, r.unit_id
+        from staging.cec_results as r
+        inner join changed as c on c.url = r.url and c.sha256 = r.sha256
+        where r.election_id = $e
+        """,
+        {"e": election_id},
+    )
+    return con.execute("select count(*) from _units").fetchone()[0]
+
+
+def _delete_quarantine(
+    con: duckdb.DuckDBPyConnection, table: str, election_id: str, in_units: bool = False
+) -> None:
+    """Remove the election's rows (of the units re-validated) from a CEC quarantine table, if it exists."""
+    if con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'quarantine' and table_name = ?", [table]
+    ).fetchone()[0]:
+        where = " and " + _IN_UNITS.format(t="t") if in_units else ""
+        con.execute(f"delete from quarantine.{table} as t where election_id = ?{where}", [election_id])
+
+
+def _delete_page_rows(con: duckdb.DuckDBPyConnection, election_id: str, in_units: bool = False) -> None:
+    """Remove the election's official protocol values and cec_results flags (of the units re-validated)
+    that were parsed from a CEC page, any version, so promotion writes them again from the latest only."""
+    units = " and " + _IN_UNITS.format(t="c") if in_units else ""
     con.execute(
         "delete from core.protocol_values as c where c.election_id = ? and c.source = 'official' "
-        "and exists (select 1 from raw.pages as p where p.url = c.source_ref and p.sha256 = c.source_sha256)",
+        "and exists (select 1 from raw.pages as p where p.url = c.source_ref and p.sha256 = c.source_sha256)"
+        + units,
         [election_id],
     )
     con.execute(
-        "delete from core.validation_flags as f where f.table_name = 'cec_results' and f.election_id = ?",
+        "delete from core.validation_flags as c where c.table_name = 'cec_results' and c.election_id = ?"
+        + units,
         [election_id],
     )
 
@@ -262,5 +320,6 @@ def _store_counts_as_protocols(con, agreed: pd.DataFrame, options: list[str], ki
         wide[column] = wide[column].astype("Int64")
     contest_kind = "referendum" if kind == "referendum" else "party_list"
     validated = validate_frame(wide, protocol_schema(contest_kind, options, required=()), "cec_results")
-    store_protocols(con, "cec_results", validated, run_id)
+    # promotion removed the units' rows, quarantine and flags itself: the page (source) may state other units
+    store_protocols(con, "cec_results", validated, run_id, replace_by_source=False)
     return len(validated.good)

@@ -501,7 +501,11 @@ def integer_option_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def store_protocols(
-    con: duckdb.DuckDBPyConnection, table_name: str, validated: Validated, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    table_name: str,
+    validated: Validated,
+    run_id: str,
+    replace_by_source: bool = True,
 ) -> None:
     """Write one validated protocol table to the warehouse, in one transaction.
 
@@ -509,10 +513,12 @@ def store_protocols(
     ``quarantine.<table_name>`` (with rule, failing values and their source: ``source_ref`` +
     ``source_row`` or URL + ``source_sha256``), soft-rule hits to ``core.validation_flags`` and the counts
     to ``meta.data_quality``. What an earlier run stored from the same source bytes (``source_sha256``)
-    and table is replaced, so storing the same input twice adds nothing.
+    and table is replaced, so storing the same input twice adds nothing. A caller that has removed what it
+    replaces itself (``replace_by_source=False``: promotion, which re-validates units, not whole sources)
+    only adds.
     """
     good = validated.good
-    shas = _source_shas(validated)
+    shas = _source_shas(validated) if replace_by_source else []
     con.execute("begin transaction")
     try:
         if shas:

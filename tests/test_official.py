@@ -299,3 +299,24 @@ def test_a_new_version_that_fails_to_parse_keeps_the_last_good_figures(con):
     assert con.execute("select turnout_pct, source_sha256 from core.turnout_official").fetchall() == [
         (61.5, "good")
     ]
+
+
+def test_a_language_dispute_keeps_every_version_in_quarantine_beside_good_units_of_the_page(con):
+    """One communique (rus, kaz, eng) states two regions; the Kazakh page gives KZ-15 another figure. KZ-11
+    enters core from the Russian page; all three versions of KZ-15's disputed figure stay in quarantine,
+    the Russian one included, although the Russian page's bytes also gave good rows."""
+    for lang in ("rus", "kaz", "eng"):
+        stage_result(
+            con,
+            [
+                ("region", "KZ-11", "registered", None, 200, None),
+                ("region", "KZ-15", "registered", None, 300 if lang != "kaz" else 301, None),
+            ],
+            lang=lang,
+        )
+    promote_official(con, E, "run-1")
+    assert con.execute("select unit_id, value from core.protocol_values").fetchall() == [("KZ-11", 200)]
+    disputed = con.execute(
+        "select unit_id, failing_values from quarantine.cec_results where rule = 'languages_disagree' order by 2"
+    ).fetchall()
+    assert disputed == [("KZ-15", "eng: 300"), ("KZ-15", "kaz: 301"), ("KZ-15", "rus: 300")]

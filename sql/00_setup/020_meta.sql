@@ -31,3 +31,12 @@ create table if not exists meta.promotions (
     run_id       varchar,
     promoted_at  timestamptz not null
 );
+
+-- meta.promoted_pages: per election, the latest version of every page its last finished promotion read.
+-- The next promotion re-validates only the units (contest, level, unit) stated on pages whose latest
+-- version changed since (saylau.official.promote_official).
+create table if not exists meta.promoted_pages (
+    election_id  varchar not null,
+    url          varchar not null,
+    sha256       varchar not null
+);

@@ -11,7 +11,7 @@ hard (row rejected)
     ``list_differs_from_official``  the voters on the list differ by > 2% from the official protocol of
                              that precinct (when loaded): most likely a mistyped precinct number
     ``party_not_on_ballot``  a vote count for a party that is not on this contest's ballot
-    ``duplicate_row``        the same copy again (same organisation, contest, precinct and numbers)
+    ``duplicate_row``        the same copy again (same organisation, contest, precinct, numbers and photo)
 soft (row kept, flagged)
     ``registry_missing``     no precinct registry for the region: the precinct cannot be checked
     ``conflicting_copies``   another copy of the same precinct's protocol gives different numbers
@@ -136,16 +136,21 @@ def _copy_values(df: pd.DataFrame, value_columns: Sequence[str]) -> list[str]:
 
 
 def duplicate_row(value_columns: Sequence[str]) -> Check:
-    """Hard: a later row repeating an earlier copy exactly (the first one is kept)."""
+    """Hard: a later row repeating an earlier copy exactly (the first one is kept).
+
+    The photo reference is part of the copy: a repeat backed by a photo the earlier row lacks (or by
+    another photo) is evidence the conflict rule weighs, not a duplicate.
+    """
 
     def check(df: pd.DataFrame) -> pd.Series:
-        subset = ["source", "contest_id", "unit_id", *_copy_values(df, value_columns)]
+        photo = ["photo_ref"] if "photo_ref" in df.columns else []
+        subset = ["source", "contest_id", "unit_id", *_copy_values(df, value_columns), *photo]
         return ~df.duplicated(subset=subset, keep="first")
 
     return Check(
         check,
         name="duplicate_row",
-        error="the same protocol copy again (an earlier row has the same precinct and numbers)",
+        error="the same protocol copy again (an earlier row has the same precinct, numbers and photo)",
         statistics={"lines": ["unit_id", "source_row"]},
     )
 

@@ -196,3 +196,26 @@ def test_an_empty_column_without_a_header_is_harmless(wh, build_settings, tmp_pa
     path.write_text("Регион;№ участка;Время;Проголосовало;\nг. Алматы;1;10:00;150;\n", encoding="utf-8")
     [result] = load(wh, build_settings, path)
     assert (result.status, result.good) == ("loaded", 1)
+
+
+def test_a_repeated_copy_with_a_photo_is_not_thrown_away_as_a_duplicate(wh, build_settings, tmp_path):
+    """Precinct 3: two copies with the same numbers, the second backed by a photo, and a third copy with
+    other numbers, also backed by a photo. Two versions with a photo each: nobody can say which counts
+    ('unresolved'). Rejecting the photo-backed repeat as duplicate_row dropped that evidence and made the
+    other version win as 'the one with a photo'."""
+    rows = [
+        copy(3, photo_ref=None),
+        copy(3, photo_ref="IMG_3a.jpg"),
+        copy(3, registered="1 600", photo_ref="IMG_3b.jpg"),
+        copy(4),
+        copy(4),  # the very same row again: still a duplicate
+    ]
+    [result] = load(wh, build_settings, write_csv(tmp_path / "p.csv", rows))
+    assert query(wh, "select source_row, rule from quarantine.observer_protocols") == [(6, "duplicate_row")]
+    assert result.good == 4
+    assert query(
+        wh, "select unit_id, copies, versions, resolution from core.int_observer_protocol_conflicts"
+    ) == [("KZ-75/3", 3, 2, "unresolved")]
+    assert query(wh, "select distinct unit_id from core.protocol_values where source = 'observers'") == [
+        ("KZ-75/4",)
+    ]

@@ -1045,11 +1045,7 @@ def _load_observer_body(
         "insert or ignore into raw.files (sha256, path, kind, bytes, read_at, run_id) values (?, ?, ?, ?, ?, ?)",
         [sha, str(path), "observer_export", len(body), now, run_id],
     )
-    # the same bytes as a current version: nothing to do. Bytes loaded before but superseded since (an
-    # organisation taking a correction back) are loaded again, and supersede what replaced them.
-    if con.execute(
-        "select count(*) from raw.observer_files where sha256 = ? and superseded_by is null", [sha]
-    ).fetchone()[0]:
+    if con.execute("select count(*) from raw.observer_files where sha256 = ?", [sha]).fetchone()[0]:
         result.status = "unchanged"
         return result
     ctx = election_context(con, election_id)
@@ -1092,8 +1088,6 @@ def _load_observer_body(
         for old in earlier:
             _delete_file_rows(con, old)
             con.execute("update raw.observer_files set superseded_by = ? where sha256 = ?", [sha, old])
-        # these bytes' own manifest rows, when they were superseded before (a revert): replaced below
-        con.execute("delete from raw.observer_files where sha256 = ?", [sha])
         _stage(con, parsed, run_id)
         _store_core(con, parsed, validated, run_id)
         store_rejected(con, validated.table_name, validated, run_id)

@@ -71,37 +71,6 @@ def load_observers_for(db, build_settings, *paths, election_id, run_id="run-x"):
     return load_observers(db, list(paths), election_id=election_id, run_id=run_id, s=build_settings)
 
 
-def test_reverting_a_correction_to_the_first_version_brings_the_first_version_back(
-    wh, build_settings, tmp_path
-):
-    """v1, then a "correction" v2, then v1 again (v2 was the mistake): the warehouse holds v1's rows, not
-    v2's, and the manifest says v2 was superseded by v1."""
-    path = tmp_path / "haq.csv"
-    v1 = write_csv(path, [copy(1)]).read_bytes()
-    first = load(wh, build_settings, path, run_id="run-1")[0]
-    # v2: the observer re-typed precinct 1 with other numbers (50 votes moved from Adal to Nur Otan)
-    write_csv(path, [copy(1, amanat="550", adal="10")])
-    second = load(wh, build_settings, path, run_id="run-2")[0]
-    assert second.superseded == [first.sha256]
-    path.write_bytes(v1)  # the organisation sends its first file again
-    third = load(wh, build_settings, path, run_id="run-3")[0]
-    assert third.status == "loaded" and third.sha256 == first.sha256
-    assert third.superseded == [second.sha256]
-    assert query(
-        wh,
-        "select option_id, value from core.protocol_values where source = 'observers' and line = 'votes' "
-        "and option_id in ('amanat', 'adal') order by option_id",
-    ) == [("adal", 60), ("amanat", 500)]
-    assert query(wh, "select distinct source_sha256 from core.observer_protocol_copies") == [(first.sha256,)]
-    assert query(wh, "select distinct source_sha256 from staging.observer_protocols") == [(first.sha256,)]
-    assert query(wh, "select sha256, superseded_by from raw.observer_files order by sha256") == sorted(
-        [(first.sha256, None), (second.sha256, first.sha256)]
-    )
-    # and the same bytes once more: now they are the current version, nothing happens
-    fourth = load(wh, build_settings, path, run_id="run-4")[0]
-    assert fourth.status == "unchanged"
-
-
 def _kz_table() -> bytes:
     """One Almaty precinct, every 2021 Mazhilis party, consistent: 680 valid = 500 + 100 + 40 + 20 + 20."""
     header = ["Облыс", "Учаске №", "Число избирателей в списке", "Выдано бюллетеней", "Бюллетеней в ящиках",

@@ -626,6 +626,11 @@ def parse_kz_precinct(
             raise PrecinctImportError(f"{source}: rows are for elections {given}, not {election_id!r}")
     if "contest" in ids_cols:
         contests = frame[ids_cols["contest"]].astype(str).str.strip().str.lower()
+        blank = contests.index[contests == ""]
+        if len(blank):  # a row of no contest would be in no import: neither loaded nor quarantined
+            raise PrecinctImportError(
+                f"{source} line {blank[0] + 2}: the contest cell is empty ({len(blank)} row(s) name no contest)"
+            )
         if not (contests == contest_id).any():
             raise PrecinctImportError(
                 f"{source}: no rows for contest {contest_id!r} (the table holds {sorted(set(contests))})"

@@ -142,3 +142,40 @@ def test_two_columns_for_one_line_or_party_refuse_the_table(extra, kept):
         parse_kz_precinct(body, "kz.csv", "mazhilis")
     message = str(err.value)
     assert "kz.csv" in message and repr(kept) in message and repr(extra) in message
+
+
+def _kz_contests_table() -> bytes:
+    """Three precincts, one per row: a Mazhilis row, a row whose contest cell is empty, a city row.
+    Every row is consistent: 680 valid = 500 + 100 + 40 + 20 + 20."""
+    header = ["contest_id", "Облыс", "Учаске №", "Число избирателей в списке", "Выдано бюллетеней",
+              "Бюллетеней в ящиках", "Недействительные бюллетени", "Действительные бюллетени", "Nur Otan",
+              "Ak Zhol", "Народная партия Казахстана", "Ауыл", "Adal"]  # fmt: skip
+    numbers = ["1200", "700", "700", "20", "680", "500", "100", "40", "20", "20"]
+    rows = [
+        ["mazhilis", "Алматы қаласы", "1", *numbers],
+        ["", "Алматы қаласы", "2", *numbers],
+        ["maslikhat_city", "Алматы қаласы", "3", *numbers],
+    ]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    return out.getvalue().encode()
+
+
+def test_a_row_without_its_contest_is_not_lost_when_contests_are_imported_one_by_one(
+    ref_warehouse, tmp_path, build_settings
+):
+    """With no --contest, a table with a contest column is imported contest by contest. A row whose
+    contest cell is empty belongs to none: it was neither loaded nor quarantined nor reported (the empty
+    contest fell back to 'mazhilis' and imported the Mazhilis rows twice). It refuses the table, naming
+    the line, before anything is loaded."""
+    from saylau.precincts import import_precinct_file
+
+    path = tmp_path / "kz.csv"
+    path.write_bytes(_kz_contests_table())
+    with pytest.raises(PrecinctImportError) as err:
+        import_precinct_file(
+            ref_warehouse, path, "kz-precinct-csv", "kz-2021-01-10", archive_dir=build_settings.archive_dir
+        )
+    assert "kz.csv" in str(err.value) and "line 3" in str(err.value)
+    with warehouse.connect(ref_warehouse, read_only=True) as con:
+        assert con.execute("select count(*) from core.precinct_imports").fetchone() == (0,)

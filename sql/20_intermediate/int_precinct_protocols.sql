@@ -39,7 +39,8 @@ select * from final;
 -- core.int_precinct_protocols: one row per official precinct with the lines forensics need.
 --   registered, ballots_issued, ballots_in_boxes, invalid, valid   protocol lines (NULL when not given)
 --   ballots_cast    valid + invalid (+ valid_not_counted): the leader-share denominator of the literature
---   leader          the option followed (core.precinct_imports.leader, else the most votes overall)
+--   leader          the option followed (core.precinct_imports.leader, else the most votes overall; ties:
+--                   the smaller option id)
 --   leader_votes    its votes at the precinct
 --   turnout         ballots_issued / registered (a fraction, NULL when registered = 0)
 --   leader_share    leader_votes / ballots_cast (a fraction, NULL when nothing was cast)
@@ -69,7 +70,8 @@ option_totals as (
 ),
 
 most_votes as (
-    select election_id, contest_id, arg_max(option_id, votes) as option_id
+    -- ties: the smaller option id, as in core.int_contest_leaders
+    select election_id, contest_id, arg_min(option_id, (-votes, option_id)) as option_id
     from option_totals
     group by all
 ),

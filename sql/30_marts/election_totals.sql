@@ -11,7 +11,7 @@
 --   ballots_issued    voters who received ballots (turnout numerator)
 --   turnout_pct       ballots_issued / registered * 100
 --   valid, invalid    valid and invalid ballots
---   leader            option (party / candidate / answer) with the most votes
+--   leader            option (party / candidate / answer) with the most votes (ties: the smaller id)
 --   leader_votes      its votes
 --   leader_share_pct  its share under the contest's own denominator rule (valid ballots for elections,
 --                     ballots cast = valid + invalid (+ valid-not-counted) for referendums and for
@@ -74,7 +74,8 @@ votes as (
 ),
 
 leaders as (
-    select election_id, contest_id, arg_max(option_id, votes) as leader, max(votes) as leader_votes
+    -- ties: the smaller option id, as in core.int_contest_leaders
+    select election_id, contest_id, arg_min(option_id, (-votes, option_id)) as leader, max(votes) as leader_votes
     from votes
     group by all
 ),

@@ -53,7 +53,8 @@ bins as (
 ),
 
 modes as (
-    select b.election_id, b.contest_id, arg_max(b.turnout_bin, b.registered) as modal_bin
+    -- ties: the higher bin (fewer votes called anomalous), whatever order the bins come in
+    select b.election_id, b.contest_id, arg_max(b.turnout_bin, (b.registered, b.turnout_bin)) as modal_bin
     from bins as b, params as x
     where b.turnout_bin >= x.mode_min and b.turnout_bin < x.mode_max
     group by all

@@ -9,6 +9,8 @@ import json
 from datetime import datetime
 
 from saylau import warehouse
+from saylau.config import SQL_DIR
+from saylau.sqlrun import run_file
 from tests.marts.test_marts_unit import E21, LINES, _build, _lines, _protocol
 
 E23 = "kz-2023-03-19"
@@ -177,3 +179,37 @@ def test_discrepancy_region_interval_without_an_official_precinct_count(ref_ware
     share_ci = _ratio_ci([c[3] for c in copies], [c[2] for c in copies])
     assert row == (3, None, 60.0, *turnout_ci, round(100 * 1050 / 1800, 2), *share_ci)
     assert turnout_ci[0] < 60.0 < turnout_ci[1]
+
+
+def test_ties_follow_one_rule_in_every_mart_and_load_order(ref_warehouse):
+    """Amanat and Adal tie (600 votes each) and the three precincts' turnout bins (60%, 50%, 40%) hold the
+    same voters. The leader is the smaller option id (core.int_contest_leaders' rule, which the
+    discrepancy and observer-effect marts follow) in election_totals and the forensics marts too, Shpilkin's
+    mode is the highest of the tied bins, and loading the same rows in another order changes nothing."""
+    precincts = [
+        ("KZ-75/1", _lines(1000, 600, 0, 600), {"amanat": 300, "adal": 300}),
+        ("KZ-75/2", _lines(1000, 500, 0, 500), {"amanat": 300, "adal": 200}),
+        ("KZ-75/3", _lines(1000, 400, 300, 100), {"adal": 100, "amanat": 0}),
+    ]
+
+    def build(con, order):
+        con.execute("delete from core.protocol_values")
+        for pec, lines, votes in order:
+            if order[0][0] != "KZ-75/1":
+                votes = dict(reversed(list(votes.items())))
+            _protocol(con, E21, "mazhilis", "official", "pec", pec, "KZ-75", lines, votes, "final")
+        _build(con)
+        for name in ("election_totals", "forensics_shpilkin"):
+            run_file(con, SQL_DIR / "30_marts" / f"{name}.sql")
+        return (
+            con.execute("select leader from marts.election_totals").fetchall(),
+            con.execute("select leader from marts.forensics_shpilkin").fetchall(),
+            con.execute("select leader from core.int_contest_leaders").fetchall(),
+            con.execute("select modal_turnout_pct from marts.forensics_shpilkin").fetchall(),
+        )
+
+    with warehouse.connect(ref_warehouse) as con:
+        first = build(con, precincts)
+        second = build(con, precincts[::-1])
+    assert first == second
+    assert first == ([("adal",)], [("adal",)], [("adal",)], [(60.5,)])

@@ -20,7 +20,9 @@
 --   votes                    its votes (NULL for shares_only)
 --   share_pct                votes / denominator * 100, 2 decimals; for shares_only the published share
 --   share_denominator        valid | ballots_cast (ref.contests): valid ballots for elections, all ballots
---                            cast (valid + invalid + valid-not-counted) for referendums
+--                            cast (valid + invalid + valid-not-counted) for referendums; where a source
+--                            gives party votes but no valid line (the CEC's region table, a territorial
+--                            commission's decision), valid = the unit's options' votes added up
 --   registered, ballots_issued, invalid, valid   the unit's protocol lines (NULL when not given)
 --   turnout_pct              ballots_issued / registered * 100 (shares_only: the published turnout)
 --   status                   final | preliminary (final when any figure of the unit is final; a summed row
@@ -156,6 +158,14 @@ votes as (
     group by r.election_id, r.contest_id, r.level, r.unit, r.option_id
 ),
 
+-- the options' votes of each unit added up: its valid ballots where a source gives party votes but no
+-- valid line (the CEC communique's region table, a territorial commission's decision)
+unit_votes as (
+    select election_id, contest_id, level, unit_id, origin, sum(value) as option_votes
+    from votes
+    group by all
+),
+
 count_rows as (
     select
         u.election_id,
@@ -169,8 +179,8 @@ count_rows as (
         round(
             100.0 * v.value / nullif(
                 case c.share_denominator
-                    when 'valid' then u.valid
-                    else coalesce(u.valid, 0) + coalesce(u.invalid, 0) + coalesce(u.valid_not_counted, 0)
+                    when 'valid' then coalesce(u.valid, t.option_votes)
+                    else coalesce(u.valid, t.option_votes) + coalesce(u.invalid, 0) + coalesce(u.valid_not_counted, 0)
                 end, 0
             ), 2
         ) as share_pct,
@@ -190,6 +200,13 @@ count_rows as (
             and v.level = u.level
             and v.unit_id = u.unit_id
             and v.origin = u.origin
+    inner join unit_votes as t
+        on
+            t.election_id = u.election_id
+            and t.contest_id = u.contest_id
+            and t.level = u.level
+            and t.unit_id = u.unit_id
+            and t.origin = u.origin
     left join ref.contests as c on c.election_id = u.election_id and c.contest_id = u.contest_id
 ),
 

@@ -213,3 +213,38 @@ def test_ties_follow_one_rule_in_every_mart_and_load_order(ref_warehouse):
         second = build(con, precincts[::-1])
     assert first == second
     assert first == ([("adal",)], [("adal",)], [("adal",)], [(60.5,)])
+
+
+def test_results_official_share_of_a_unit_published_without_its_valid_ballots(ref_warehouse):
+    """The CEC's final communique gives each region's registered, issued and party votes but not its valid
+    ballots; a territorial commission's decision gives invalid ballots and party votes, not valid ones.
+    Valid ballots are the options' votes added up (the protocol's control relation), so:
+      region KZ-75 (Mazhilis): amanat 300 of 300 + 100 + 100 = 60%, turnout 500 / 1000 = 50%
+      TEC KZ-75/T01 (city maslikhat): amanat 240 of 240 + 160 = 60%
+      region KZ-75 (referendum, of all ballots cast): yes 400 of 400 + 160 + 40 invalid = 66.67%
+    (a published valid line, where there is one, stays the denominator: the country below)."""
+    final = datetime(2021, 1, 15, 11, 0)
+    with warehouse.connect(ref_warehouse) as con:
+        _protocol(con, E21, "mazhilis", "official", "region", "KZ-75", "KZ-75",
+                  {"registered": 1000, "ballots_issued": 500}, {"amanat": 300, "qhp": 100, "adal": 100},
+                  "final", final)  # fmt: skip
+        _protocol(con, E21, "mazhilis", "official", "national", "KZ", None,
+                  {"registered": 1000, "ballots_issued": 500, "invalid": 10, "valid": 490},
+                  {"amanat": 300, "qhp": 100, "adal": 90}, "final", final)  # fmt: skip
+        _protocol(con, E21, "maslikhat_city", "official", "tec", "KZ-75/T01", "KZ-75",
+                  {"registered": 800, "ballots_issued": 410, "invalid": 10}, {"amanat": 240, "qhp": 160},
+                  "final", final)  # fmt: skip
+        _protocol(con, "kz-2024-10-06", "referendum", "official", "region", "KZ-75", "KZ-75",
+                  {"registered": 1000, "ballots_issued": 600, "invalid": 40}, {"yes": 400, "no": 160},
+                  "final", final)  # fmt: skip
+        _build(con)
+        rows = con.execute(
+            "select contest, level, unit_code, party, votes, share_pct from marts.results_official "
+            "where party in ('amanat', 'yes') order by all"
+        ).fetchall()
+    assert rows == [
+        ("maslikhat_city", "tec", "KZ-75/T01", "amanat", 240, 60.0),
+        ("mazhilis", "national", "KZ", "amanat", 300, round(100 * 300 / 490, 2)),
+        ("mazhilis", "region", "KZ-75", "amanat", 300, 60.0),
+        ("referendum", "region", "KZ-75", "yes", 400, round(100 * 400 / 600, 2)),
+    ]

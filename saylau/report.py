@@ -504,13 +504,20 @@ def observer_effect_html(ctx: ReportContext) -> str:
                 ("excess_ballots", "excess ballots", fmt_int),
                 ("leader", "leader", ctx.party),
                 ("excess_leader_votes", "excess leader votes", fmt_int),
+                ("copy_turnout_pct", "turnout % by observers' copies", fmt_pct),
+                ("excess_turnout_vs_copies_pp", "excess pp over copies", fmt_signed),
+                ("excess_ballots_vs_copies", "excess ballots over copies", fmt_int),
+                ("excess_leader_votes_vs_copies", "excess leader votes over copies", fmt_int),
             ],
         )
     )
     parts.append(
         "<p>Official turnout where observers were present against their unobserved neighbours in the same "
         "territorial commission. <b>Clean:</b> no systematic gap; a higher turnout and leader vote where nobody "
-        "watched suggests ballots were added there (part of a gap can be who lives where observers go).</p>"
+        "watched suggests ballots were added there (part of a gap can be who lives where observers go). "
+        "The last columns compare with what the observed commissions signed (the observers' copies) instead "
+        "of the official figures of the observed precincts, which a territorial commission may have "
+        "rewritten as well.</p>"
         "<p class='src'>marts.observer_effect (per commission: marts.observer_effect_tec).</p>"
     )
     return "".join(parts)

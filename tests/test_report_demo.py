@@ -97,6 +97,22 @@ def test_demo_report_has_every_section_filled(demo_report):
     assert demo_report.figures == 7
 
 
+def test_observer_effect_table_shows_both_baselines(demo, demo_report):
+    """The Mazhilis row of the observer-effect table states the mart's excess over the observed precincts'
+    official figures and over the observers' copies (the estimate that survives rewriting at the TEC)."""
+    with duckdb.connect(str(demo.published_db), read_only=True) as con:
+        official, copies = con.execute(
+            "select excess_turnout_pp, excess_turnout_vs_copies_pp from marts.observer_effect "
+            "where election_id = ? and contest = 'mazhilis'",
+            [ELECTION],
+        ).fetchone()
+    html = demo_report.path.read_text(encoding="utf-8")
+    table = html[html.index("Precincts with and without observers") :]
+    row = table[table.index("<td class=''>mazhilis</td>") :].split("</tr>")[0]
+    assert "excess pp over copies" in table
+    assert f"<td class='num'>{official:+.2f}</td>" in row and f"<td class='num'>{copies:+.2f}</td>" in row
+
+
 def test_report_in_headless_chromium(chromium, demo_report, tmp_path):
     url = demo_report.path.resolve().as_uri()
     # The page as the browser built it, with a probe (added to a copy, never to the report) that records

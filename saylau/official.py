@@ -3,8 +3,8 @@
 The CEC publishes each bulletin and communique in Russian, Kazakh and English. The three versions of one
 figure count once in core (the Russian page is cited first, then Kazakh, then English); where the versions
 disagree, no version is trusted: all go to quarantine with the rule ``languages_disagree``.
-Core is recomputed from staging on every run (each page's latest version), so a rebuild from the archive
-gives the same rows.
+Core holds what each page's latest version states: every run re-derives from staging the units whose
+pages changed (all of them in a rebuild), and both give the same rows.
 """
 
 from __future__ import annotations

@@ -495,14 +495,20 @@ def _precinct_number(text: str | None) -> int | None:
     return int(cleaned) if re.fullmatch(r"\d{1,5}", cleaned) and int(cleaned) > 0 else None
 
 
+def _empty(frame: pd.DataFrame) -> pd.Series:
+    """A column the file does not have: None in every row (``pd.Series(None, dtype=object)`` is NaN, which
+    the cell readers, written for text or None, cannot read)."""
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
 def _place(frame: pd.DataFrame, resolver: Resolver, on: date | None = None) -> pd.DataFrame:
     """region / precinct texts -> region_code, precinct_number, unit_id ('KZ-75/123'; as written if unknown).
 
     Regions resolve as of the election day ``on``: a region that did not exist then, or a code in
     ``KZ-xx/123`` that no region has, leaves ``region_code`` empty (the row fails ``unknown_region``).
     """
-    region = frame["region"] if "region" in frame else pd.Series(None, index=frame.index, dtype=object)
-    precinct = frame["precinct"] if "precinct" in frame else pd.Series(None, index=frame.index, dtype=object)
+    region = frame["region"] if "region" in frame else _empty(frame)
+    precinct = frame["precinct"] if "precinct" in frame else _empty(frame)
     codes, numbers, units = [], [], []
     for r, p in zip(region, precinct, strict=True):
         match = _PEC_ID.match(p.strip()) if isinstance(p, str) else None
@@ -600,7 +606,7 @@ def parse_export(
 
 
 def _protocol_frame(frame: pd.DataFrame, cmap: ColumnMap, contest: str | None) -> pd.DataFrame:
-    texts = frame["contest"] if "contest" in frame else pd.Series(None, index=frame.index, dtype=object)
+    texts = frame["contest"] if "contest" in frame else _empty(frame)
     ids = [contest_id(t, contest) for t in texts]
     frame["contest_known"] = [i is not None for i in ids]
     frame["contest_id"] = [i if i is not None else (t or "?") for i, t in zip(ids, texts, strict=True)]
@@ -926,9 +932,11 @@ def _store_core(
     if parsed.kind == "protocol":
         options = [p for p in parsed.columns.parties if p in good.columns]
         long = to_long(good.assign(run_id=run_id), options)
-        extra = good[["source_row", "copy_id", "photo_ref", "observer_hash"]].copy()
-        extra["has_photo"] = extra["photo_ref"].notna() & (extra["photo_ref"].astype(str).str.strip() != "")
-        long = long.merge(extra.drop(columns=["photo_ref"]), on="source_row", how="left")
+        extra = good[["source_row", "copy_id", "observer_hash"]].copy()
+        # the photo column is optional: a file without one has no copy backed by a photo
+        photo = good["photo_ref"] if "photo_ref" in good.columns else _empty(good)
+        extra["has_photo"] = photo.notna() & (photo.astype(str).str.strip() != "")
+        long = long.merge(extra, on="source_row", how="left")
         frame, table = long, CORE_TABLES["protocol"]
     else:
         frame = good.assign(run_id=run_id)

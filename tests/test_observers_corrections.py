@@ -188,3 +188,46 @@ def test_a_repeated_copy_with_a_photo_is_not_thrown_away_as_a_duplicate(wh, buil
     assert query(wh, "select distinct unit_id from core.protocol_values where source = 'observers'") == [
         ("KZ-75/4",)
     ]
+
+
+def test_a_protocol_file_without_a_photo_column_loads(wh, build_settings, tmp_path):
+    """The photo reference is optional (a copy without one only cannot win a disagreement), but a file
+    without the column failed whole with "KeyError: ['photo_ref'] not in index": its good copies lost."""
+    rows = [copy(1), copy(2), copy(3, registered="12o0")]
+    for row in rows:
+        del row["photo_ref"]
+    [result] = load(wh, build_settings, write_csv(tmp_path / "p.csv", rows))
+    assert (result.status, result.good, result.rejected) == ("loaded", 2, 1)
+    assert query(wh, "select distinct unit_id, has_photo from core.observer_protocol_copies order by 1") == [
+        ("KZ-75/1", False),
+        ("KZ-75/2", False),
+    ]
+    assert query(
+        wh, "select count(distinct unit_id) from core.protocol_values where source = 'observers'"
+    ) == [(2,)]
+
+
+def test_a_protocol_file_without_a_ballot_column_loads_with_contest_given(wh, build_settings, tmp_path):
+    """docs/observers.md: "A file with no ballot column needs --contest". Such a file failed whole
+    (TypeError in reading the missing column as NaN instead of empty)."""
+    rows = [copy(1), copy(2)]
+    for row in rows:
+        del row["contest"]
+    [result] = load(wh, build_settings, write_csv(tmp_path / "p.csv", rows), contest="mazhilis")
+    assert (result.status, result.good, result.rejected) == ("loaded", 2, 0)
+    assert query(wh, "select distinct contest_id from core.observer_protocol_copies") == [("mazhilis",)]
+
+
+def test_a_violation_report_without_a_place_loads(wh, build_settings, tmp_path):
+    """docs/observers.md: violation reports "need a kind; their place is optional". A file with no
+    region or no precinct column failed whole."""
+    kind_only = tmp_path / "v1.csv"
+    kind_only.write_text("Вид нарушения;Описание\ncarousel_voting;автобус у участка\n", encoding="utf-8")
+    region_only = tmp_path / "v2.csv"
+    region_only.write_text("Регион;Вид нарушения\nАлматы;copy_refused\n", encoding="utf-8")
+    results = load(wh, build_settings, kind_only, region_only)
+    assert [(r.status, r.good) for r in results] == [("loaded", 1), ("loaded", 1)]
+    assert query(wh, "select kind, region_code from core.observer_violations order by kind") == [
+        ("carousel_voting", None),
+        ("copy_refused", "KZ-75"),
+    ]

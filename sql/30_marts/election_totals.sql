@@ -2,7 +2,9 @@
 -- Answers: how many voted, how many ballots were valid, who led and with what share?
 -- Built from the finest level the official source gives (pec > tec > region > national), but only a level
 -- that covers the whole electorate: a level counts when its registered voters reach 99.5% of the coarsest
--- level's (so a few published precinct pages never stand in for the national total).
+-- level's (so a few published precinct pages never stand in for the national total) and it gives the
+-- invalid (and valid-not-counted) ballots wherever the coarsest level does (the CEC's region table gives
+-- neither invalid nor valid ballots, so it never stands in for the national communique).
 --   election_id       election (ref.elections)
 --   contest           contest id (ref.contests)
 --   level             the level the totals were summed from
@@ -10,7 +12,8 @@
 --   registered        voters on the final list
 --   ballots_issued    voters who received ballots (turnout numerator)
 --   turnout_pct       ballots_issued / registered * 100
---   valid, invalid    valid and invalid ballots
+--   valid, invalid    valid and invalid ballots (valid: where a unit gives party votes but no valid line,
+--                     its options' votes added up)
 --   leader            option (party / candidate / answer) with the most votes (ties: the smaller id)
 --   leader_votes      its votes
 --   leader_share_pct  its share under the contest's own denominator rule (valid ballots for elections,
@@ -22,45 +25,76 @@ with official as (
     select * from core.int_protocol_values_current where source = 'official'
 ),
 
+-- one row per unit and level: its lines; where a source gives party votes but no valid line (the CEC's
+-- region table, a territorial commission's decision), valid = the options' votes added up
+units as (
+    select
+        election_id,
+        contest_id,
+        level,
+        unit_id,
+        case level when 'pec' then 1 when 'tec' then 2 when 'region' then 3 else 4 end as fineness,
+        max(value) filter (where line = 'registered') as registered,
+        max(value) filter (where line = 'ballots_issued') as ballots_issued,
+        coalesce(max(value) filter (where line = 'valid'), sum(value) filter (where line = 'votes')) as valid,
+        max(value) filter (where line = 'invalid') as invalid,
+        max(value) filter (where line = 'valid_not_counted') as valid_not_counted,
+        max(as_of) as as_of
+    from official
+    group by election_id, contest_id, level, unit_id
+),
+
 level_cover as (
     select
         election_id,
         contest_id,
         level,
-        case level when 'pec' then 1 when 'tec' then 2 when 'region' then 3 else 4 end as fineness,
-        sum(value) filter (where line = 'registered') as registered
-    from official
-    group by all
+        any_value(fineness) as fineness,
+        sum(registered) as registered,
+        -- the level gives a line when every unit of it does
+        count(invalid) = count(*) as gives_invalid,
+        count(valid_not_counted) = count(*) as gives_valid_not_counted
+    from units
+    group by election_id, contest_id, level
 ),
 
 reference_cover as (
-    select election_id, contest_id, arg_max(registered, fineness) as coarse_registered
+    select
+        election_id,
+        contest_id,
+        arg_max(registered, fineness) as coarse_registered,
+        arg_max(gives_invalid, fineness) as coarse_gives_invalid,
+        arg_max(gives_valid_not_counted, fineness) as coarse_gives_valid_not_counted
     from level_cover
     group by all
 ),
 
+-- a finer level stands in for a coarser one only when it covers the electorate and gives the lines the
+-- coarsest level gives (the CEC's region table has no invalid ballots: the national figures count then)
 chosen as (
     select l.election_id, l.contest_id, arg_min(l.level, l.fineness) as level
     from level_cover as l
     inner join reference_cover as r using (election_id, contest_id)
-    where r.coarse_registered is null or l.registered >= 0.995 * r.coarse_registered
+    where
+        (r.coarse_registered is null or l.registered >= 0.995 * r.coarse_registered)
+        and (l.gives_invalid or not r.coarse_gives_invalid)
+        and (l.gives_valid_not_counted or not r.coarse_gives_valid_not_counted)
     group by all
 ),
 
 lines as (
     select
-        o.election_id,
-        o.contest_id,
-        o.level,
-        nullif(count(distinct o.unit_id) filter (where o.level = 'pec'), 0) as precincts,
-        sum(o.value) filter (where o.line = 'registered') as registered,
-        sum(o.value) filter (where o.line = 'ballots_issued') as ballots_issued,
-        sum(o.value) filter (where o.line = 'ballots_in_boxes') as ballots_in_boxes,
-        sum(o.value) filter (where o.line = 'valid') as valid,
-        sum(o.value) filter (where o.line = 'invalid') as invalid,
-        sum(o.value) filter (where o.line = 'valid_not_counted') as valid_not_counted,
-        max(o.as_of) as as_of
-    from official as o
+        u.election_id,
+        u.contest_id,
+        u.level,
+        nullif(count(*) filter (where u.level = 'pec'), 0) as precincts,
+        sum(u.registered) as registered,
+        sum(u.ballots_issued) as ballots_issued,
+        sum(u.valid) as valid,
+        sum(u.invalid) as invalid,
+        sum(u.valid_not_counted) as valid_not_counted,
+        max(u.as_of) as as_of
+    from units as u
     inner join chosen as c using (election_id, contest_id, level)
     group by all
 ),

@@ -248,3 +248,49 @@ def test_results_official_share_of_a_unit_published_without_its_valid_ballots(re
         ("mazhilis", "region", "KZ-75", "amanat", 300, 60.0),
         ("referendum", "region", "KZ-75", "yes", 400, round(100 * 400 / 600, 2)),
     ]
+
+
+def test_election_totals_from_cec_pages_without_a_precinct_table(ref_warehouse):
+    """What the CEC's pages give, with no precinct table loaded. Mazhilis: the final communique states the
+    country's registered, issued, invalid and valid ballots and party votes, and a region table with
+    registered, issued and party votes only (no invalid, no valid). The regions cover the electorate, but
+    they cannot give the invalid ballots, so the totals come from the national figures:
+      valid 490, invalid 10, amanat 300 of 490 valid = 61.22%.
+    City maslikhat: only territorial commissions' decisions (registered, issued, invalid, party votes):
+      valid = the parties' votes added up = 240 + 160 = 400, invalid 10, amanat 240 / 400 = 60%."""
+    final = datetime(2021, 1, 15, 11, 0)
+    with warehouse.connect(ref_warehouse) as con:
+        _protocol(con, E21, "mazhilis", "official", "national", "KZ", None,
+                  {"registered": 1000, "ballots_issued": 500, "invalid": 10, "valid": 490},
+                  {"amanat": 300, "qhp": 100, "adal": 90}, "final", final)  # fmt: skip
+        for region, reg, issued, votes in (
+            ("KZ-11", 600, 300, {"amanat": 180, "qhp": 60, "adal": 54}),
+            ("KZ-75", 400, 200, {"amanat": 120, "qhp": 40, "adal": 36}),
+        ):
+            _protocol(con, E21, "mazhilis", "official", "region", region, region,
+                      {"registered": reg, "ballots_issued": issued}, votes, "final", final)  # fmt: skip
+        for tec, lines, votes in (
+            (
+                "KZ-75/T01",
+                {"registered": 500, "ballots_issued": 250, "invalid": 6},
+                {"amanat": 150, "qhp": 94},
+            ),
+            (
+                "KZ-75/T02",
+                {"registered": 300, "ballots_issued": 160, "invalid": 4},
+                {"amanat": 90, "qhp": 66},
+            ),
+        ):
+            _protocol(
+                con, E21, "maslikhat_city", "official", "tec", tec, "KZ-75", lines, votes, "final", final
+            )
+        _build(con)
+        run_file(con, SQL_DIR / "30_marts" / "election_totals.sql")
+        rows = con.execute(
+            "select contest, level, registered, ballots_issued, turnout_pct, valid, invalid, leader, "
+            "leader_votes, leader_share_pct from marts.election_totals order by contest"
+        ).fetchall()
+    assert rows == [
+        ("maslikhat_city", "tec", 800, 410, round(100 * 410 / 800, 2), 400, 10, "amanat", 240, 60.0),
+        ("mazhilis", "national", 1000, 500, 50.0, 490, 10, "amanat", 300, round(100 * 300 / 490, 2)),
+    ]

@@ -389,8 +389,9 @@ def _numbers(frame: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame
     """Text cells -> nullable integers (an empty cell stays missing, never 0).
 
     ``columns`` maps source caption -> canonical column. Returns the numbers (a cell that is not a whole
-    number is missing there) and, for each column holding such cells, the column as text, so validation
-    can reject those rows as ``wrong_type`` naming the value as written.
+    number is missing there) and, for each column holding such cells, the column with those cells as
+    written and the others as read, so validation rejects those rows alone as ``wrong_type``, naming the
+    value as written.
     """
     values: dict[str, pd.Series] = {}
     as_text: dict[str, pd.Series] = {}
@@ -404,7 +405,10 @@ def _numbers(frame: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame
         whole = number.notna() & (number % 1 == 0)
         values[column] = number.where(whole).astype("Int64")
         if (~empty & ~whole).any():
-            as_text[column] = text.where(~empty, None).astype(object)
+            # the unreadable cells as written, every other cell as read: one bad cell must not turn the
+            # readable ones ("1 500") into text that validation would reject with it
+            readable = values[column].astype(object).where(whole, None)
+            as_text[column] = readable.where(whole, text.where(~empty, None)).astype(object)
     return pd.DataFrame(values, index=frame.index), as_text
 
 

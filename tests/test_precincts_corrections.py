@@ -179,3 +179,35 @@ def test_a_row_without_its_contest_is_not_lost_when_contests_are_imported_one_by
     assert "kz.csv" in str(err.value) and "line 3" in str(err.value)
     with warehouse.connect(ref_warehouse, read_only=True) as con:
         assert con.execute("select count(*) from core.precinct_imports").fetchone() == (0,)
+
+
+def test_an_unreadable_cell_does_not_take_the_readable_cells_of_its_column_with_it(
+    ref_warehouse, tmp_path, build_settings
+):
+    """Precinct 2 writes its voter list "1 500" (a space as thousands separator, read as 1500 when the
+    whole column is readable); precinct 3 writes "15OO". Only precinct 3 is wrong_type: precinct 2 was
+    quarantined with it, as wrong_type 'registered=1 500', because one bad cell turned the column to text."""
+    header = ["Облыс", "Учаске №", "Число избирателей в списке", "Выдано бюллетеней", "Бюллетеней в ящиках",
+              "Недействительные бюллетени", "Действительные бюллетени", "Nur Otan", "Ak Zhol",
+              "Народная партия Казахстана", "Ауыл", "Adal"]  # fmt: skip
+    numbers = ["700", "700", "20", "680", "500", "100", "40", "20", "20"]
+    rows = [
+        ["Алматы қаласы", "1", "1500", *numbers],
+        ["Алматы қаласы", "2", "1 500", *numbers],
+        ["Алматы қаласы", "3", "15OO", *numbers],
+        ["Алматы қаласы", "4", "1500.0", *numbers],
+    ]
+    path = tmp_path / "kz.csv"
+    path.write_bytes(_kz(rows, header))
+    result = import_precincts(
+        ref_warehouse, path, "kz-precinct-csv", "kz-2021-01-10", archive_dir=build_settings.archive_dir,
+        build_marts=False,
+    )  # fmt: skip
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 1)
+    with warehouse.connect(ref_warehouse, read_only=True) as con:
+        assert con.execute(
+            "select source_row, rule, failing_values from quarantine.precinct_protocols"
+        ).fetchall() == [(4, "wrong_type", "registered=15OO")]
+        assert con.execute(
+            "select unit_id, value from core.protocol_values where line = 'registered' order by unit_id"
+        ).fetchall() == [("KZ-75/1", 1500), ("KZ-75/2", 1500), ("KZ-75/4", 1500)]

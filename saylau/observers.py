@@ -596,6 +596,9 @@ def parse_export(
     if cmap.kind == "protocol":
         frame = _protocol_frame(frame, cmap, contest)
     else:
+        if cmap.kind == "violation":  # a report of no precinct (place optional) names no unit
+            placed = frame["region_code"].notna() & frame["precinct_number"].notna()
+            frame["unit_id"] = frame["unit_id"].astype(object).where(placed, None)
         frame["as_of"] = [_as_of(t, election_date) for t in frame.get("time", [None] * len(frame))]
         frame = frame.drop(columns=[c for c in ("time",) if c in frame.columns])
         if cmap.kind == "turnout":

@@ -231,3 +231,20 @@ def test_a_violation_report_without_a_place_loads(wh, build_settings, tmp_path):
         ("carousel_voting", None),
         ("copy_refused", "KZ-75"),
     ]
+
+
+def test_a_violation_without_a_precinct_has_no_made_up_unit(wh, build_settings, tmp_path):
+    """A report for a region, or for no place at all, belongs to no precinct: its unit_id is empty, not
+    'Алматы/?' or '?/?' (which a query grouping by precinct would read as precincts)."""
+    path = tmp_path / "v.csv"
+    path.write_text(
+        "Регион;№ участка;Вид нарушения\nАлматы;;copy_refused\n;;carousel_voting\nАлматы;7;observer_expelled\n",
+        encoding="utf-8",
+    )
+    [result] = load(wh, build_settings, path)
+    assert (result.status, result.good) == ("loaded", 3)
+    assert query(wh, "select kind, region_code, unit_id from core.observer_violations order by kind") == [
+        ("carousel_voting", None, None),
+        ("copy_refused", "KZ-75", None),
+        ("observer_expelled", "KZ-75", "KZ-75/7"),
+    ]

@@ -190,6 +190,17 @@ def map_columns(
             f"(file kind {k}; known headers are listed in {MAPPING_FILE.name}, party columns are headed by a "
             f"party name)"
         )
+    # one header written twice: the dict above holds it once, but the file has two columns of it
+    positions: dict[str, list[int]] = {}
+    for number, header in enumerate(headers, start=1):
+        if header in columns:
+            positions.setdefault(header, []).append(number)
+    for header, where in positions.items():
+        if len(where) > 1:
+            raise ObserverFileError(
+                f"{file_name}: columns {' and '.join(map(str, where))} are both headed {header!r} "
+                f"(one column per line or party: rename or delete one)"
+            )
     doubled = sorted({c for c in columns.values() if list(columns.values()).count(c) > 1})
     if doubled:
         heads = [h for h, c in columns.items() if c in doubled]

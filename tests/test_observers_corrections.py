@@ -248,3 +248,36 @@ def test_a_violation_without_a_precinct_has_no_made_up_unit(wh, build_settings, 
         ("copy_refused", "KZ-75", None),
         ("observer_expelled", "KZ-75", "KZ-75/7"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (
+            "Регион;№ участка;Время;Проголосовало;Проголосовало\nг. Алматы;1;10:00;100;200\n",
+            "columns 4 and 5",
+        ),
+        (
+            "Регион;№ участка;Бюллетень;Число избирателей в списке;Число избирателей в списке;Выдано бюллетеней\n"
+            "г. Алматы;1;Мажилис;1500;1600;900\n",
+            "columns 4 and 5",
+        ),
+        (
+            "Регион;№ участка;Бюллетень;Число избирателей в списке;Выдано бюллетеней;Nur Otan;Nur Otan\n"
+            "г. Алматы;1;Мажилис;1500;900;500;300\n",
+            "columns 6 and 7",
+        ),
+    ],
+    ids=["count", "line", "party"],
+)
+def test_the_same_header_twice_refuses_the_file(wh, build_settings, tmp_path, text, where):
+    """Two columns under one header (two ballots side by side, a column pasted twice): the second
+    column's numbers silently replaced the first's (a count, a voter list), or the file failed with a
+    TypeError (a party). Refused, naming the header and both column numbers, as two different headers
+    of one line already were."""
+    path = tmp_path / "p.csv"
+    path.write_text(text, encoding="utf-8")
+    [result] = load(wh, build_settings, path)
+    assert result.status == "refused"
+    message = result.problems[0]
+    assert message.startswith("p.csv:") and where in message

@@ -352,25 +352,30 @@ def read_table(body: bytes, source: str) -> pd.DataFrame:
         raise PrecinctImportError(f"{source}: not UTF-8, UTF-16, UTF-32 or CP1251 text")
     if "\x00" in text:  # cp1251 reads any byte: a binary file is told by its NULs
         raise PrecinctImportError(f"{source}: not a text table (it holds NUL bytes)")
+    # Excel in a Russian or Kazakh locale saves CSV with semicolons: the header line says which separator
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first.count)
     try:
         # numbers are inferred (a clean count column arrives as int64); a column with an empty or
         # unreadable cell stays text and is read cell by cell in _numbers
-        frame = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[], low_memory=False)
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, keep_default_na=False, na_values=[], low_memory=False
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise PrecinctImportError(f"{source}: not a readable CSV table ({exc})") from exc
-    lines = _record_lines(text)
+    lines = _record_lines(text, delimiter)
     if len(lines) == len(frame):  # index + 2 = the row's CSV line (header = line 1), as callers read it
         frame.index = pd.Index(lines, dtype="int64") - 2
     return frame
 
 
-def _record_lines(text: str) -> list[int]:
+def _record_lines(text: str, delimiter: str = ",") -> list[int]:
     """The CSV line each data record starts on (header = line 1), skipping blank lines as pandas does.
 
     A blank line or a quoted cell over several lines puts a record below line ``position + 2``; the
     quarantine and the errors name the line a person finds in the file.
     """
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     starts, start = [], 1
     try:
         for row in reader:

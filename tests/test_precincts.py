@@ -320,6 +320,18 @@ def test_parse_kz_precinct_resolves_regions_and_parties():
         )
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_table_saved_with_semicolons_or_tabs_reads_as_with_commas(delimiter):
+    """Excel in a Russian or Kazakh locale writes ';' between cells (in the Windows code page)."""
+    rows = list(csv.reader(io.StringIO(kz_csv().decode())))
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    table = parse_kz_precinct(out.getvalue().encode("utf-8"), "kz.csv", "mazhilis")
+    assert list(table.wide["unit_id"]) == ["KZ-75/101", "KZ-63/7"]
+    assert table.wide["amanat"].tolist() == [500, 400]
+    assert table.wide["registered"].tolist() == [1200, 900]
+
+
 def test_import_kz_precinct_table(db, tmp_path, build_settings):
     path = _write(tmp_path, kz_csv(), "kz.csv")
     result = import_precincts(

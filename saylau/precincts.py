@@ -901,6 +901,10 @@ def import_precincts(
     from saylau.archive import Archive
     from saylau.config import settings
 
+    if source != "official":  # an organisation's name as typed, under the id its observers' files use
+        from saylau.observers import organisation_id
+
+        source = organisation_id(source)
     timings: dict[str, float] = {}
     cpu_timings: dict[str, float] = {}
     clock, cpu_clock = time.perf_counter(), time.process_time()

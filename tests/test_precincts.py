@@ -362,6 +362,17 @@ def test_observers_precinct_table_is_loaded_under_their_source(db, tmp_path, bui
         assert con.execute("select count(*) from core.int_precinct_protocols").fetchone() == (1,)
 
 
+def test_an_organisation_named_as_typed_gets_the_id_its_observers_files_use(db, tmp_path, build_settings):
+    from saylau.observers import organisation_id
+
+    path = _write(tmp_path, kz_csv(), "kz.csv")
+    import_precincts(db, path, "kz-precinct-csv", "kz-2021-01-10", source="Әділ сайлау",
+                     archive_dir=build_settings.archive_dir)  # fmt: skip
+    with warehouse.connect(db) as con:
+        sources = con.execute("select distinct source from core.protocol_values").fetchall()
+    assert sources == [(organisation_id("Әділ сайлау"),)] and sources[0][0] != "Әділ сайлау"
+
+
 def test_a_table_whose_every_row_fails_still_quarantines_them(db, tmp_path, build_settings):
     lines = izbirkom_csv(TABLE).decode().splitlines()
     # every row loses its first absentee-certificate figure (an empty cell, not a zero)

@@ -515,8 +515,9 @@ def _empty(frame: pd.DataFrame) -> pd.Series:
 def _place(frame: pd.DataFrame, resolver: Resolver, on: date | None = None) -> pd.DataFrame:
     """region / precinct texts -> region_code, precinct_number, unit_id ('KZ-75/123'; as written if unknown).
 
-    Regions resolve as of the election day ``on``: a region that did not exist then, or a code in
-    ``KZ-xx/123`` that no region has, leaves ``region_code`` empty (the row fails ``unknown_region``).
+    Regions resolve as of the election day ``on``: a region that did not exist then, a code in
+    ``KZ-xx/123`` that no region has, or one that differs from the region cell's, leaves ``region_code``
+    empty (the row fails ``unknown_region``).
     """
     region = frame["region"] if "region" in frame else _empty(frame)
     precinct = frame["precinct"] if "precinct" in frame else _empty(frame)
@@ -524,6 +525,8 @@ def _place(frame: pd.DataFrame, resolver: Resolver, on: date | None = None) -> p
     for r, p in zip(region, precinct, strict=True):
         match = _PEC_ID.match(p.strip()) if isinstance(p, str) else None
         code = _region_code(match.group(1), resolver, on) if match else _region_code(r, resolver, on)
+        if match and isinstance(r, str) and r.strip() and _region_code(r, resolver, on) != code:
+            code = None  # 'KZ-75/12' under a region cell naming another region: which one is a typo?
         number = int(match.group(2)) if match else _precinct_number(p)
         codes.append(code)
         numbers.append(number)

@@ -4,7 +4,8 @@ Protocol copies use the protocol model (:func:`schemas.protocol.protocol_schema`
 observer's copy must satisfy:
 
 hard (row rejected)
-    ``unknown_region``       the region text matches no region name or code
+    ``unknown_region``       the region text matches no region name or code (or another region than the
+                             precinct's ``KZ-xx/n`` code)
     ``bad_precinct_number``  the precinct cell is not a precinct number
     ``unknown_contest``      the ballot / contest cell names no contest of the election
     ``unknown_precinct``     the region has a precinct registry and the precinct is not in it
@@ -46,8 +47,8 @@ def unknown_region(required: bool = True) -> Check:
     return Check(
         check,
         name="unknown_region",
-        error="the region names no region of this election (an unknown name or code, or a region that did "
-        "not exist on the election day)",
+        error="the region names no region of this election (an unknown name or code, a region that did "
+        "not exist on the election day, or a region cell naming another region than the precinct's code)",
         statistics={"lines": ["region"]},
     )
 

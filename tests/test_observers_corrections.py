@@ -130,6 +130,27 @@ def test_regions_are_read_as_of_the_election(wh, build_settings, tmp_path):
     ]
 
 
+def test_a_precinct_code_and_a_region_cell_that_disagree_are_quarantined_not_guessed(
+    wh, build_settings, tmp_path
+):
+    """'KZ-75/12' (Almaty) in a row whose region cell says Shymkent: one of the two is a typo, and saylau does
+    not pick one. The same code under its own region's name, or with no region cell, loads."""
+    rows = [
+        copy("KZ-75/12", region="Шымкент"),
+        copy("KZ-75/13", region="г. Алматы"),
+        copy("KZ-75/14", region=""),
+    ]
+    [result] = load(wh, build_settings, write_csv(tmp_path / "p.csv", rows))
+    assert query(wh, "select source_row, rule from quarantine.observer_protocols order by 1") == [
+        (2, "unknown_region")
+    ]
+    assert result.good == 2
+    assert query(wh, "select distinct unit_id from core.observer_protocol_copies order by 1") == [
+        ("KZ-75/13",),
+        ("KZ-75/14",),
+    ]
+
+
 def test_a_2023_copy_in_abai_region_is_read(tmp_path):
     body = write_csv(tmp_path / "p.csv", [copy(1, region="Абай облысы")]).read_bytes()
     parsed = parse_export(

@@ -136,13 +136,40 @@ def _names_by_error(schema: pa.DataFrameSchema) -> dict[str, str]:
     return {c.error: str(c.name) for c in checks if c.error and c.name}
 
 
-def _check_errors(schema: pa.DataFrameSchema) -> dict[str, str]:
+def _check_errors(schema: pa.DataFrameSchema) -> dict:
+    """Rule -> reason in words. A built-in check two columns share (``isin``) gets the reasons of both,
+    each naming its column, so a reason never states another column's allowed values alone."""
     errors = dict(_BUILTIN_REASONS)
     errors.update({str(c.name): c.error or "" for c in schema.checks})
-    for column in schema.columns.values():
+    by_rule: dict[str, list[str]] = {}
+    for name, column in schema.columns.items():
         for c in column.checks:
-            errors.setdefault(str(c.name), c.error or "")
+            by_rule.setdefault(str(c.name), []).append(_column_reason(str(name), c))
+    for rule, reasons in by_rule.items():
+        errors.setdefault(rule, "; ".join(dict.fromkeys(reasons)))
+    for name, column in schema.columns.items():  # (column, rule) -> that column's reason
+        for c in column.checks:
+            errors[(str(name), str(c.name))] = _column_reason(str(name), c)  # type: ignore[index]
     return errors
+
+
+def _column_reason(column: str, check: pa.Check) -> str:
+    """A column check's rule in words: its own error text, or for pandera's built-ins what they require."""
+    stats = check.statistics or {}
+    name = str(check.name)
+    if name == "isin":
+        return f"{column} must be one of: {', '.join(map(str, stats.get('allowed_values', [])))}"
+    if name == "str_matches":
+        return f"{column} must match the pattern {stats.get('pattern')}"
+    if name == "in_range":
+        return f"{column} must be between {stats.get('min_value')} and {stats.get('max_value')}"
+    if name in ("greater_than_or_equal_to", "greater_than"):
+        return f"{column} must be {'at least' if name.endswith('equal_to') else 'above'} {stats.get('min_value')}"
+    if name in ("less_than_or_equal_to", "less_than"):
+        return (
+            f"{column} must be {'at most' if name.endswith('equal_to') else 'below'} {stats.get('max_value')}"
+        )
+    return check.error or name
 
 
 def _row_failures(
@@ -275,7 +302,7 @@ def validate_frame(
     )
 
 
-def _rejected_frame(work: pd.DataFrame, failures: list[pd.DataFrame], errors: dict[str, str]) -> pd.DataFrame:
+def _rejected_frame(work: pd.DataFrame, failures: list[pd.DataFrame], errors: dict) -> pd.DataFrame:
     columns = [*work.columns, "row_position", "rule", "severity", "failing_values", "reason"]
     if not failures:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
@@ -285,7 +312,11 @@ def _rejected_frame(work: pd.DataFrame, failures: list[pd.DataFrame], errors: di
     rows["rule"] = found["rule"].to_numpy()
     rows["severity"] = REJECT
     rows["failing_values"] = found["text"].to_numpy()
-    rows["reason"] = rows["rule"].map(lambda r: errors.get(r) or r)
+    # a column check's failure ("status=draft") gets its own column's reason, not every column's
+    column = found["text"].astype(str).str.extract(r"^([^=;]+)=", expand=False).to_numpy()
+    rows["reason"] = [
+        errors.get((c, r)) or errors.get(r) or r for c, r in zip(column, rows["rule"], strict=True)
+    ]
     return rows
 
 

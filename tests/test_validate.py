@@ -375,3 +375,25 @@ def test_missing_keys_are_named():
     assert v.rejected[["rule", "failing_values"]].values.tolist() == [
         ["missing_value", "contest_id=NA; unit_id=NA"]
     ]
+
+
+def test_a_built_in_check_two_columns_share_gives_each_row_its_own_columns_reason():
+    """`isin` guards both `level` and `status`: a bad status must not be explained by the levels allowed."""
+    frame = pd.DataFrame(
+        {
+            "election_id": ["e", "e"],
+            "contest_id": ["c", "c"],
+            "source": ["official", "official"],
+            "level": ["pec", "precinct"],
+            "unit_id": ["KZ-75/1", "KZ-75/2"],
+            "region_code": ["KZ-75", "KZ-75"],
+            "status": ["draft", "final"],
+            "registered": [10, 10],
+        }
+    )
+    rejected = validate_frame(frame, protocol_schema("party_list", [], required=()), "t").rejected
+    reasons = dict(zip(rejected["failing_values"], rejected["reason"], strict=True))
+    assert reasons == {
+        "status=draft": "status must be one of: preliminary, final",
+        "level=precinct": "level must be one of: national, region, tec, pec",
+    }

@@ -10,7 +10,8 @@ hard rules (the row is rejected, see :mod:`saylau.validate`)
     ``issued_le_registered``    ballots issued to voters <= voters on the list
     ``received_balance``        ballots received = issued + cancelled (+ lost - unaccounted, when given)
     ``boxes_balance``           ballots in boxes = invalid + valid (+ valid_not_counted in referendums)
-    ``valid_is_sum_of_options`` valid = sum of the option votes (against-all is an option)
+    ``valid_is_sum_of_options`` valid = sum of the option votes (against-all is an option); where some
+                                option cells are blank, the others must not add up to more than valid
     ``non_negative``            no count below zero (per column)
 
 soft rules (``raise_warning=True``: the row is kept and flagged)
@@ -19,6 +20,9 @@ soft rules (``raise_warning=True``: the row is kept and flagged)
     ``turnout_over_100``        more ballots in the boxes than voters on the list
     ``round_turnout``           turnout is an exact whole percent (>= 100 voters on the list)
     ``duplicate_key``           more than one row for one unit (and time, and status)
+    ``blank_option_hides_votes`` an option's cell is blank and the others add up to less than valid: the
+                                blank holds votes nobody typed (a blank beside a full sum is a party not on
+                                that ballot, or a 0, and is not flagged)
 
 A relation whose lines are absent from the frame is skipped, not failed; so is a row where one of the
 relation's own lines is missing (``required_lines`` catches the lines that must be there). Every check is
@@ -57,6 +61,7 @@ SOFT_RULES = (
     "turnout_over_100",
     "round_turnout",
     "duplicate_key",
+    "blank_option_hides_votes",
 )
 
 
@@ -168,20 +173,44 @@ def boxes_balance(referendum: bool) -> Check:
     )
 
 
+def _option_columns(df: pd.DataFrame, options: Sequence[str]) -> list[str]:
+    present = [o for o in options if o in df.columns] if options else option_columns(df)
+    return [o for o in present if pd.api.types.is_numeric_dtype(df[o])]
+
+
 def valid_is_sum_of_options(options: Sequence[str]) -> Check:
     def check(df: pd.DataFrame) -> pd.Series:
-        present = [o for o in options if o in df.columns] if options else option_columns(df)
-        present = [o for o in present if pd.api.types.is_numeric_dtype(df[o])]
+        present = _option_columns(df, options)
         if "valid" not in df.columns or not present:
             return _all_true(df)
-        applicable = _known(df, ["valid", *present])
-        summed = df[present].astype("Int64").sum(axis=1)
-        return _holds(_int(df, "valid") == summed, applicable)
+        summed = df[present].astype("Int64").sum(axis=1)  # the options given (a blank adds nothing)
+        every = _known(df, ["valid", *present])
+        some = df["valid"].notna() & ~every & df[present].notna().any(axis=1)
+        return _holds(_int(df, "valid") == summed, every) & _holds(summed <= _int(df, "valid"), some)
 
     return Check(
         check,
         name="valid_is_sum_of_options",
         error="valid ballots != the sum of the options' votes",
+        statistics={"lines": ["valid", *(options or [OPTIONS_MARKER])]},
+    )
+
+
+def blank_option_hides_votes(options: Sequence[str]) -> Check:
+    def check(df: pd.DataFrame) -> pd.Series:
+        present = _option_columns(df, options)
+        if "valid" not in df.columns or not present:
+            return _all_true(df)
+        summed = df[present].astype("Int64").sum(axis=1)
+        some = df["valid"].notna() & df[present].isna().any(axis=1) & df[present].notna().any(axis=1)
+        return _holds(summed >= _int(df, "valid"), some)
+
+    return Check(
+        check,
+        name="blank_option_hides_votes",
+        error="an option's vote count is blank while the options given add up to less than the valid "
+        "ballots: the blank holds votes nobody typed",
+        raise_warning=True,
         statistics={"lines": ["valid", *(options or [OPTIONS_MARKER])]},
     )
 
@@ -363,6 +392,7 @@ def protocol_schema(
         received_balance(),
         boxes_balance(referendum=contest_kind == "referendum"),
         valid_is_sum_of_options(options),
+        blank_option_hides_votes(options),
         boxes_gt_issued(),
         boxes_well_below_issued(),
         turnout_over_100(),

@@ -302,3 +302,20 @@ def test_the_same_header_twice_refuses_the_file(wh, build_settings, tmp_path, te
     assert result.status == "refused"
     message = result.problems[0]
     assert message.startswith("p.csv:") and where in message
+
+
+def test_a_blank_party_cell_that_hides_votes_is_flagged_one_that_cannot_be_is_not(
+    wh, build_settings, tmp_path
+):
+    """Valid = 890 on every copy. Adal blank and the others 830: the blank holds 60 votes nobody typed
+    (kept, flagged). Adal blank and the others 930: impossible (quarantined). Adal blank and the others 890:
+    Adal is not on that ballot or got 0 (kept, not flagged)."""
+    rows = [copy(1, adal=""), copy(2), copy(3, adal="", amanat="600"), copy(4, adal="", amanat="560")]
+    [result] = load(wh, build_settings, write_csv(tmp_path / "p.csv", rows))
+    assert query(wh, "select source_row, rule from quarantine.observer_protocols") == [
+        (4, "valid_is_sum_of_options")
+    ]
+    assert result.good == 3
+    assert query(wh, "select unit_id, rule from core.validation_flags order by 1") == [
+        ("KZ-75/1", "blank_option_hides_votes")
+    ]

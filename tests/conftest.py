@@ -26,3 +26,16 @@ def ref_warehouse(build_settings: Settings) -> Path:
     with warehouse.connect(db) as con:
         reference.load_reference(con)
     return db
+
+
+@pytest.fixture
+def wh(ref_warehouse: Path) -> Path:
+    """The reference warehouse plus a precinct registry for Almaty city (KZ-75/1..30) in the 2021 election:
+    what the observers' loader tests check precinct numbers against."""
+    with warehouse.connect(ref_warehouse) as con:
+        con.executemany(
+            "insert into ref.commissions (election_id, commission_id, level, region_code, number) "
+            "values ('kz-2021-01-10', ?, 'pec', 'KZ-75', ?)",
+            [[f"KZ-75/{n}", n] for n in range(1, 31)],
+        )
+    return ref_warehouse

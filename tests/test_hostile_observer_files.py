@@ -55,18 +55,6 @@ def protocol_rows() -> list[dict]:
 HEADERS = {**RU, "organisation": "Организация"}
 
 
-@pytest.fixture
-def wh(ref_warehouse):
-    """The reference warehouse with a precinct registry for Almaty city (KZ-75/1..30), as in test_observers."""
-    with warehouse.connect(ref_warehouse) as con:
-        con.executemany(
-            "insert into ref.commissions (election_id, commission_id, level, region_code, number) "
-            "values (?, ?, 'pec', 'KZ-75', ?)",
-            [[ELECTION, f"KZ-75/{n}", n] for n in range(1, 31)],
-        )
-    return ref_warehouse
-
-
 def snapshot(root: Path) -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file()}
 

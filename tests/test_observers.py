@@ -127,18 +127,6 @@ def _typed(value):
     return value
 
 
-@pytest.fixture
-def wh(ref_warehouse, build_settings):
-    """The reference warehouse plus a precinct registry for Almaty city (KZ-75/1..30) only."""
-    with warehouse.connect(ref_warehouse) as con:
-        con.executemany(
-            "insert into ref.commissions (election_id, commission_id, level, region_code, number) "
-            "values (?, ?, 'pec', 'KZ-75', ?)",
-            [[ELECTION, f"KZ-75/{n}", n] for n in range(1, 31)],
-        )
-    return ref_warehouse
-
-
 def load(db, build_settings, *paths, run_id="run-1", **kw):
     return load_observers(db, list(paths), election_id=ELECTION, run_id=run_id, s=build_settings, **kw)
 

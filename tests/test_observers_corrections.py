@@ -10,23 +10,9 @@ from datetime import date
 
 import pytest
 
-from saylau import warehouse
 from saylau.observers import load_observers, parse_export
 from saylau.precincts import import_precincts
 from tests.test_observers import ELECTION, copy, load, query, write_csv
-
-
-@pytest.fixture
-def wh(ref_warehouse):
-    """The reference warehouse plus a precinct registry for Almaty city (KZ-75/1..30), 2021 only."""
-    with warehouse.connect(ref_warehouse) as con:
-        con.executemany(
-            "insert into ref.commissions (election_id, commission_id, level, region_code, number) "
-            "values (?, ?, 'pec', 'KZ-75', ?)",
-            [[ELECTION, f"KZ-75/{n}", n] for n in range(1, 31)],
-        )
-    return ref_warehouse
-
 
 TURNOUT_HEADERS = {
     "region": "Регион",

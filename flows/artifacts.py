@@ -22,6 +22,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from saylau.query import open_published
+from saylau.warehouse import table_exists
 
 # (mart, where, order, limit, description) of each table artifact
 TABLES: tuple[tuple[str, str, str, int, str], ...] = (
@@ -88,11 +89,7 @@ def _cell(value: object) -> object:
 
 def _rows(con, mart: str, election_id: str, where: str, order: str, limit: int) -> list[dict] | None:
     """The mart's rows for the election as dicts, or None when the mart (or a column used) is missing."""
-    schema, name = mart.split(".")
-    if not con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()[0]:
+    if not table_exists(con, mart):
         return None
     sql = f"select * from {mart} where election_id = ?" + (f" and ({where})" if where else "")
     sql += (f" order by {order}" if order else "") + f" limit {int(limit)}"

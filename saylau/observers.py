@@ -883,12 +883,12 @@ def problems_of(validated: Validated, cmap: ColumnMap, file_name: str) -> list[s
 
 def _delete_file_rows(con: duckdb.DuckDBPyConnection, sha256: str) -> None:
     """Remove every row loaded from one file's bytes (staging, core, quarantine, flags)."""
-    from saylau.validate import _table_exists
+    from saylau.warehouse import table_exists
 
     for table in [*(f"staging.{t}" for t in TABLES.values()), *CORE_TABLES.values(), "core.validation_flags"]:
         con.execute(f"delete from {table} where source_sha256 = ?", [sha256])
     for table in TABLES.values():
-        if _table_exists(con, f"quarantine.{table}"):
+        if table_exists(con, f"quarantine.{table}"):
             con.execute(f"delete from quarantine.{table} where source_sha256 = ?", [sha256])
 
 

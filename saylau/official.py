@@ -17,6 +17,7 @@ import pandas as pd
 from saylau.crashpoints import crashpoint
 from saylau.reference import default_resolver
 from saylau.validate import Validated, store_counts, store_protocols, store_rejected, validate_frame
+from saylau.warehouse import table_exists
 from schemas.official import shares_schema, turnout_schema
 from schemas.protocol import protocol_schema
 
@@ -159,14 +160,10 @@ def promote_official(
     for table in ("cec_results", "cec_shares"):
         _delete_quarantine(con, table, election_id, units is not None)
     _delete_page_rows(con, election_id, units is not None)
-    staged = (
-        con.execute(
-            f"select t.* from staging.cec_results as t {_LATEST_VERSION} where t.election_id = ?{where_units}",
-            [election_id],
-        ).df()
-        if units is None or units
-        else con.execute("select * from staging.cec_results limit 0").df()
-    )
+    staged = con.execute(
+        f"select t.* from staging.cec_results as t {_LATEST_VERSION} where t.election_id = ?{where_units}",
+        [election_id],
+    ).df()
     for contest_id, part in staged.groupby("contest_id"):
         options = [
             r[0]
@@ -245,9 +242,7 @@ def _delete_quarantine(
     con: duckdb.DuckDBPyConnection, table: str, election_id: str, in_units: bool = False
 ) -> None:
     """Remove the election's rows (of the units re-validated) from a CEC quarantine table, if it exists."""
-    if con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'quarantine' and table_name = ?", [table]
-    ).fetchone()[0]:
+    if table_exists(con, f"quarantine.{table}"):
         where = " and " + _IN_UNITS.format(t="t") if in_units else ""
         con.execute(f"delete from quarantine.{table} as t where election_id = ?{where}", [election_id])
 

@@ -37,6 +37,7 @@ import pandas as pd
 
 from saylau.config import REFERENCE_DATA_DIR
 from saylau.protocol import LINES, derive_totals
+from saylau.warehouse import table_exists
 
 FORMATS = ("izbirkom-csv", "kz-precinct-csv")
 MAX_UNPACKED_BYTES = 1_000_000_000  # a zipped table unpacking to more is refused before it is unpacked
@@ -1098,11 +1099,7 @@ def _store_validated(
     con.execute(
         f"delete from core.validation_flags where table_name = ? and {contest}", [PROTOCOL_TABLE, *key]
     )
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'quarantine' and table_name = ?",
-        [quarantine.split(".")[1]],
-    ).fetchone()[0]
-    if exists:
+    if table_exists(con, quarantine):
         con.execute(f"delete from {quarantine} where {contest}", key)
     inserted = 0
     if len(good):
@@ -1229,10 +1226,7 @@ def _record_import(
         f"delete from core.validation_flags where table_name = ? and {earlier}", [PROTOCOL_TABLE, *key]
     )
     quarantine = f"quarantine.{PROTOCOL_TABLE}"
-    if con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'quarantine' and table_name = ?",
-        [PROTOCOL_TABLE],
-    ).fetchone()[0]:
+    if table_exists(con, quarantine):
         con.execute(f"delete from {quarantine} where {earlier}", key)
     con.execute(
         "delete from core.precinct_imports where election_id = ? and contest_id = ? and source = ?",

@@ -22,6 +22,7 @@ import pandas as pd
 
 from saylau.query import open_published
 from saylau.reference import Resolver, default_resolver
+from saylau.warehouse import table_exists
 
 # Section ids, in page order: the test and the table of contents rely on them.
 SECTION_IDS = (
@@ -107,16 +108,6 @@ def esc(value: object) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- data access
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, name = qualified.split(".", 1)
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:

@@ -22,6 +22,7 @@ import pandera.pandas as pa
 from pandera.errors import ParserError, SchemaErrors
 
 from saylau.protocol import CONTEXT_COLUMNS, KEY_COLUMNS, PROVENANCE_COLUMNS, option_columns, to_long
+from saylau.warehouse import table_exists
 
 REJECT = "reject"
 FLAG = "flag"
@@ -560,7 +561,7 @@ def store_protocols(
                 [table_name, shas],
             )
             target = quarantine_table(table_name)
-            if _table_exists(con, target):
+            if table_exists(con, target):
                 con.execute(f"delete from {target} where source_sha256 in (select unnest(?))", [shas])
         if len(good):
             long = to_long(good.assign(run_id=run_id), integer_option_columns(good))
@@ -584,13 +585,3 @@ def _source_shas(validated: Validated) -> list[str]:
         if "source_sha256" in frame.columns:
             shas |= {str(s) for s in frame["source_sha256"].dropna().unique()}
     return sorted(shas)
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, name = qualified.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )

@@ -65,6 +65,17 @@ def create_warehouse(db_path: Path) -> list[str]:
     return [f.name for f in files]
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """Whether ``schema.table`` exists (quarantine tables are created by their first rejected row)."""
+    schema, name = qualified.split(".", 1)
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
 def table_names(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     """Base tables of one schema, sorted."""
     rows = con.execute(

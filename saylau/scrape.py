@@ -305,13 +305,16 @@ def absent_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
+# the sha256 of the latest body fetched for every URL (url, sha256)
+LATEST_FETCHED = (
+    "select url, arg_max(sha256, requested_at) as sha256 from raw.fetches "
+    "where status = 200 and sha256 is not null group by url"
+)
+
+
 def latest_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The sha256 of the latest body fetched for every URL."""
-    rows = con.execute(
-        "select url, arg_max(sha256, requested_at) from raw.fetches where status = 200 and sha256 is not null "
-        "group by url"
-    ).fetchall()
-    return dict(rows)
+    return dict(con.execute(LATEST_FETCHED).fetchall())
 
 
 # --- parsing --------------------------------------------------------------------------------------------
@@ -876,8 +879,7 @@ def still_broken(con: duckdb.DuckDBPyConnection) -> list[str]:
     and sha256): listed by every run until the page parses again, not only by the run that staged it.
     Core keeps such a page's last good figures (saylau.official.LATEST_PAGES)."""
     rows = con.execute(
-        "select p.parse_error from (select url, arg_max(sha256, requested_at) as sha256 from raw.fetches "
-        "where status = 200 and sha256 is not null group by url) as v "
+        f"select p.parse_error from ({LATEST_FETCHED}) as v "
         "inner join raw.pages as p on p.url = v.url and p.sha256 = v.sha256 "
         "where p.parse_status = 'failed' order by p.url"
     ).fetchall()

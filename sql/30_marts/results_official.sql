@@ -158,15 +158,9 @@ votes as (
     group by r.election_id, r.contest_id, r.level, r.unit, r.option_id
 ),
 
--- the options' votes of each unit added up: its valid ballots where a source gives party votes but no
--- valid line (the CEC communique's region table, a territorial commission's decision)
-unit_votes as (
-    select election_id, contest_id, level, unit_id, origin, sum(value) as option_votes
-    from votes
-    group by all
-),
-
 count_rows as (
+    -- option_votes: the unit's options' votes added up, its valid ballots where a source gives party votes
+    -- but no valid line (the CEC communique's region table, a territorial commission's decision)
     select
         u.election_id,
         u.contest_id as contest,
@@ -179,8 +173,8 @@ count_rows as (
         round(
             100.0 * v.value / nullif(
                 case c.share_denominator
-                    when 'valid' then coalesce(u.valid, t.option_votes)
-                    else coalesce(u.valid, t.option_votes) + coalesce(u.invalid, 0) + coalesce(u.valid_not_counted, 0)
+                    when 'valid' then coalesce(u.valid, v.option_votes)
+                    else coalesce(u.valid, v.option_votes) + coalesce(u.invalid, 0) + coalesce(u.valid_not_counted, 0)
                 end, 0
             ), 2
         ) as share_pct,
@@ -193,20 +187,16 @@ count_rows as (
         u.status,
         u.as_of
     from units as u
-    inner join votes as v
+    inner join (
+        select *, sum(value) over (partition by election_id, contest_id, level, unit_id, origin) as option_votes
+        from votes
+    ) as v
         on
             v.election_id = u.election_id
             and v.contest_id = u.contest_id
             and v.level = u.level
             and v.unit_id = u.unit_id
             and v.origin = u.origin
-    inner join unit_votes as t
-        on
-            t.election_id = u.election_id
-            and t.contest_id = u.contest_id
-            and t.level = u.level
-            and t.unit_id = u.unit_id
-            and t.origin = u.origin
     left join ref.contests as c on c.election_id = u.election_id and c.contest_id = u.contest_id
 ),
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from saylau.parse.numbers import UncertainNumber, parse_count, parse_percent
+from saylau.parse.numbers import UncertainNumber, count_cell, parse_count, parse_percent
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,30 @@ def test_percentages(text, value):
 def test_uncertain_percentages_are_reported(text):
     with pytest.raises(UncertainNumber):
         parse_percent(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1 234", 1234),
+        ("1\u00a0234", 1234),
+        ("1\u202f234\u202f567", 1_234_567),
+        (" 42 ", 42),
+        ("123.0", 123),
+        ("1500.00", 1500),
+        ("-3", -3),
+        ("0", 0),
+        (None, None),
+        ("", None),
+        ("  ", None),
+    ],
+)
+def test_count_cells(text, value):
+    assert count_cell(text) == value
+
+
+@pytest.mark.parametrize("text", ["12o0", "1.5", "1.000", "1,000", "abc", "-", "=1+1"])
+def test_count_cell_refuses_what_is_not_a_whole_count(text):
+    with pytest.raises(UncertainNumber) as exc:
+        count_cell(text)
+    assert exc.value.text == text

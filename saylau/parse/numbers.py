@@ -4,6 +4,9 @@ Counts come with space, thin-space or non-breaking-space thousands separators ("
 with a decimal comma or point, with or without "%" ("71,09%", "10,95 %", "56,4 пайыз", "– 55%").
 A string that could mean two different numbers ("1.234" as a count) raises :class:`UncertainNumber`:
 the parser reports it, it never guesses.
+
+:func:`count_cell` reads one cell of a table (observers' exports, precinct tables): the same certainty,
+for what spreadsheets write rather than what the press writes.
 """
 
 from __future__ import annotations
@@ -54,6 +57,38 @@ def parse_count(text: str, lang: str = "ru") -> int:
             text, "a dot or comma before three digits may be a thousands separator or a decimal"
         )
     raise UncertainNumber(text, "not a count")
+
+
+# What a spreadsheet cell may hold between the digits of a count: any space, and "'" (Swiss-style
+# thousands separator some locales save).
+_CELL_SEPARATORS = re.compile(rf"[\s{SPACES}']+")
+_CELL_WHOLE = re.compile(r"^[-+]?\d+$")
+_CELL_SPREADSHEET_WHOLE = re.compile(r"^[-+]?\d+\.0+$")  # a whole number saved as a float: "123.0"
+
+
+def count_cell(text: str | None) -> int | None:
+    """One table cell as a whole count: ``"1 234"``, ``"1\u00a0234"`` -> 1234; ``"123.0"`` (a spreadsheet's
+    whole number) -> 123; ``None`` or a blank cell -> ``None`` (missing, never 0).
+
+    A sign is kept (``"-3"`` -> -3) so validation, not the reader, rejects a negative count, naming it.
+    Anything else raises :class:`UncertainNumber` carrying the text as written: ``"12o0"``, ``"1.5"``, and
+    ``"1.000"`` / ``"1,000"`` (a thousands separator or a decimal: the reader does not guess).
+    """
+    if text is None:
+        return None
+    s = text.strip()
+    if not s:
+        return None
+    joined = _CELL_SEPARATORS.sub("", s)
+    if _CELL_WHOLE.match(joined):
+        return int(joined)
+    if _DOTTED_COUNT.match(joined.lstrip("+-")):
+        raise UncertainNumber(
+            text, "a dot or comma before three digits may be a thousands separator or a decimal"
+        )
+    if _CELL_SPREADSHEET_WHOLE.match(joined):
+        return int(joined.split(".", 1)[0])
+    raise UncertainNumber(text, "not a whole count")
 
 
 def parse_percent(text: str) -> float:

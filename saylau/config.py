@@ -1,7 +1,8 @@
 """Every path and setting the project uses, in one place.
 
 Paths default to folders inside the project checkout and can be moved with environment variables
-(``SAYLAU_BUILD_DIR``, ``SAYLAU_DB``), which is how tests give each run its own build folder.
+(``SAYLAU_BUILD_DIR``, ``SAYLAU_DB``, ``SAYLAU_SHARED``), which is how tests give each run its own build
+folder.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 REFERENCE_DATA_DIR = Path(__file__).resolve().parent / "reference_data"
+SHARED_DIR = Path(os.environ.get("SAYLAU_SHARED") or PROJECT_ROOT.parent / "shared")
+"""The shared data folder (real precinct tables, reference files): ``shared/`` beside the checkout, or
+``SAYLAU_SHARED``. Tests and benchmarks that need it skip or say so when it is absent."""
 
 USER_AGENT = "saylau/0.1 (+https://github.com/saylau/saylau; election-data research; contact: data@saylau.kz)"
 

@@ -26,7 +26,7 @@ def load_demo(root: Path, scale: int = 1) -> Path:
     folder = root / "demo"
     generate_into(folder, scale=scale)
     s = Settings(build_dir=root / "build")
-    load_folder(folder, s, run_id="bench")
+    load_folder(folder, s)
     return s.work_db
 
 

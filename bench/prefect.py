@@ -7,11 +7,9 @@ excluding the Prefect server's start-up (reported on its own).
 In one process, against two fresh copies of the CEC double serving the same election (so neither run
 finds the other's pages already rendered), each into its own empty build folder:
 
-1. *plain*: what ``flows/scrape.py::_night`` does, through the pure functions only: create the warehouse
-   and load the reference data, record the run, ``saylau.scrape.crawl`` (discover, fetch, archive, record,
-   parse, stage), ``saylau.official.promote_official``, ``saylau.marts.build_marts``, finish the run,
-   ``saylau.publish.publish`` and ``saylau.report.build_report``;
-2. *flow*: the ``election_night`` flow (flows/scrape.py) under ``prefect_test_harness`` (a temporary
+1. *plain*: :func:`saylau.pipeline.election_night` with plain steps (what ``saylau run`` does): discover,
+   fetch, archive, record, parse, stage, promote, marts, finish the run, publish and the report;
+2. *flow*: the same job as the ``election_night`` flow (flows/scrape.py: each step a task) under ``prefect_test_harness`` (a temporary
    Prefect server on a temporary SQLite database), with the same fetch policy (unlimited rate, the same
    concurrency). The flow also creates its Prefect artifacts: that is part of what Prefect costs.
 
@@ -35,39 +33,13 @@ def peak_mb() -> float:
 
 def plain_night(build_dir: Path, base_url: str, workers: int) -> dict:
     """The election-night work without Prefect; returns pages fetched, versions staged, report written."""
-    from saylau import marts, official, publish, reference, runs, scrape, warehouse
-    from saylau.archive import Archive
+    from saylau import pipeline
     from saylau.config import Settings
-    from saylau.fetch import LiveFetcher
-    from saylau.report import build_report
 
     s = Settings(build_dir=build_dir, db_override=None)
-    policy = _policy(workers)
-    warehouse.create_warehouse(s.work_db)
-    with warehouse.connect(s.work_db) as con:
-        reference.load_reference(con)
-    run_id = runs.start_run(s.work_db, "election_night_plain", {"base_url": base_url})
-    with warehouse.connect(s.work_db) as con:
-        crawled = scrape.crawl(
-            con,
-            LiveFetcher(policy),
-            scrape.SiteShape(base_url=base_url),
-            Archive(s.archive_dir),
-            run_id,
-            None,  # recognised from the pages' dates, as the flow does by default
-            workers,
-        )
-        election_id = crawled.stage.election_id
-        if election_id and crawled.stage.new_versions:
-            official.promote_official(con, election_id, run_id)
-        for pending in official.pending_promotions(con):  # as the flow does after every scrape
-            official.promote_official(con, pending, run_id)
-        checksums = marts.build_marts(con)
-        shas = [r[0] for r in con.execute("select distinct sha256 from raw.pages").fetchall()]
-    runs.finish_run(s.work_db, run_id, "completed", runs.input_manifest_hash(shas), checksums)
-    publish.publish(s.work_db, s.published_db, s.parquet_dir)
-    report = build_report(s.published_db, election_id, s.report_dir) if election_id else None
-    return {"pages": crawled.pages, "staged": crawled.stage.new_versions, "report": report is not None}
+    options = pipeline.NightOptions(base_url=base_url, policy=_policy(workers), workers=workers)
+    outcome = pipeline.election_night(s, options, pipeline.Steps(workers))
+    return {"pages": outcome.fetched, "staged": outcome.new_versions, "report": outcome.report is not None}
 
 
 def _policy(workers: int):

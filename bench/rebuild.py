@@ -1,10 +1,10 @@
 """Benchmark of the rebuild from the archive (``saylau rebuild`` without Prefect), offline.
 
 Run: ``.venv/bin/python -m bench.rebuild [--scale 10] [--regions KZ-75,...]``. Crawls the CEC double once
-(untimed; bench.scrape's full and incremental runs) to fill a warehouse and its archive, then times what
-``flows/rebuild.py`` does through the pure functions: ``saylau.scrape.restage_from_archive`` (forget what
-was parsed, re-parse every archived page version), ``saylau.official.promote_official``,
-``saylau.marts.build_marts`` and ``saylau.publish.publish``. Prints figures; asserts nothing.
+(untimed; bench.scrape's full and incremental runs) to fill a warehouse and its archive, then runs
+:func:`saylau.pipeline.rebuild` (what ``saylau rebuild`` does) with steps that time themselves: restage
+(forget what was parsed, re-parse every archived page version), promote, replay the file loads, marts and
+publish. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -20,31 +20,20 @@ def bench_rebuild(root: Path) -> dict:
     """Rebuild the warehouse ``root/work.duckdb`` from ``root/archive`` (as bench.scrape leaves them with
     ``keep=root``). Returns ``restage_s``, ``promote_s``, ``marts_s``, ``publish_s``, ``rebuild_s`` (the
     sum), ``pages`` (page versions re-parsed) and ``peak_mb``."""
-    from saylau import marts, official, publish, runs, scrape, warehouse
-    from saylau.archive import Archive
+    from saylau import pipeline
     from saylau.config import Settings
 
     s = Settings(build_dir=root, db_override=root / "work.duckdb")
-    figures: dict = {}
-    run_id = runs.start_run(s.work_db, "rebuild_plain", {})
+    steps = pipeline.TimedSteps()
     t0 = time.perf_counter()
-    with warehouse.connect(s.work_db) as con:
-        summary = scrape.restage_from_archive(con, Archive(s.archive_dir), None, run_id)
-        figures["restage_s"] = time.perf_counter() - t0
-        t = time.perf_counter()
-        if summary.election_id:
-            official.promote_official(con, summary.election_id, run_id, incremental=False)
-        figures["promote_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        checksums = marts.build_marts(con)
-        figures["marts_s"] = time.perf_counter() - t
-    runs.finish_run(s.work_db, run_id, "completed", checksums=checksums)
-    t = time.perf_counter()
-    publish.publish(s.work_db, s.published_db, s.parquet_dir)
-    figures["publish_s"] = time.perf_counter() - t
-    figures["rebuild_s"] = time.perf_counter() - t0
-    figures["pages"] = summary.parsed
-    figures["failed"] = len(summary.failed)
+    outcome = pipeline.rebuild(s, None, steps)
+    total = time.perf_counter() - t0
+    names = {"restage": "restage-from-archive", "promote": "promote-official", "marts": "build-marts",
+             "publish": "publish", "replay": "replay-file-loads"}  # fmt: skip
+    figures = {f"{key}_s": steps.seconds.get(name, 0.0) for key, name in names.items()}
+    figures["rebuild_s"] = total
+    figures["pages"] = outcome.staged_pages
+    figures["failed"] = len(outcome.failures)
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 

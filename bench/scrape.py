@@ -94,9 +94,9 @@ def bench_crawl(
     """
     from demo.election import generate
     from demo.site import DemoSite, SiteProcess
-    from saylau import official, reference, scrape, warehouse
-    from saylau.archive import Archive
-    from saylau.fetch import FetchPolicy, LiveFetcher
+    from saylau import pipeline
+    from saylau.config import Settings
+    from saylau.fetch import FetchPolicy
 
     figures: dict = {}
     t0 = time.perf_counter()
@@ -113,26 +113,23 @@ def bench_crawl(
     with tempfile.TemporaryDirectory() as tmp, SiteProcess(changing) as running:
         root = keep or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
-        db, archive = root / "work.duckdb", Archive(root / "archive")
-        warehouse.create_warehouse(db)
-        with warehouse.connect(db) as con:
-            reference.load_reference(con)
-        shape = scrape.SiteShape(base_url=running.base_url)
+        s = Settings(build_dir=root, db_override=root / "work.duckdb")
+        db = s.work_db
 
         def timed(key: str, share: float, revisit_after: float = 1800.0) -> None:
+            """One election-night run (saylau.pipeline.election_night); the crawl's figure is its steps
+            up to promotion (discover, fetch, record and stage, promote), without marts, publish and report."""
             changing.share = share
-            t0 = time.perf_counter()
-            with warehouse.connect(db) as con:
-                result = scrape.crawl(
-                    con, LiveFetcher(policy), shape, archive, key, ELECTION, workers, revisit_after
-                )
-                if result.stage.new_versions:  # as the flow does: nothing new staged, nothing to promote
-                    official.promote_official(con, ELECTION, key)
-            figures[f"{key}_s"] = time.perf_counter() - t0
+            steps = pipeline.TimedSteps(workers)
+            options = pipeline.NightOptions(running.base_url, ELECTION, policy, workers=workers,
+                                            revisit_after=revisit_after)  # fmt: skip
+            result = pipeline.election_night(s, options, steps)
+            crawl = ("discover-pages", "fetch-batch", "record-and-stage", "promote-official")
+            figures[f"{key}_s"] = sum(steps.seconds.get(name, 0.0) for name in crawl)
             figures[f"{key}_requests"] = result.requests
-            figures[f"{key}_pages"] = result.pages
+            figures[f"{key}_pages"] = result.fetched
             figures[f"{key}_not_modified"] = result.not_modified
-            figures[f"{key}_staged"] = result.stage.new_versions
+            figures[f"{key}_staged"] = result.new_versions
 
         timed("full", 0.0)
         timed("unchanged", 0.0)

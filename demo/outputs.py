@@ -503,21 +503,10 @@ def generate_into(folder: Path, seed: int | None = None, scale: int = 1) -> dict
     return write_election(generate(DEFAULT_SEED if seed is None else seed, scale), folder)
 
 
-def load_folder(folder: Path, s: Settings, run_id: str) -> None:
-    """A demo folder (:func:`generate_into`) into a new warehouse as ``make demo`` loads it: reference data,
-    the official precinct table and the observers' exports (no scraping)."""
-    from saylau import reference, warehouse
-    from saylau.observers import load_observers
-    from saylau.precincts import import_precinct_file
+def load_folder(folder: Path, s: Settings):
+    """A demo folder (:func:`generate_into`) into a new warehouse as ``make demo`` loads it (the demo job's
+    files: reference data, the official precinct table, the observers' exports; no scraping, no publish).
+    Returns the job's :class:`saylau.pipeline.FilesOutcome`."""
+    from saylau import pipeline
 
-    warehouse.create_warehouse(s.work_db)
-    with warehouse.connect(s.work_db) as con:
-        reference.load_reference(con)
-    import_precinct_file(
-        s.work_db,
-        folder / "official" / "precincts.csv",
-        "kz-precinct-csv",
-        ELECTION_ID,
-        archive_dir=s.archive_dir,
-    )
-    load_observers(s.work_db, [folder / "observers"], election_id=ELECTION_ID, run_id=run_id, s=s)
+    return pipeline.demo_files(s, folder, ELECTION_ID, publish=False)

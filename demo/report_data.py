@@ -98,9 +98,7 @@ def build_demo_published(build_dir: Path) -> Settings:
     s = Settings(build_dir=build_dir)
     folder = build_dir / "demo"
     generate_into(folder)
-    warehouse.create_warehouse(s.work_db)
-    run_id = runs.start_run(s.work_db, "demo", {"election_id": ELECTION})
-    load_folder(folder, s, run_id)
+    run_id = load_folder(folder, s).run_id
     add_observer_and_bulletin_rows(s.work_db, run_id, observers=False)  # as the scraper would stage them
     marts_and_publish(s, run_id)
     return s

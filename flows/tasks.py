@@ -1,31 +1,45 @@
-"""Prefect tasks: each wraps one saylau function and passes paths, never connections."""
+"""How a pipeline job's steps run under Prefect: each step a task (never cached), fan-outs submitted to
+the flow's task runner, the run id the flow run's, and the report followed by the run's artifacts.
+
+The jobs themselves, and their order, are :mod:`saylau.pipeline`'s; this module only wraps."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
-from saylau import marts, publish, reference, warehouse
-
-
-@task(name="prepare-warehouse", cache_policy=NO_CACHE)
-def prepare_warehouse(db_path: Path) -> dict[str, int]:
-    """Create the warehouse from sql/00_setup and (re)load the reference data; returns ref row counts."""
-    warehouse.create_warehouse(db_path)
-    with warehouse.connect(db_path) as con:
-        return reference.load_reference(con)
+from saylau.pipeline import Steps
 
 
-@task(name="build-marts", cache_policy=NO_CACHE)
-def build_marts(db_path: Path) -> dict[str, marts.MartChecksum]:
-    """Rebuild every mart and run the data checks; returns each mart's checksum."""
-    with warehouse.connect(db_path) as con:
-        return marts.build_marts(con)
+class PrefectSteps(Steps):
+    """Steps as Prefect tasks of the running flow."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._tasks: dict[tuple[str, Callable], Any] = {}
 
-@task(name="publish", cache_policy=NO_CACHE)
-def publish_warehouse(db_path: Path, published_db: Path, parquet_dir: Path) -> publish.PublishResult:
-    """Atomically replace the published database and its Parquet files."""
-    return publish.publish(db_path, published_db, parquet_dir)
+    def _task(self, name: str, fn: Callable) -> Any:
+        key = (name, fn)
+        if key not in self._tasks:
+            self._tasks[key] = task(fn, name=name, cache_policy=NO_CACHE, retries=0)
+        return self._tasks[key]
+
+    def call(self, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return self._task(name, fn)(*args, **kwargs)
+
+    def fan_out(self, name: str, fn: Callable[..., Any], argsets: Sequence[tuple]) -> list[Any]:
+        futures = [self._task(name, fn).submit(*args) for args in argsets]
+        return [f.result() for f in futures]
+
+    def run_id(self) -> str | None:
+        return str(flow_run.id or "") or None
+
+    def report(self, published_db: Path, report_dir: Path, election_id: str) -> Path:
+        from flows.artifacts import report_and_artifacts
+
+        return Path(report_and_artifacts(str(published_db), str(report_dir), election_id))

@@ -1,6 +1,9 @@
-"""The ``saylau`` command line: each command calls one importable function and says where its output went.
+"""The ``saylau`` command line: each command calls one function of :mod:`saylau.pipeline` (or another
+module) and says where its output went; none sequences steps of its own.
 
-Prefect is imported only by the commands that run flows, so ``--help`` and the plain commands stay fast.
+The package does not import ``flows/`` (Prefect) or ``demo/``, with two hand-overs: ``demo`` and
+``demo-site`` hand over to ``demo/``, and ``serve`` to the Prefect layer, since a schedule is Prefect's
+(a real local server). Every other verb runs the pipeline in plain Python.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ def demo(
     from saylau.config import apply_prefect_environment
 
     apply_prefect_environment(s)
-    from flows.demo import demo_flow
+    from demo.flow import demo_flow
 
     console.print(
         "[bold]saylau demo[/]: the demo election through the whole pipeline (Prefect, temporary server)"
@@ -84,18 +87,10 @@ def init(build_dir: BuildDir = None, db: DbOption = None) -> None:
 @app.command()
 def marts(build_dir: BuildDir = None, db: DbOption = None) -> None:
     """Rebuild every mart from core (sql/10..30), run the data checks and print each mart's checksum."""
-    from saylau import marts as marts_module
-    from saylau import runs, warehouse
+    from saylau import pipeline
 
     s = _settings(build_dir, db)
-    run_id = runs.start_run(s.work_db, "marts", {})
-    try:
-        with warehouse.connect(s.work_db) as con:
-            checksums = marts_module.build_marts(con)
-    except Exception as exc:
-        runs.finish_run(s.work_db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
-        raise
-    runs.finish_run(s.work_db, run_id, "completed", checksums=checksums)
+    checksums = pipeline.rebuild_marts(s).marts
     table = Table("mart", "rows", "checksum")
     for name, c in checksums.items():
         table.add_row(name, str(c.rows), c.checksum)
@@ -182,24 +177,23 @@ def run(
     concurrency: Annotated[int, typer.Option(help="Requests in flight per host.")] = 2,
     runner: Annotated[str, typer.Option(help="Task runner: 'threads' or 'dask'.")] = "threads",
 ) -> None:
-    """Run the election-night flow once: fetch what changed, stage, validate, rebuild marts, publish."""
-    s = _settings(build_dir, db)
-    from saylau.config import apply_prefect_environment
-
-    apply_prefect_environment(s)
-    from flows.scrape import ScrapeFailed, election_night, task_runner
+    """Run election night once: fetch what changed, stage, validate, rebuild marts, publish, report."""
+    from saylau import pipeline
+    from saylau.fetch import FetchPolicy
+    from saylau.pipeline import ScrapeFailed
     from saylau.scrape import DEFAULT_BASE_URL
 
-    flow = election_night.with_options(task_runner=task_runner(runner))
+    s = _settings(build_dir, db)
+    if runner not in ("threads", "dask"):
+        raise typer.BadParameter("--runner must be 'threads' or 'dask'")
+    steps = pipeline.DaskSteps() if runner == "dask" else pipeline.Steps()
+    options = pipeline.NightOptions(
+        base_url=base_url or DEFAULT_BASE_URL,
+        election_id=election_id,
+        policy=FetchPolicy(requests_per_second=rate, max_concurrency=concurrency),
+    )
     try:
-        outcome = flow(
-            base_url=base_url or DEFAULT_BASE_URL,
-            election_id=election_id,
-            db=str(s.work_db),
-            build_dir=str(s.build_dir),
-            requests_per_second=rate,
-            max_concurrency=concurrency,
-        )
+        outcome = pipeline.election_night(s, options, steps)
     except ScrapeFailed as exc:
         console.print(f"[red]Run finished with failures[/] (everything else was published):\n{exc}")
         raise typer.Exit(2) from exc
@@ -221,13 +215,9 @@ def rebuild(
     build_dir: BuildDir = None,
 ) -> None:
     """Re-parse every archived page with no network, re-validate, rebuild the marts and publish."""
-    s = _settings(build_dir, db)
-    from saylau.config import apply_prefect_environment
+    from saylau import pipeline
 
-    apply_prefect_environment(s)
-    from flows.rebuild import rebuild as rebuild_flow
-
-    outcome = rebuild_flow(election_id=election_id, db=str(s.work_db), build_dir=str(s.build_dir))
+    outcome = pipeline.rebuild(_settings(build_dir, db), election_id)
     console.print(
         f"Re-parsed {outcome.new_versions} archived page versions ({outcome.staged_pages} with figures)"
     )
@@ -309,22 +299,14 @@ def import_precincts(
     build_dir: BuildDir = None,
     db: DbOption = None,
 ) -> None:
-    """Import a precinct-level results table, validate it, load core and rebuild the marts (incl. forensics)."""
-    from saylau import precincts, warehouse
+    """Import a precinct-level results table, validate it, load core, rebuild the marts (incl. forensics)
+    and publish."""
+    from saylau import pipeline, precincts, warehouse
     from saylau.reference import UnknownNameError
 
     s = _settings(build_dir, db)
     try:
-        results = precincts.import_precinct_file(
-            s.work_db,
-            path,
-            fmt,
-            election_id,
-            contest_id=contest,
-            leader=leader,
-            archive_dir=s.archive_dir,
-            source=source,
-        )
+        results = pipeline.import_precincts(s, path, fmt, election_id, contest, leader, source).results
     except (precincts.PrecinctImportError, UnknownNameError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
@@ -334,6 +316,7 @@ def import_precincts(
                 console.print(line, soft_wrap=True)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in results[-1].timings.items())
     console.print(f"Loaded into {s.work_db} ({timing}); rejected rows: quarantine.precinct_protocols")
+    console.print(f"Marts rebuilt; published database: [bold]{s.published_db}[/]")
 
 
 @app.command("load-observers")
@@ -349,34 +332,17 @@ def load_observers(
     build_dir: BuildDir = None,
     db: DbOption = None,
 ) -> None:
-    """Load observers' protocol copies, turnout counts and violation reports (quarantining bad rows)."""
-    from saylau import observers, reference, runs, warehouse
+    """Load observers' protocol copies, turnout counts and violation reports (quarantining bad rows), then
+    rebuild the marts and publish."""
+    from saylau import pipeline
 
     s = _settings(build_dir, db)
-    params = {"paths": [str(p) for p in paths], "election_id": election_id, "organisation": organisation}
-    with warehouse.writer_lock(s.work_db):  # waits for a pipeline run holding the warehouse
-        warehouse.create_warehouse(s.work_db)
-        with warehouse.connect(s.work_db) as con:
-            if not con.execute("select count(*) from ref.regions").fetchone()[0]:
-                reference.load_reference(con)
-        run_id = runs.start_run(s.work_db, "load_observers", params)
-        try:
-            results = observers.load_observers(
-                s.work_db,
-                paths,
-                election_id=election_id,
-                run_id=run_id,
-                organisation=organisation,
-                contest=contest,
-                s=s,
-            )
-        except Exception as exc:
-            runs.finish_run(s.work_db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
-            console.print(f"[red]{exc}[/]")
-            raise typer.Exit(1) from exc
-        runs.finish_run(
-            s.work_db, run_id, "completed", input_hash=runs.input_manifest_hash(r.sha256 for r in results)
-        )
+    try:
+        outcome = pipeline.load_observers(s, paths, election_id, organisation, contest)
+    except Exception as exc:
+        console.print(f"[red]{exc}[/]", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    results, run_id = outcome.results, outcome.run_id
     for r in results:
         console.print(r.summary(), markup=False, highlight=False)
         for problem in r.problems[:20]:
@@ -387,6 +353,7 @@ def load_observers(
         f"Loaded into {s.work_db} (run {run_id}): rows in core.observer_*, core.protocol_values, "
         f"rejected rows in quarantine.observer_*, counts in meta.data_quality; bytes archived in {s.archive_dir}"
     )
+    console.print(f"Marts rebuilt; published database: [bold]{s.published_db}[/]")
     if any(r.status in ("refused", "failed") for r in results):
         raise typer.Exit(1)
 

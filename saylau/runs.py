@@ -77,8 +77,9 @@ def finish_run(
         )
 
 
-# Flows that hold the working database's writer lock (saylau.warehouse.writer_lock) for their whole run.
-LOCKED_FLOWS = ("election_night", "demo", "rebuild", "load_observers")
+# The jobs of saylau.pipeline: each holds the working database's writer lock (saylau.warehouse.writer_lock)
+# for its whole run (saylau.pipeline.bookkeeping.job).
+LOCKED_FLOWS = ("election_night", "demo", "rebuild", "load_observers", "import_precincts", "marts")
 
 
 def mark_crashed(db_path: Path, flows: Iterable[str] = LOCKED_FLOWS) -> list[str]:

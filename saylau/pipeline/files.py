@@ -1,0 +1,176 @@
+"""The jobs that load files: observers' exports, a precinct table, the demo's files, and a bare mart
+rebuild. Each holds the writer lock, records its run, rebuilds the marts and publishes (see
+:mod:`saylau.pipeline.bookkeeping`); loading itself is the loaders' (:mod:`saylau.observers`,
+:mod:`saylau.precincts`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from saylau import marts as marts_module
+from saylau.config import Settings
+from saylau.pipeline.bookkeeping import Run, all_inputs, job
+from saylau.pipeline.steps import PLAIN, Steps
+
+
+@dataclass
+class FilesOutcome:
+    """What a file-loading job did: one result per file (or contest), the run and the marts it wrote."""
+
+    run_id: str
+    results: list = field(default_factory=list)
+    marts: dict[str, marts_module.MartChecksum] = field(default_factory=dict)
+    published_db: Path | None = None
+    report: Path | None = None
+
+
+def load_observer_files(
+    s: Settings,
+    run_id: str,
+    paths: Sequence[Path],
+    election_id: str,
+    organisation: str | None = None,
+    contest: str | None = None,
+) -> list:
+    """Load every observers' export (files or folders); one result per file, refused files included."""
+    from saylau.observers import load_observers as load
+
+    return load(
+        s.work_db,
+        [Path(p) for p in paths],
+        election_id=election_id,
+        run_id=run_id,
+        organisation=organisation,
+        contest=contest,
+        s=s,
+    )
+
+
+def import_precinct_table(
+    s: Settings,
+    run_id: str,
+    path: Path,
+    fmt: str,
+    election_id: str,
+    contest: str | None = None,
+    leader: str | None = None,
+    source: str = "official",
+) -> list:
+    """Import one precinct table (each contest it holds); one result per contest."""
+    from saylau.precincts import import_precinct_file
+
+    return import_precinct_file(
+        s.work_db,
+        Path(path),
+        fmt,
+        election_id,
+        run_id=run_id,
+        contest_id=contest,
+        leader=leader,
+        archive_dir=s.archive_dir,
+        source=source,
+    )
+
+
+def _finish(run: Run, outcome: FilesOutcome, inputs: list[str], publish: bool) -> FilesOutcome:
+    outcome.marts = run.finish(inputs, publish=publish)
+    outcome.published_db = run.s.published_db if publish else None
+    return outcome
+
+
+def load_observers(
+    s: Settings,
+    paths: Sequence[Path],
+    election_id: str,
+    organisation: str | None = None,
+    contest: str | None = None,
+    publish: bool = True,
+    steps: Steps = PLAIN,
+) -> FilesOutcome:
+    """Load observers' exports, rebuild the marts, record the run (inputs: the files' sha256s), publish."""
+    params = {"paths": [str(p) for p in paths], "election_id": election_id, "organisation": organisation,
+              "contest": contest}  # fmt: skip
+    with job(s, "load_observers", params, steps) as run:
+        outcome = FilesOutcome(run.run_id)
+        outcome.results = run.step(
+            "load-observer-files",
+            load_observer_files,
+            s,
+            run.run_id,
+            paths,
+            election_id,
+            organisation,
+            contest,
+        )
+        return _finish(run, outcome, [r.sha256 for r in outcome.results if r.sha256], publish)
+
+
+def import_precincts(
+    s: Settings,
+    path: Path,
+    fmt: str,
+    election_id: str,
+    contest: str | None = None,
+    leader: str | None = None,
+    source: str = "official",
+    publish: bool = True,
+    steps: Steps = PLAIN,
+) -> FilesOutcome:
+    """Import a precinct table, rebuild the marts (forensics included), record the run and publish."""
+    params = {"path": str(path), "format": fmt, "election_id": election_id, "contest": contest,
+              "leader": leader, "source": source}  # fmt: skip
+    with job(s, "import_precincts", params, steps) as run:
+        outcome = FilesOutcome(run.run_id)
+        outcome.results = run.step(
+            "import-precinct-table",
+            import_precinct_table,
+            s,
+            run.run_id,
+            path,
+            fmt,
+            election_id,
+            contest,
+            leader,
+            source,
+        )
+        return _finish(run, outcome, [r.sha256 for r in outcome.results], publish)
+
+
+def load_demo_files(run: Run, folder: Path, election_id: str) -> FilesOutcome:
+    """A demo folder's official precinct table and observers' exports, into the run's warehouse."""
+    outcome = FilesOutcome(run.run_id)
+    table = folder / "official" / "precincts.csv"
+    outcome.results += run.step(
+        "import-official-precincts",
+        import_precinct_table,
+        run.s,
+        run.run_id,
+        table,
+        "kz-precinct-csv",
+        election_id,
+    )
+    outcome.results += run.step(
+        "load-observer-exports", load_observer_files, run.s, run.run_id, [folder / "observers"], election_id
+    )
+    return outcome
+
+
+def demo_files(
+    s: Settings, folder: Path, election_id: str, publish: bool = True, steps: Steps = PLAIN
+) -> FilesOutcome:
+    """The demo job's file part (after its site was scraped): the official precinct table and the
+    observers' exports, marts, the run's end, publish and the report."""
+    with job(s, "demo", {"build_dir": str(s.build_dir)}, steps) as run:
+        outcome = load_demo_files(run, folder, election_id)
+        _finish(run, outcome, all_inputs(s.work_db), publish)
+        if publish:
+            outcome.report = steps.report(s.published_db, s.report_dir, election_id)
+        return outcome
+
+
+def rebuild_marts(s: Settings, steps: Steps = PLAIN) -> FilesOutcome:
+    """Rebuild every mart from core and run the data checks, as a recorded run (no publish)."""
+    with job(s, "marts", {}, steps) as run:
+        return _finish(run, FilesOutcome(run.run_id), [], publish=False)

@@ -1,0 +1,204 @@
+"""Election night: one incremental pass over a CEC-shaped site, then validated core, marts, the published
+file and the report. The run order lives here alone; ``flows/`` runs it as a Prefect flow, ``saylau run``
+and the benchmarks run it plainly.
+
+Order: discover (walk the listings, probe ID gaps) -> fetch what is due, in batches side by side, each
+body archived as it arrives -> record every attempt in ``raw.fetches`` -> parse and stage every new page
+version -> promote the staged CEC figures into core (and whatever an earlier, killed run left staged) ->
+marts -> record the run's end -> publish -> report. Pages that could not be fetched or parsed make the run
+fail *after* everything else was staged, validated and published: never a silent success with zeros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from saylau import official, scrape, warehouse
+from saylau.archive import Archive
+from saylau.config import Settings
+from saylau.crashpoints import crashpoint
+from saylau.fetch import FetchPolicy, FetchResult, LiveFetcher, Validators
+from saylau.pipeline.bookkeeping import Run, job, page_inputs
+from saylau.pipeline.steps import PLAIN, Steps
+
+
+class ScrapeFailed(RuntimeError):
+    """Some pages could not be fetched or parsed; everything else was staged and published."""
+
+
+@dataclass
+class NightOutcome:
+    run_id: str
+    election_id: str | None
+    fetched: int = 0  # documents that came back whole (listings and probes included)
+    not_modified: int = 0
+    requests: int = 0  # every attempt, retries included
+    new_versions: int = 0
+    staged_pages: int = 0
+    failures: list[str] = field(default_factory=list)
+    published_db: Path | None = None
+    report: Path | None = None
+
+
+@dataclass(frozen=True)
+class NightOptions:
+    """What one election-night run is asked to do (the flow's and ``saylau run``'s parameters)."""
+
+    base_url: str = scrape.DEFAULT_BASE_URL
+    election_id: str | None = None
+    policy: FetchPolicy = field(default_factory=FetchPolicy)
+    batch_size: int = 200
+    workers: int = 4
+    revisit_after: float = 1800.0
+
+    def parameters(self) -> dict:
+        return {
+            "base_url": self.base_url,
+            "election_id": self.election_id,
+            "requests_per_second": self.policy.requests_per_second,
+        }
+
+
+def archive_bodies(results: list[FetchResult], archive_dir: Path) -> list[FetchResult]:
+    """Write every fetched body to the archive and drop it from the result (bodies live in the archive)."""
+    archive = Archive(archive_dir)
+    for result in results:
+        if result.ok:
+            archive.put(result.body)
+            crashpoint("fetch.archived")
+            result.body = None
+    return results
+
+
+def discover_pages(
+    shape: scrape.SiteShape,
+    policy: FetchPolicy,
+    archive_dir: Path,
+    known: dict[str, str],
+    absent: list[str],
+    validators: dict[str, Validators],
+    workers: int = 4,
+    checked: dict | None = None,
+    revisit_after: float = 1800.0,
+) -> tuple[list[str], list[FetchResult]]:
+    """Walk the listings and probe ID gaps; returns (URLs due this run, fetch results of listings and probes)."""
+    archive = Archive(archive_dir)
+
+    def archived(url: str) -> bytes | None:
+        return archive.get(known[url]) if url in known else None
+
+    found = scrape.discover(LiveFetcher(policy), shape, known, absent, validators, archived, workers)
+    results = archive_bodies(found.listings + found.probes, archive_dir)
+    return scrape.select_due(found, checked or {}, revisit_after), results
+
+
+def fetch_batch(
+    urls: list[str], validators: dict[str, Validators], policy: FetchPolicy, archive_dir: Path, workers: int
+) -> list[FetchResult]:
+    """Fetch one batch of pages (conditionally where seen before) and archive every body."""
+    return archive_bodies(scrape.fetch_batch(LiveFetcher(policy), urls, validators, workers), archive_dir)
+
+
+def record_and_stage(
+    db: Path, archive_dir: Path, results: list[FetchResult], election_id: str | None, run_id: str
+) -> scrape.StageSummary:
+    """Record every attempt in raw.fetches, then parse and stage every page version not seen before."""
+    archive = Archive(archive_dir)
+    with warehouse.connect(db) as con:
+        scrape.record_fetches(con, results, archive, run_id)
+        crashpoint("stage.start")
+        return scrape.stage_new_pages(con, archive, election_id, run_id)
+
+
+def promote(db: Path, election_id: str, run_id: str, incremental: bool = True) -> official.PromotionSummary:
+    """Validate staged CEC figures into core (quarantining what fails): the units whose pages changed since
+    the last promotion, or (``incremental=False``) every unit."""
+    with warehouse.connect(db) as con:
+        return official.promote_official(con, election_id, run_id, incremental)
+
+
+def pending_promotions(db: Path) -> list[str]:
+    """Elections whose latest pages differ from what their last finished promotion read (a run killed or
+    failed between staging and promotion left them behind)."""
+    with warehouse.connect(db, read_only=True) as con:
+        return official.pending_promotions(con)
+
+
+def run_failures(db: Path, run_id: str, staged_failures: list[str]) -> list[str]:
+    """Every page this run could not fetch or parse, and every page still broken since an earlier run."""
+    failures = list(staged_failures)
+    with warehouse.connect(db, read_only=True) as con:
+        failures += scrape.failed_fetches(con, run_id)
+        failures += [e for e in scrape.still_broken(con) if e not in failures]
+    return failures
+
+
+def scrape_site(run: Run, options: NightOptions) -> NightOutcome:
+    """Discover, fetch, archive, record, stage and promote: everything of a night run before the marts."""
+    db, archive_dir, steps = run.s.work_db, run.s.archive_dir, run.steps
+    with warehouse.connect(db, read_only=True) as con:
+        validators = scrape.known_validators(con)
+        known = scrape.latest_versions(con)
+        absent = sorted(scrape.absent_urls(con))
+        checked = scrape.last_checked(con)
+    shape = scrape.SiteShape(base_url=options.base_url)
+    policy, workers = options.policy, options.workers
+    articles, listing_results = steps.call(
+        "discover-pages",
+        discover_pages,
+        shape,
+        policy,
+        archive_dir,
+        known,
+        absent,
+        validators,
+        workers,
+        checked,
+        options.revisit_after,
+    )
+    size = options.batch_size
+    batches = [articles[i : i + size] for i in range(0, len(articles), size)]
+    argsets = [
+        (b, {u: validators[u] for u in b if u in validators}, policy, archive_dir, workers) for b in batches
+    ]
+    fetched = steps.fan_out("fetch-batch", fetch_batch, argsets)
+    results = listing_results + [r for batch in fetched for r in batch]
+    summary = steps.call(
+        "record-and-stage", record_and_stage, db, archive_dir, results, options.election_id, run.run_id
+    )
+    outcome = NightOutcome(
+        run.run_id,
+        summary.election_id,
+        fetched=sum(1 for r in results if r.ok),
+        not_modified=sum(1 for r in results if r.not_modified),
+        requests=sum(len(r.attempts) for r in results),
+        new_versions=summary.new_versions,
+        staged_pages=summary.parsed,
+        failures=run_failures(db, run.run_id, list(summary.failed)),
+    )
+    if outcome.election_id and summary.new_versions:  # nothing new staged: core is already current
+        steps.call("promote-official", promote, db, outcome.election_id, run.run_id)
+    # a run killed, or failed, after staging and before its promotion ended left core behind staging; this
+    # run may have nothing new to stage, so it promotes what is staged (after a normal run: one query)
+    pending = pending_promotions(db)
+    for election_id in pending:
+        steps.call("promote-official", promote, db, election_id, run.run_id)
+    if outcome.election_id is None and len(pending) == 1:
+        outcome.election_id = pending[0]
+    return outcome
+
+
+def election_night(s: Settings, options: NightOptions | None = None, steps: Steps = PLAIN) -> NightOutcome:
+    """One election-night run (see the module doc); raises :class:`ScrapeFailed` after publishing when
+    pages failed."""
+    options = options or NightOptions()
+    with job(s, "election_night", options.parameters(), steps) as run:
+        outcome = scrape_site(run, options)
+        run.finish(page_inputs(s.work_db), outcome.failures, crash_point="night.published")
+        outcome.published_db = s.published_db
+        if outcome.election_id:
+            outcome.report = steps.report(s.published_db, s.report_dir, outcome.election_id)
+    if outcome.failures:
+        raise ScrapeFailed(f"{len(outcome.failures)} page(s) failed:\n" + "\n".join(outcome.failures[:20]))
+    return outcome

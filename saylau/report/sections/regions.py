@@ -1,0 +1,130 @@
+"""By region: official against observers' turnout and leader share, with the observers' intervals."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from saylau.report.data import Missing, ReportContext, election_rows, first_source, mart_leader
+from saylau.report.render import (
+    Section,
+    esc,
+    figure,
+    fmt_bool,
+    fmt_pct,
+    fmt_signed,
+    fmt_text,
+    html_table,
+    note,
+)
+from saylau.report.sections.observers import observer_effect_html
+
+
+def regions(ctx: ReportContext) -> Section:
+    """Official vs observer turnout and leader share per region, with the observers' intervals."""
+    from saylau import plots
+
+    title = "By region: official vs observers"
+    try:
+        rows = election_rows(ctx, "marts.discrepancy_region", order="contest, region_code nulls first, party")
+    except Missing as m:
+        return Section("regions", title, note(str(m)) + observer_effect_html(ctx))
+    rows = first_source(rows)
+    parts = []
+    figures = 0
+    contest = ctx.main_contest if ctx.main_contest in set(rows["contest"]) else rows["contest"].iloc[0]
+    main = rows[(rows["contest"] == contest) & rows["region_code"].notna()]
+    source = main["source"].dropna().iloc[0] if "source" in main and main["source"].notna().any() else None
+    if source:
+        parts.append(f"<p>Plots for the contest <b>{esc(contest)}</b>, observers: <b>{esc(source)}</b>.</p>")
+    if "random_sample" in main.columns and (main["random_sample"] == False).any():  # noqa: E712
+        parts.append(
+            "<p class='warn'>In some regions the observers' precincts cannot be a random sample (they cover too "
+            "few territorial commissions): there the interval describes the watched precincts only.</p>"
+        )
+    turnout = main.drop_duplicates("region_code")
+    turnout = turnout.dropna(subset=["official_turnout_pct", "observer_turnout_pct"], how="all")
+    labels = {c: ctx.region_plain(c) for c in main["region_code"].unique()}
+    if len(turnout):
+        frame = {
+            "label": [labels[c] for c in turnout["region_code"]],
+            "official": turnout["official_turnout_pct"].astype(float),
+            "observer": turnout["observer_turnout_pct"].astype(float),
+        }
+        if {"turnout_ci_low", "turnout_ci_high"} <= set(turnout.columns):
+            frame["ci_low"] = turnout["turnout_ci_low"].astype(float)
+            frame["ci_high"] = turnout["turnout_ci_high"].astype(float)
+        png = plots.region_intervals(
+            pd.DataFrame(frame),
+            "turnout_pct",
+            f"{contest}: turnout by region",
+            "turnout, %",
+        )
+        parts.append(
+            figure(
+                png,
+                "turnout by region, official vs observers",
+                "Official turnout (dot) and the turnout observers counted at their precincts (cross). "
+                "<b>Clean:</b> the dots sit close to the crosses in every region; a region where the official "
+                "figure is far above what observers saw is where ballots may have been added.",
+            )
+        )
+        figures += 1
+    leader = mart_leader(ctx, "marts.election_totals", contest)
+    shares = main[main["party"] == leader] if leader is not None else main.iloc[0:0]
+    if len(shares):
+        png = plots.region_intervals(
+            pd.DataFrame(
+                {
+                    "label": [labels[c] for c in shares["region_code"]],
+                    "official": shares["official_share_pct"].astype(float),
+                    "observer": shares["observer_share_pct"].astype(float),
+                    "ci_low": shares["observer_ci_low"].astype(float),
+                    "ci_high": shares["observer_ci_high"].astype(float),
+                }
+            ),
+            "share_pct",
+            f"{contest}: {ctx.party_plain(leader)} share by region",
+            f"{ctx.party_plain(leader)} share, %",
+        )
+        parts.append(
+            figure(
+                png,
+                "leader share by region, official vs observers with intervals",
+                f"{esc(ctx.party_plain(leader))}'s official share (dot) against the observers' estimate (cross) "
+                "with its 95% interval. <b>Clean:</b> every dot falls inside its interval; dots to the right of "
+                "the interval in many regions point at inflated results.",
+            )
+        )
+        figures += 1
+    ordered = rows[rows["contest"] == contest]
+    ordered = ordered.assign(abs_gap=ordered["share_gap_pp"].abs()).sort_values(
+        ["significant", "abs_gap"], ascending=[False, False], na_position="last"
+    )
+    parts.append(
+        f"<p>{esc(contest)}: {int(ordered['significant'].fillna(False).astype(bool).sum()):,} of {len(ordered):,} "
+        "region x party rows differ significantly (official share outside the observers' interval); largest gaps "
+        "first (every contest: query marts.discrepancy_region).</p>"
+    )
+    parts.append(
+        html_table(
+            ordered,
+            [
+                ("contest", "contest", fmt_text),
+                ("region_code", "region", ctx.region),
+                ("party", "party", ctx.party),
+                ("official_turnout_pct", "turnout % official", fmt_pct),
+                ("observer_turnout_pct", "turnout % observers", fmt_pct),
+                ("turnout_gap_pp", "gap pp", fmt_signed),
+                ("official_share_pct", "share % official", fmt_pct),
+                ("observer_share_pct", "share % observers", fmt_pct),
+                ("share_gap_pp", "gap pp", fmt_signed),
+                ("observer_ci_low", "95% low", fmt_pct),
+                ("observer_ci_high", "95% high", fmt_pct),
+                ("significant", "significant", fmt_bool),
+            ],
+            limit=25,
+        )
+    )
+    parts.append("<p class='src'>marts.discrepancy_region (region NULL = all the observers' precincts).</p>")
+    parts.append(observer_effect_html(ctx))
+    return Section("regions", title, "".join(parts), figures)

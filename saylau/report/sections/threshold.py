@@ -1,0 +1,35 @@
+"""The threshold check: who passes on the official count and on the observers' estimate."""
+
+from __future__ import annotations
+
+from saylau.report.data import Missing, ReportContext, election_rows
+from saylau.report.render import Section, fmt_bool, fmt_pct, fmt_text, html_table, note
+
+
+def threshold(ctx: ReportContext) -> Section:
+    """Which parties pass the threshold on the official count and on the observers' estimate."""
+    title = "Threshold check"
+    try:
+        rows = election_rows(ctx, "marts.threshold_check", order="contest, official_share_pct desc")
+    except Missing as m:
+        return Section("threshold", title, note(str(m)))
+    differ = rows[rows["passes_official"].astype("boolean") != rows["passes_observer"].astype("boolean")]
+    lead = (
+        f"<p class='warn'>{len(differ)} party result(s) pass on one count and fail on the other.</p>"
+        if len(differ)
+        else "<p>The official count and the observers' estimate agree on who passes.</p>"
+    )
+    table = html_table(
+        rows,
+        [
+            ("contest", "contest", fmt_text),
+            ("party", "party", ctx.party),
+            ("threshold_pct", "threshold %", fmt_pct),
+            ("official_share_pct", "share % official", fmt_pct),
+            ("source", "observers", fmt_text),
+            ("observer_share_pct", "share % observers", fmt_pct),
+            ("passes_official", "passes (official)", fmt_bool),
+            ("passes_observer", "passes (observers)", fmt_bool),
+        ],
+    )
+    return Section("threshold", title, lead + table + "<p class='src'>marts.threshold_check.</p>")

@@ -22,16 +22,10 @@ from demo.site import DemoSite, Response, start_site
 from saylau import warehouse
 from saylau.archive import Archive
 from saylau.fetch import FetchPolicy, LiveFetcher
+from saylau.parse.cec_page import ElectionContext, PageParseError, parse_page
 from saylau.parse.classify import PageKind
 from saylau.parse.page import normalise_link, read_page
-from saylau.scrape import (
-    ElectionContext,
-    PageParseError,
-    SiteShape,
-    crawl,
-    failed_fetches,
-    parse_page,
-)
+from saylau.scrape import SiteShape, crawl, failed_fetches
 
 ELECTION = "kz-2021-01-10"
 URL = "http://127.0.0.1:8000/rus/news/releases/index.php?ID=9001"

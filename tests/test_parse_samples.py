@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from saylau.parse.cec_page import ElectionContext, parse_page
 from saylau.parse.classify import PageKind
 from saylau.reference import REFERENCE_DATA_DIR, default_resolver
-from saylau.scrape import ElectionContext, parse_page
 
 SAMPLES = Path(__file__).resolve().parent / "demo" / "samples"
 INDEX = json.loads((SAMPLES / "index.json").read_text(encoding="utf-8"))

@@ -22,6 +22,11 @@ _DATE = re.compile(
 )
 LANGS = ("rus", "kaz", "eng")
 LANG_CODES = {"rus": "ru", "kaz": "kk", "eng": "en"}
+_NEWS_ARTICLE = re.compile(r"/news/(releases|acts)/index\.php\?ID=\d+$")
+# Territorial commissions' own documents, linked from the CEC: maslikhat decisions and precinct protocols.
+_COMMISSION_DOCUMENT = re.compile(
+    r"/territorial/\d{2}/(?:decisions/index\.php\?ID=\d+|protocols/index\.php\?PEC=\d+)$"
+)
 
 
 @dataclass
@@ -55,6 +60,21 @@ def page_section(url: str) -> str | None:
     if len(parts) >= 3 and parts[1] == "news":
         return parts[2]
     return parts[1] if len(parts) > 1 else None
+
+
+def is_news_article(url: str) -> bool:
+    """A CEC release or act (``/{lang}/news/{releases,acts}/index.php?ID=<n>``)."""
+    return bool(_NEWS_ARTICLE.search(url))
+
+
+def is_commission_document(url: str) -> bool:
+    """A territorial commission's document: a maslikhat decision or a precinct protocol."""
+    return bool(_COMMISSION_DOCUMENT.search(url))
+
+
+def is_article(url: str) -> bool:
+    """A page that holds content to parse: a CEC release or act, or a territorial commission's document."""
+    return is_news_article(url) or is_commission_document(url)
 
 
 def normalise_link(href: str, page_url: str) -> str | None:

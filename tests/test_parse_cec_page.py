@@ -1,4 +1,4 @@
-"""Parsing whole CEC-shaped pages: kinds, staged rows, and layout drift failing loudly."""
+"""saylau.parse.cec_page: whole CEC-shaped pages parsed into kinds and rows, and layout drift failing loudly."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
+from saylau.parse.cec_page import ElectionContext, PageParseError, parse_page
 from saylau.parse.classify import PageKind
-from saylau.parse.page import normalise_link, read_page
-from saylau.scrape import ElectionContext, PageParseError, parse_page
 
 REGIONS_2021 = frozenset(
     [
@@ -43,19 +42,6 @@ def html(title, body, extra=""):
         f"</nav><article><h1>{title}</h1><time datetime='2021-01-10'>10.01.2021</time>{body}{extra}</article>"
         "<footer>г. Нур-Султан, ул. Бейбитшилик</footer></body></html>"
     ).encode()
-
-
-def test_links_to_other_hosts_and_escaping_paths_are_dropped():
-    assert normalise_link("index.php?ID=5", URL) == "http://127.0.0.1:8000/rus/news/releases/index.php?ID=5"
-    assert normalise_link("http://evil.example/x", URL) is None
-    assert normalise_link("/rus/../../etc/passwd", URL) is None
-    assert normalise_link("javascript:alert(1)", URL) is None
-
-
-def test_windows_1251_page_without_charset_is_read():
-    body = "<html><body><h1>О явке избирателей</h1><p>по ЗКО – 61,5%</p></body></html>".encode("cp1251")
-    page = read_page(URL, body, "text/html")
-    assert page.title == "О явке избирателей" and page.encoding == "windows-1251"
 
 
 def test_turnout_bulletin_page_gives_national_and_regional_rows_at_local_time():
@@ -143,21 +129,14 @@ def test_unrelated_page_is_classified_and_not_parsed():
     assert parsed.kind == PageKind.UNRELATED and parsed.turnout == [] and parsed.results == []
 
 
-def test_which_documents_a_run_asks_for_again():
-    from datetime import UTC, timedelta
+def test_a_release_worded_like_a_protocol_is_not_parsed_as_one():
+    """Protocols and decisions are told by their URL; a CEC release only by its wording, never as a document."""
+    body = html("Протокол участковой избирательной комиссии", "<p>Опубликован протокол участка.</p>")
+    parsed = parse_page(URL, "00" * 32, body, None, CTX)
+    assert parsed.kind == PageKind.PROTOCOL and parsed.results == []
 
-    from saylau.scrape import Discovery, select_due
 
-    now = datetime(2021, 1, 11, 3, 0, tzinfo=UTC)
-    base = "http://h/rus/territorial/75/protocols/index.php?PEC="
-    news = "http://h/rus/news/releases/index.php?ID=5450"
-    found = Discovery(articles={news, base + "1", base + "2", base + "3", base + "4"}, fresh={base + "2"})
-    checked = {
-        news: now,
-        base + "1": now - timedelta(minutes=5),
-        base + "2": now,
-        base + "3": now - timedelta(hours=2),
-    }
-    due = select_due(found, checked, revisit_after=1800, now=now)
-    # news always; a document its changed listing links to; one not asked for in two hours; one never fetched
-    assert due == sorted([news, base + "2", base + "3", base + "4"])
+def test_a_commission_document_is_of_the_kind_its_url_says():
+    url = "http://127.0.0.1:8000/rus/territorial/75/protocols/index.php?PEC=12"
+    with pytest.raises(PageParseError, match="precinct_protocol page has no protocol table"):
+        parse_page(url, "00" * 32, html("О семинаре", "<p>Семинар прошёл.</p>"), None, CTX)

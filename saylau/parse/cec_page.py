@@ -1,0 +1,336 @@
+"""The CEC page parser: one page version's bytes in, its turnout and results rows out.
+
+Pure: no network, no database (what it must know of the election comes in an :class:`ElectionContext`).
+:func:`parse_page` reads the page, decides its kind and hands it to the one parser of that kind:
+
+- a CEC release or act is of the kind its wording says (:func:`saylau.parse.classify.classify_page`):
+  :func:`parse_turnout` for a turnout bulletin, :func:`parse_results` for preliminary or final results;
+- a territorial commission's document is of the kind its URL says: :func:`parse_protocol` for a precinct's
+  protocol, :func:`parse_decision` for a maslikhat decision.
+
+Every parser has one shape, ``(page, parsed, ctx, lang) -> None``: it fills ``parsed.turnout`` /
+``parsed.results`` or raises :class:`PageParseError` naming the page and what is missing. Other kinds
+(resolutions, unrelated pages) are classified and not parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text
+from saylau.parse.classify import PageKind, classify_page
+from saylau.parse.numbers import UncertainNumber, parse_count
+from saylau.parse.page import LANG_CODES, PageContent, is_commission_document, read_page
+from saylau.parse.results import (
+    LayoutError,
+    contest_of,
+    parse_protocol_table,
+    parse_results_table,
+    parse_results_text,
+    tec_number,
+)
+from saylau.reference import UnknownNameError, default_resolver
+
+
+class PageParseError(ValueError):
+    """A page of a known kind that does not yield the fields it must: names the URL, sha256 and what is missing."""
+
+
+@dataclass
+class ParsedPage:
+    url: str
+    sha256: str
+    election_id: str
+    kind: PageKind
+    title: str
+    lang: str | None
+    published: datetime | None
+    encoding: str
+    turnout: list[tuple[str, datetime, float]] = field(
+        default_factory=list
+    )  # region ('KZ' = national), as_of, pct
+    results: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, page: PageContent, sha256: str, election_id: str, kind: PageKind) -> ParsedPage:
+        """A page version of ``kind`` with what was read of it, and no rows yet."""
+        return cls(page.url, sha256, election_id, kind, page.title, page.lang, page.published, page.encoding)
+
+
+@dataclass(frozen=True)
+class ElectionContext:
+    """What parsing needs to know of the election: its id, day, regions in use and the mazhilis ballot."""
+
+    election_id: str
+    election_date: date
+    regions: frozenset[str]
+    options: tuple[str, ...]
+    contest_id: str = "mazhilis"
+    ballots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (contest, options) of every contest of the day
+
+    def options_of(self, contest_id: str) -> tuple[str, ...]:
+        return dict(self.ballots).get(contest_id, ())
+
+
+Parser = Callable[[PageContent, ParsedPage, ElectionContext, str], None]
+
+
+def document_kind(url: str) -> PageKind | None:
+    """The kind of a territorial commission's document, from its URL; None for any other page."""
+    if not is_commission_document(url):
+        return None
+    return PageKind.PROTOCOL if "/protocols/" in url else PageKind.MASLIKHAT
+
+
+def parse_page(
+    url: str, sha256: str, body: bytes, content_type: str | None, ctx: ElectionContext
+) -> ParsedPage:
+    """Classify and parse one page version. Raises :class:`PageParseError` on layout drift."""
+    page = read_page(url, body, content_type)
+    document = document_kind(url)
+    kind = document or classify_page(page.title, page.text, url)
+    parsed = ParsedPage.of(page, sha256, ctx.election_id, kind)
+    # a release worded like a protocol is not parsed as one: document parsers only for documents
+    parser = DOCUMENT_PARSERS[kind] if document else RELEASE_PARSERS.get(kind)
+    if parser is not None:
+        parser(page, parsed, ctx, LANG_CODES.get(page.lang or "", "ru"))
+    return parsed
+
+
+def _fail(parsed: ParsedPage, what: str) -> PageParseError:
+    return PageParseError(f"{parsed.url} (sha256 {parsed.sha256}): {parsed.kind.value} page {what}")
+
+
+def _unit_rows(
+    ctx: ElectionContext,
+    contest: str,
+    level: str,
+    unit: str,
+    region: str | None,
+    status: str,
+    as_of: datetime | None,
+    lines: dict[str, int],
+    votes: dict[str, int],
+    shares: dict[str, float] | None = None,
+    turnout_pct: float | None = None,
+) -> list[dict]:
+    """The staging rows of one unit's figures: its protocol lines, each option's votes and share, its turnout."""
+
+    def row(line: str, option: str | None, value: int | None = None, share: float | None = None) -> dict:
+        return {
+            "election_id": ctx.election_id,
+            "contest_id": contest,
+            "level": level,
+            "unit_id": unit,
+            "region_code": region,
+            "line": line,
+            "option_id": option,
+            "value": value,
+            "share_pct": share,
+            "status": status,
+            "as_of": as_of,
+        }
+
+    rows = [row(line, None, value=v) for line, v in lines.items()]
+    rows += [row("votes", o, value=v) for o, v in votes.items()]
+    rows += [row("share", o, share=s) for o, s in (shares or {}).items()]
+    if turnout_pct is not None:
+        rows.append(row("turnout_pct", None, share=turnout_pct))
+    return rows
+
+
+# --- a CEC turnout bulletin -------------------------------------------------------------------------------
+
+
+def parse_turnout(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str) -> None:
+    """A turnout bulletin: the hour, the national figure and the regions', from prose and tables alike."""
+    prose = parse_bulletin_text(page.title + "\n" + page.text)
+    figures = {r.region_code: r.turnout_pct for r in prose.regions}
+    national = prose.national_pct
+    problems = list(prose.problems)
+    for table in page.tables:
+        from_table = parse_bulletin_table(table)
+        problems += from_table.problems
+        for r in from_table.regions:
+            if r.region_code in figures and figures[r.region_code] != r.turnout_pct:
+                problems.append(
+                    f"{r.region_code}: prose says {figures[r.region_code]}, table {r.turnout_pct}"
+                )
+            figures.setdefault(r.region_code, r.turnout_pct)
+        national = national if national is not None else from_table.national_pct
+    if prose.hour is None:
+        raise _fail(parsed, "states no time")
+    missing = sorted(ctx.regions - set(figures))
+    strays = sorted(set(figures) - ctx.regions)
+    if problems or strays or national is None and not figures:
+        raise _fail(
+            parsed,
+            "could not be read with certainty: "
+            + "; ".join(
+                problems
+                + [f"region {s} did not exist on {ctx.election_date}" for s in strays]
+                + (["no national figure and no region"] if national is None and not figures else [])
+            ),
+        )
+    as_of = datetime.combine(ctx.election_date, datetime.min.time()) + timedelta(
+        hours=prose.hour, minutes=prose.minute or 0
+    )
+    if national is not None:
+        parsed.turnout.append(("KZ", as_of, national))
+    parsed.turnout += [(code, as_of, pct) for code, pct in sorted(figures.items())]
+    if missing:
+        parsed.problems.append(f"no figure for {', '.join(missing)}")
+
+
+# --- a CEC results communique (preliminary or final) ----------------------------------------------------
+
+
+def parse_results(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str) -> None:
+    """A results communique: national figures in prose, regions' in tables; final ones must be whole."""
+    status = "preliminary" if parsed.kind == PageKind.PRELIMINARY else "final"
+    statement = parse_results_text(page.title + "\n" + page.text, lang)
+    if statement.problems:
+        raise _fail(parsed, "could not be read with certainty: " + "; ".join(statement.problems))
+    as_of = page.published  # the communique's own publication time (local), which tells versions apart
+    stray = sorted((set(statement.votes) | set(statement.shares)) - set(ctx.options))
+    if stray:
+        raise _fail(parsed, f"names options not on the {ctx.contest_id} ballot: {stray}")
+    if status == "final":
+        missing = [x for x in ("registered", "ballots_issued", "invalid") if x not in statement.lines]
+        missing += [f"votes for {o}" for o in ctx.options if o not in statement.votes]
+        if missing:
+            raise _fail(parsed, "is missing " + ", ".join(missing))
+    elif not statement.shares:
+        raise _fail(parsed, "gives no party shares")
+    rows = _unit_rows(
+        ctx,
+        ctx.contest_id,
+        "national",
+        "KZ",
+        None,
+        status,
+        as_of,
+        statement.lines,
+        statement.votes,
+        statement.shares,
+        statement.turnout_pct,
+    )
+    for table in page.tables:
+        try:
+            regions, problems = parse_results_table(table, lang)
+        except LayoutError as exc:
+            raise _fail(parsed, f"has a results table whose layout changed: {exc}") from exc
+        if problems:
+            raise _fail(parsed, "has table cells that could not be read: " + "; ".join(problems))
+        for r in regions:
+            code = r.region_code
+            rows += _unit_rows(
+                ctx,
+                ctx.contest_id,
+                "region",
+                code,
+                code,
+                status,
+                as_of,
+                r.lines,
+                r.votes,
+                r.shares,
+                r.turnout_pct,
+            )
+    parsed.results = rows
+
+
+# --- a territorial commission's documents ---------------------------------------------------------------
+
+
+_PEC = re.compile(r"PEC=(\d+)")
+
+
+def _commission_region(url: str) -> str:
+    return "KZ-" + re.search(r"/territorial/(\d{2})/", url).group(1)
+
+
+def parse_protocol(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str) -> None:
+    """A precinct's protocol page: one table per contest, each under a heading naming the contest."""
+    region = _commission_region(parsed.url)
+    pec = f"{region}/{int(_PEC.search(parsed.url).group(1))}"
+    if not page.tables:
+        raise _fail(parsed, "has no protocol table")
+    for caption, table in zip(page.table_captions, page.tables, strict=True):
+        contest = contest_of(caption)
+        if contest is None or contest not in dict(ctx.ballots):
+            raise _fail(parsed, f"has a table under {caption!r}, which names no contest of {ctx.election_id}")
+        try:
+            lines, votes = parse_protocol_table(table, lang)
+        except LayoutError as exc:
+            raise _fail(parsed, f"has a protocol table whose layout changed: {exc}") from exc
+        stray = sorted(set(votes) - set(ctx.options_of(contest)))
+        if stray or "registered" not in lines:
+            raise _fail(
+                parsed,
+                f"({contest}) "
+                + (
+                    f"names options not on the ballot: {stray}"
+                    if stray
+                    else "gives no number of registered voters"
+                ),
+            )
+        parsed.results += _unit_rows(ctx, contest, "pec", pec, region, "final", page.published, lines, votes)
+
+
+_PARTY_HEADER = re.compile(r"парти|party|наименование|атауы|name", re.IGNORECASE)
+_VOTES_HEADER = re.compile(r"голос|дауыс|votes?\b", re.IGNORECASE)
+
+
+def _decision_columns(header: list[str]) -> tuple[int | None, int | None]:
+    """Which column of a decision's table names the party and which counts its votes (shares are not votes)."""
+    party = next((i for i, h in enumerate(header) if _PARTY_HEADER.search(h) and "%" not in h), None)
+    votes = next((i for i, h in enumerate(header) if _VOTES_HEADER.search(h) and "%" not in h), None)
+    return party, votes
+
+
+def parse_decision(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str) -> None:
+    """A territorial commission's decision on maslikhat results: totals in prose, votes in a party table."""
+    region = _commission_region(parsed.url)
+    contest = contest_of(page.title) or contest_of(page.text)
+    if contest is None or contest not in dict(ctx.ballots):
+        raise _fail(parsed, "names no contest of the election in its title")
+    number = tec_number(page.text)
+    level, unit = ("tec", f"{region}/T{number}") if number is not None else ("region", region)
+    statement = parse_results_text(page.text, lang)
+    votes: dict[str, int] = {}
+    for table in page.tables:
+        party_col, votes_col = _decision_columns(table[0])
+        if party_col is None or votes_col is None:
+            raise _fail(parsed, f"has a results table whose layout changed: headers {table[0]}")
+        for row in table[1:]:
+            if max(party_col, votes_col) >= len(row):
+                continue
+            try:
+                votes[default_resolver().party(row[party_col])] = parse_count(row[votes_col], lang)
+            except (UnknownNameError, UncertainNumber) as exc:
+                raise _fail(parsed, f"has a results table row that cannot be read: {exc}") from exc
+    missing = [x for x in ("registered", "ballots_issued") if x not in statement.lines]
+    missing += [f"votes for {o}" for o in ctx.options_of(contest) if o not in votes]
+    if missing:
+        raise _fail(parsed, "is missing " + ", ".join(missing))
+    parsed.results += _unit_rows(
+        ctx, contest, level, unit, region, "final", page.published, statement.lines, votes
+    )
+
+
+# The parser of each kind of page that yields rows: a CEC release by its wording, a commission's document by
+# its URL (see :func:`parse_page`).
+RELEASE_PARSERS: dict[PageKind, Parser] = {
+    PageKind.TURNOUT: parse_turnout,
+    PageKind.PRELIMINARY: parse_results,
+    PageKind.FINAL: parse_results,
+}
+DOCUMENT_PARSERS: dict[PageKind, Parser] = {
+    PageKind.PROTOCOL: parse_protocol,
+    PageKind.MASLIKHAT: parse_decision,
+}

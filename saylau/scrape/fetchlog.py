@@ -1,0 +1,151 @@
+"""The fetch log, ``raw.fetches``: every attempt of every request, and what it tells the next run.
+
+Recording a batch (archiving each body first, then the archive's own manifest, then the table); the
+validators for conditional requests; which URLs answered 404 (not probed again); which documents are due for
+fetching again; the latest body of every URL; and the URLs a run could not fetch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import duckdb
+
+from saylau import manifest
+from saylau.archive import Archive
+from saylau.crashpoints import crashpoint
+from saylau.fetch import FetchResult, Validators
+from saylau.parse.page import is_news_article
+from saylau.scrape.discovery import Discovery
+
+FETCH_COLUMNS = [
+    "run_id",
+    "url",
+    "attempt",
+    "requested_at",
+    "status",
+    "etag",
+    "last_modified",
+    "content_type",
+    "retry_after",
+    "conditional",
+    "sha256",
+    "bytes",
+    "elapsed_ms",
+    "error",
+]
+
+# the sha256 of the latest body fetched for every URL (url, sha256)
+LATEST_FETCHED = (
+    "select url, arg_max(sha256, requested_at) as sha256 from raw.fetches "
+    "where status = 200 and sha256 is not null group by url"
+)
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple], verb: str = "insert"
+) -> None:
+    """Insert ``rows`` (tuples in the order of ``columns``) into ``table`` by column name."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    con.register("_rows", frame)
+    try:
+        con.execute(f"{verb} into {table} by name select * from _rows")
+    finally:
+        con.unregister("_rows")
+
+
+def record_fetches(
+    con: duckdb.DuckDBPyConnection, results: Iterable[FetchResult], archive: Archive, run_id: str | None
+) -> None:
+    """Archive every body received and record every attempt in raw.fetches."""
+    rows = []
+    for result in results:
+        if result.ok and result.body is not None:  # flows archive bodies as they fetch and drop them
+            archive.put(result.body)
+        for n, a in enumerate(result.attempts, start=1):
+            h = a.headers
+            rows.append(
+                (
+                    run_id,
+                    a.url,
+                    n,
+                    a.requested_at,
+                    a.status,
+                    h.get("etag"),
+                    h.get("last-modified"),
+                    h.get("content-type"),
+                    h.get("retry-after"),
+                    a.conditional,
+                    a.sha256,
+                    a.nbytes,
+                    round(a.elapsed_s * 1000, 3),
+                    a.error,
+                )
+            )
+    # the archive's own record of the attempts first: the archive folder alone can then rebuild
+    manifest.write(archive.root, manifest.FETCHES, (dict(zip(FETCH_COLUMNS, r, strict=True)) for r in rows))
+    crashpoint("record.insert")
+    if rows:
+        insert_rows(con, "raw.fetches", FETCH_COLUMNS, rows)
+
+
+def known_validators(con: duckdb.DuckDBPyConnection) -> dict[str, Validators]:
+    """ETag / Last-Modified of the latest successful fetch of every URL, for conditional GETs."""
+    rows = con.execute(
+        "select url, arg_max(etag, requested_at), arg_max(last_modified, requested_at) "
+        "from raw.fetches where status = 200 and sha256 is not null group by url"
+    ).fetchall()
+    return {url: Validators(etag, lm) for url, etag, lm in rows if etag or lm}
+
+
+def last_checked(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """When each URL was last asked for."""
+    return dict(con.execute("select url, max(requested_at) from raw.fetches group by url").fetchall())
+
+
+def select_due(
+    found: Discovery, checked: dict[str, datetime], revisit_after: float, now: datetime | None = None
+) -> list[str]:
+    """The documents this run fetches: every CEC release and act (few, and corrected in place on election
+    night), every document a changed listing links to, and the others whose last check is older than
+    ``revisit_after`` seconds: a territorial commission's thousands of protocols are not re-asked each run."""
+    now = now or datetime.now(UTC)
+    due = []
+    for url in sorted(found.articles):
+        when = checked.get(url)
+        if (
+            is_news_article(url)
+            or url in found.fresh
+            or when is None
+            or (now - when).total_seconds() >= revisit_after
+        ):
+            due.append(url)
+    return due
+
+
+def absent_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Article URLs whose latest answer was 404 (probed gaps in the ID space)."""
+    rows = con.execute(
+        "select url from raw.fetches where status is not null group by url having arg_max(status, requested_at) = 404"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def latest_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The sha256 of the latest body fetched for every URL."""
+    return dict(con.execute(LATEST_FETCHED).fetchall())
+
+
+def failed_fetches(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """URLs this run tried that never answered with a whole page or a 304, with their last error (a 200 whose
+    body was refused, e.g. over the size cap or cut short, is no answer)."""
+    rows = con.execute(
+        "select url, arg_max(coalesce(error, 'HTTP ' || status), attempt) from raw.fetches where run_id = ? "
+        "group by url having bool_and(coalesce(status, 0) not in (200, 304, 404) or error is not null) "
+        "order by url",
+        [run_id],
+    ).fetchall()
+    return [f"{url}: {error}" for url, error in rows]

@@ -1,11 +1,11 @@
 """Benchmark of a precinct import plus every forensics mart on a real ~96k-precinct election.
 
 Run: ``.venv/bin/python -m bench.forensics [PATH] [--election-id ID]`` (default: the shared Russian 2016
-table, the larger of the two). Imports into a fresh temporary warehouse, then builds every forensics mart
-(the precinct intermediate and ``sql/30_marts/forensics_*.sql``), and prints wall and CPU seconds (CPU
-time is disturbed less by other work on a shared machine) of each phase and SQL file, the total, the
-full mart build of the warehouse for context, and the peak memory. Prints figures; asserts nothing. Target (issue 7): import + every forensics mart < 30 s on
-2 cores.
+table, the larger of the two, found beside the checkout: ``saylau.config.SHARED_DIR``). Runs the
+import-precincts job into a fresh temporary warehouse (the import, then every mart, forensics included,
+no publish) and prints wall and CPU seconds (CPU time is disturbed less by other work on a shared machine)
+of the whole job, of each step, of the import's own phases, and the peak memory. Prints figures; asserts
+nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-DEFAULT_TABLE = Path("/work/shared/data/precinct_results/russia_duma_2016.csv.zip")
+from saylau.config import SHARED_DIR
+
+DEFAULT_TABLE = SHARED_DIR / "data" / "precinct_results" / "russia_duma_2016.csv.zip"
 DEFAULT_ELECTION = "ru-2016-09-18"
 
 
@@ -26,46 +28,28 @@ def peak_memory_mb() -> float:
 
 
 def bench_import(path: Path, election_id: str) -> dict[str, float]:
-    """Seconds (wall and CPU) of one import's phases, of every forensics mart built after it, and of the
-    full mart build (every engineer's marts) for comparison."""
-    from saylau import marts, reference, warehouse
-    from saylau.precincts import import_precincts
-    from saylau.sqlrun import run_file, sql_files
+    """Seconds (wall and CPU) of the import-precincts job (:func:`saylau.pipeline.import_precincts`, what
+    ``saylau import-precincts`` runs): the import's own phases (read, validate, store), then the rebuild of
+    every mart, forensics included."""
+    from saylau import pipeline
+    from saylau.config import Settings
 
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "work.duckdb"
-        warehouse.create_warehouse(db)
-        with warehouse.connect(db) as con:
-            reference.load_reference(con)
+        s = Settings(build_dir=Path(tmp))
+        steps = pipeline.TimedSteps()
         t0, c0 = time.perf_counter(), time.process_time()
-        result = import_precincts(
-            db, path, "izbirkom-csv", election_id, archive_dir=Path(tmp) / "archive", build_marts=False
-        )
-        figures["import (parse + validate + load)_s"] = time.perf_counter() - t0
-        figures["import (parse + validate + load)_cpu_s"] = time.process_time() - c0
-        figures.update({f"  {k}_s": v for k, v in result.timings.items() if k != "marts"})
-        figures.update({f"  {k}_cpu_s": v for k, v in result.cpu_timings.items() if k != "marts"})
+        outcome = pipeline.import_precincts(s, path, "izbirkom-csv", election_id, publish=False, steps=steps)
+        figures["IMPORT + EVERY MART (the job, no publish)_s"] = time.perf_counter() - t0
+        figures["IMPORT + EVERY MART (the job, no publish)_cpu_s"] = time.process_time() - c0
+        (result,) = outcome.results
+        for name in ("prepare-warehouse", "import-precinct-table", "build-marts"):
+            figures[f"  {name}_s"] = steps.seconds[name]
+            figures[f"  {name}_cpu_s"] = steps.cpu_seconds[name]
+        figures.update({f"    {k}_s": v for k, v in result.timings.items()})
+        figures.update({f"    {k}_cpu_s": v for k, v in result.cpu_timings.items()})
         figures["precincts"] = result.rows_loaded
-        forensic = [f for f in sql_files("20_intermediate") if f.name.startswith("int_precinct")]
-        forensic += [f for f in sql_files("30_marts") if f.name.startswith("forensics_")]
-        with warehouse.connect(db) as con:
-            con.execute("set enable_progress_bar = false")
-            t1, c1 = time.perf_counter(), time.process_time()
-            for path_sql in forensic:
-                t, c = time.perf_counter(), time.process_time()
-                run_file(con, path_sql)
-                figures[f"  sql {path_sql.name}_s"] = time.perf_counter() - t
-                figures[f"  sql {path_sql.name}_cpu_s"] = time.process_time() - c
-            figures["every forensics mart_s"] = time.perf_counter() - t1
-            figures["every forensics mart_cpu_s"] = time.process_time() - c1
-            figures["IMPORT + EVERY FORENSICS MART_s"] = time.perf_counter() - t0
-            figures["IMPORT + EVERY FORENSICS MART_cpu_s"] = time.process_time() - c0
-            figures["peak memory after import + forensics (MiB)"] = peak_memory_mb()
-            t2, c2 = time.perf_counter(), time.process_time()
-            marts.build_marts(con)
-            figures["full mart build, every mart of the warehouse (context)_s"] = time.perf_counter() - t2
-            figures["full mart build, every mart of the warehouse (context)_cpu_s"] = time.process_time() - c2
+        figures["peak memory after import + marts (MiB)"] = peak_memory_mb()
     return figures
 
 

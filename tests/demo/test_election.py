@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import csv
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from demo.election import CONTESTS, PARTIES, PROTOCOL_LINES, generate
+from saylau.config import SHARED_DIR
 from saylau.reference import default_resolver
 
-REFERENCE = Path("/work/shared/reference")
+REFERENCE = SHARED_DIR / "reference"
 SHARED = REFERENCE.exists()
 needs_reference = pytest.mark.skipif(not SHARED, reason="shared reference folder not present")
 

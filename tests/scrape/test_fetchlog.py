@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from saylau import warehouse
+from saylau.archive import Archive
+from saylau.fetch import Attempt, FetchResult
 from saylau.scrape.discovery import Discovery
-from saylau.scrape.fetchlog import select_due
+from saylau.scrape.fetchlog import failed_fetches, record_fetches, select_due
 
 
 def test_which_documents_a_run_asks_for_again():
@@ -22,3 +25,14 @@ def test_which_documents_a_run_asks_for_again():
     due = select_due(found, checked, revisit_after=1800, now=now)
     # news always; a document its changed listing links to; one not asked for in two hours; one never fetched
     assert due == sorted([news, base + "2", base + "3", base + "4"])
+
+
+REFUSED = "body larger than the cap of 1500000 bytes"
+
+
+def test_a_page_over_the_cap_is_listed_among_the_runs_failures(ref_warehouse):
+    url = "http://127.0.0.1:8000/rus/news/releases/index.php?ID=1"
+    over = Attempt(url, datetime.now(UTC), 200, {}, None, None, 0.1, REFUSED, False)
+    with warehouse.connect(ref_warehouse) as con:
+        record_fetches(con, [FetchResult(url, [over])], Archive(ref_warehouse.parent / "archive"), "run-1")
+        assert failed_fetches(con, "run-1") == [f"{url}: {REFUSED}"]

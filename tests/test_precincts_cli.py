@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from saylau import warehouse
 from saylau.cli import app
-from tests.test_precincts import TABLE, izbirkom_csv
+from tests.precincts.samples import TABLE, izbirkom_csv
 
 runner = CliRunner()
 

@@ -1,8 +1,9 @@
 """The real Russian State Duma precinct tables (2011, 2016): import and forensics reproduce published figures.
 
-Published figures: /work/shared/data/precinct_results/README.md (Kobak, Shpilkin and Pshenichnikov 2016;
-Shpilkin's estimates). Each election is imported once per test session (module-scoped fixtures, one xdist
-worker), into its own warehouse.
+Published figures: ``data/precinct_results/README.md`` in the shared folder beside the checkout
+(``saylau.config.SHARED_DIR``; Kobak, Shpilkin and Pshenichnikov 2016; Shpilkin's estimates). Each election
+is imported once per test session (module-scoped fixtures, one xdist worker), into its own warehouse, and
+its marts built as the import-precincts job builds them.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from saylau import reference, warehouse
-from saylau.config import PROJECT_ROOT
+from saylau import marts, reference, runs, warehouse
+from saylau.config import SHARED_DIR
 from saylau.precincts import import_precincts
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("precincts_real")]
 
-DATA = PROJECT_ROOT.parent / "shared" / "data" / "precinct_results"
-if not DATA.exists():  # the checkout may sit elsewhere; the shared data lives at /work/shared
-    DATA = Path("/work/shared/data/precinct_results")
+DATA = SHARED_DIR / "data" / "precinct_results"
 
 
 def _import(tmp_path_factory: pytest.TempPathFactory, name: str, election_id: str):
@@ -31,7 +30,12 @@ def _import(tmp_path_factory: pytest.TempPathFactory, name: str, election_id: st
     warehouse.create_warehouse(db)
     with warehouse.connect(db) as con:
         reference.load_reference(con)
-    result = import_precincts(db, path, "izbirkom-csv", election_id, archive_dir=build / "archive")
+    run_id = runs.start_run(db, "import_precincts", {"path": str(path)})
+    result = import_precincts(
+        db, path, "izbirkom-csv", election_id, run_id=run_id, archive_dir=build / "archive"
+    )
+    with warehouse.connect(db) as con:  # what the import-precincts job does after the import
+        marts.build_marts(con)
     return db, result
 
 

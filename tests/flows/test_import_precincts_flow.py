@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from flows.import_precincts import import_precincts_flow
-from tests.test_precincts import TABLE, izbirkom_csv
+from tests.precincts.samples import TABLE, izbirkom_csv
 
 pytestmark = [pytest.mark.flow, pytest.mark.xdist_group("prefect")]
 

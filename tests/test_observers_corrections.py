@@ -75,7 +75,7 @@ def test_loading_copies_keeps_the_organisations_imported_precinct_table(wh, buil
     table.write_bytes(_kz_table())
     imported = import_precincts(
         wh, table, "kz-precinct-csv", ELECTION, source="haq", archive_dir=build_settings.archive_dir,
-        build_marts=False,
+        run_id="haq-table",
     )  # fmt: skip
     assert imported.rows_loaded == 1
     before = query(

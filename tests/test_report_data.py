@@ -57,8 +57,10 @@ def build_small_published(build_dir: Path) -> Settings:
     table = build_dir / "precincts.csv"
     table.parent.mkdir(parents=True, exist_ok=True)
     table.write_bytes(precinct_csv(np.random.default_rng(7)))
-    import_precinct_file(s.work_db, table, "kz-precinct-csv", ELECTION, archive_dir=s.archive_dir)
     run_id = runs.start_run(s.work_db, "test_observers", {"election_id": ELECTION})
+    import_precinct_file(
+        s.work_db, table, "kz-precinct-csv", ELECTION, run_id=run_id, archive_dir=s.archive_dir
+    )
     add_observer_and_bulletin_rows(s.work_db, run_id)
     marts_and_publish(s, run_id)
     return s

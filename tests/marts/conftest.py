@@ -60,7 +60,12 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
     with warehouse.connect(db) as con:
         reference.load_reference(con)
     import_precinct_file(
-        db, folder / "official" / "precincts.csv", "kz-precinct-csv", ELECTION, archive_dir=s.archive_dir
+        db,
+        folder / "official" / "precincts.csv",
+        "kz-precinct-csv",
+        ELECTION,
+        run_id="marts-test",
+        archive_dir=s.archive_dir,
     )
     load_observers(db, [folder / "observers"], election_id=ELECTION, run_id="marts-test", s=s)
     with warehouse.connect(db) as con:

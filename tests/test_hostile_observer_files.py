@@ -358,7 +358,7 @@ def turnout_frame(n: int) -> pd.DataFrame:
 def test_rows_up_to_the_cap_load_with_bad_rows_quarantined_and_one_more_is_refused(
     wh, build_settings, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(observers, "MAX_ROWS", 2_000)
+    monkeypatch.setattr(observers.cells, "MAX_ROWS", 2_000)
     at_cap, over = tmp_path / "at_cap.csv", tmp_path / "over.csv"
     turnout_frame(2_000).to_csv(at_cap, sep=";", index=False)
     turnout_frame(2_001).to_csv(over, sep=";", index=False)
@@ -416,7 +416,7 @@ def test_a_million_row_file_is_refused_quickly_in_bounded_memory(wh, build_setti
 
 
 def test_a_file_over_the_byte_cap_is_refused_unread(wh, build_settings, tmp_path, monkeypatch):
-    monkeypatch.setattr(observers, "MAX_FILE_BYTES", 1_000)
+    monkeypatch.setattr(observers.load, "MAX_FILE_BYTES", 1_000)
     big = tmp_path / "big.csv"
     turnout_frame(100).to_csv(big, sep=";", index=False)
     [result] = load(wh, build_settings, big)

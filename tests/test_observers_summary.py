@@ -6,12 +6,13 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 from saylau import warehouse
-from saylau.aggregates import check_aggregate, check_stated_average, read_aggregate
 from saylau.config import SQL_DIR
 from saylau.observers import load_observers
+from saylau.observers.summary import check_aggregate, check_stated_average, read_aggregate
 from saylau.sqlrun import run_file
 
 SEED_TABLE = (
@@ -90,3 +91,56 @@ def test_observers_seed_table_is_loaded_with_one_warning(ref_warehouse, build_se
         assert con.execute("select count(*) from core.published_aggregates").fetchone() == (30,)
     finally:
         con.close()
+
+
+# --- issue 14: a summary table is read as any table is (XLSX, Windows-1251, semicolons) -------------------
+
+
+def _load_summary(ref_warehouse, build_settings, path: Path):
+    [result] = load_observers(
+        ref_warehouse,
+        [path],
+        election_id="kz-2021-01-10",
+        run_id="run-a",
+        organisation="HAQ",
+        s=build_settings,
+    )
+    assert (result.status, result.kind) == ("loaded", "aggregate"), result.problems
+    with warehouse.connect(ref_warehouse) as con:
+        cells = con.execute(
+            "select row_label, column_name, value from core.published_aggregates order by row_label, column_name"
+        ).fetchall()
+    return result, cells
+
+
+def test_a_summary_table_saved_as_xlsx_loads(ref_warehouse, build_settings, tmp_path):
+    book = openpyxl.Workbook()
+    for row in [
+        HEADER.strip().split(","),
+        ["mazhilis", 10, 5000, 40, 60, 70, 26, 4],
+        ["city", 10, 5000, 40.5, 60, 70, 20, 4],
+    ]:
+        book.active.append(row)
+    path = tmp_path / "summary.xlsx"
+    book.save(path)
+    result, cells = _load_summary(ref_warehouse, build_settings, path)
+    assert result.rows == 14
+    assert ("city", "turnout_pct", 40.5) in cells and ("mazhilis", "registered_voters", 5000.0) in cells
+    assert [p for p in result.problems if "shares_add_to_100" in p] == [
+        "summary.xlsx cell city/nur_otan_pct+auyl_pct+spoiled_pct: warning shares_add_to_100: "
+        "nur_otan_pct + auyl_pct + spoiled_pct = 94, not 100 within rounding (+-1.5)"
+    ]
+
+
+def test_a_summary_table_saved_in_windows_1251_with_semicolons_loads(ref_warehouse, build_settings, tmp_path):
+    # what Excel in a Russian locale saves: cp1251, ';' between cells, ',' before decimals
+    text = (
+        HEADER.replace(",", ";")
+        + "Мажилис;10;5 000;40,5;60;70;26;4\nГородской маслихат;10;5000;40;60;70;26;4\n"
+    )
+    path = tmp_path / "summary.csv"
+    path.write_bytes(text.encode("cp1251"))
+    result, cells = _load_summary(ref_warehouse, build_settings, path)
+    assert result.rows == 14 and result.problems == []
+    assert ("Мажилис", "turnout_pct", 40.5) in cells and ("Мажилис", "registered_voters", 5000.0) in cells
+    assert ("Городской маслихат", "nur_otan_pct", 70.0) in cells

@@ -1,4 +1,4 @@
-"""Published aggregate tables (e.g. observers' own summary), loaded as they are and checked, never trusted.
+"""Published aggregate tables (observers' own summary), loaded as they are and checked, never trusted.
 
 A published aggregate is a small table: a first column labelling each row (``ballot``: mazhilis, ...) and
 numeric columns, percentages named ``*_pct``. It is stored cell by cell in ``core.published_aggregates``
@@ -21,7 +21,6 @@ whatever its checks say; each failed check is a *warning* naming the cell (``row
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from saylau.load.tables import TableFileError, read_text_rows
 from saylau.reference import Resolver, UnknownNameError, default_resolver
 
 ROUNDING = 0.5  # a whole-percent figure may be off by this much
@@ -59,22 +59,44 @@ def looks_like_aggregate(headers: list[str]) -> bool:
 
 
 def read_aggregate(body: bytes, file_name: str) -> pd.DataFrame:
-    """A published table as a frame: the first column as text labels, every other column numeric."""
-    text = body.decode("utf-8-sig")
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    """A published table as a frame: the first column as text labels, every other column numeric.
+
+    Read by :mod:`saylau.load.tables` as every table is: CSV in any encoding (UTF-8, Windows-1251, ...)
+    and separator, or XLSX. A cell that is not a number raises ``ValueError`` naming the row and column.
+    """
+    header, rows = _text_rows(body, file_name)
+    frame = pd.DataFrame([cells for _, cells in rows], columns=header, dtype=object).fillna("").astype(str)
     label = frame.columns[0]
     out = pd.DataFrame({label: frame[label].str.strip()})
-    for column in frame.columns[1:]:
+    for position, column in enumerate(frame.columns[1:], start=1):
         values = frame[column].str.replace(r"[\s\u00a0\u2009\u202f%]", "", regex=True).str.replace(",", ".")
         numbers = pd.to_numeric(values, errors="coerce")
         bad = numbers.isna() & (values != "")
         if bad.any():
-            row = int(bad.to_numpy().nonzero()[0][0]) + 2
+            at = int(bad.to_numpy().nonzero()[0][0])
             raise ValueError(
-                f"{file_name} row {row} column {column!r}: {frame[column].iloc[row - 2]!r} is not a number"
+                f"{file_name} row {rows[at][0]} column {column!r}: {frame.iat[at, position]!r} is not a number"
             )
         out[column] = numbers
     return out
+
+
+def _text_rows(body: bytes, file_name: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
+    """The header and the (row number, cells) of every non-blank row, cells as text, as many as headers."""
+    rows = read_text_rows(body, file_name)
+    try:
+        first = next(rows, None)
+        if first is None:
+            raise TableFileError(f"{file_name}: the file is empty")
+        header = [h or "" for h in first]
+        out = [
+            (number, (cells + [None] * len(header))[: len(header)])
+            for number, cells in enumerate(rows, start=2)
+            if any(c is not None for c in cells)
+        ]
+    finally:
+        rows.close()
+    return header, out
 
 
 def party_share_columns(frame: pd.DataFrame, resolver: Resolver | None = None) -> dict[str, str]:

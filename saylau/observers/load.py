@@ -1,0 +1,299 @@
+"""Loading observers' exports into the warehouse: archive, parse, validate, store, one transaction a file.
+
+- idempotent: a file whose bytes were loaded before adds nothing; a file with the same name and
+  organisation but new bytes is a correction and supersedes the earlier version (whose rows leave
+  staging and core; its bytes stay in the archive and its manifest row says what replaced it).
+- a published summary table (:mod:`saylau.observers.summary`) is told apart by its headers and stored
+  as it is, its inconsistencies reported as warnings.
+- a file that cannot be read is refused with a message naming it; the other files still load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from saylau import manifest
+from saylau.archive import Archive
+from saylau.config import Settings, settings
+from saylau.load.tables import is_workbook
+from saylau.observers import cells
+from saylau.observers.cells import ObserverFileError, read_headers
+from saylau.observers.columns import TABLES
+from saylau.observers.parse import organisation_id, parse_export
+from saylau.observers.personal import pii_salt
+from saylau.observers.store import (
+    delete_file_rows,
+    record_conflicts,
+    resolve_observer_protocols,
+    stage_rows,
+    store_core,
+)
+from saylau.observers.summary import load_aggregate, looks_like_aggregate
+from saylau.observers.validate import election_context, problems_of, validate_export
+from saylau.validate import store_counts, store_flags, store_rejected
+from saylau.warehouse import connect
+
+MAX_FILE_BYTES = 200_000_000  # a file larger than this is refused unread
+
+
+@dataclass
+class LoadResult:
+    """What loading one file did."""
+
+    path: str
+    sha256: str
+    kind: str = ""
+    status: str = "loaded"  # loaded | unchanged (same bytes loaded before) | refused | failed
+    rows: int = 0
+    good: int = 0
+    rejected: int = 0
+    flagged: int = 0
+    superseded: list[str] = field(default_factory=list)  # sha256s of earlier versions this file replaced
+    problems: list[str] = field(default_factory=list)  # file / row / column messages for people
+
+    def summary(self) -> str:
+        if self.status != "loaded":
+            return f"{self.path}: {self.status}"
+        extra = f", superseding {len(self.superseded)} earlier version(s)" if self.superseded else ""
+        return (
+            f"{self.path}: {self.kind}, {self.rows} rows: {self.good} good, {self.rejected} quarantined, "
+            f"{self.flagged} flagged{extra}"
+        )
+
+
+def load_observer_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    election_id: str,
+    run_id: str,
+    salt: bytes,
+    archive_dir: Path,
+    organisation: str | None = None,
+    contest: str | None = None,
+    kind: str | None = None,
+    body: bytes | None = None,
+) -> LoadResult:
+    """Archive, parse, validate and store one export (one transaction); see the module docstring.
+
+    ``body`` replaces reading ``path`` (a rebuild passes the archived bytes and the path as first given).
+    A load that changed the warehouse is remembered in the archive's manifest, so the archive alone
+    repeats it (:mod:`saylau.manifest`).
+    """
+    path = Path(path)
+    body = path.read_bytes() if body is None else body
+    loaded_at = datetime.now(UTC)
+    result = _load_observer_body(
+        con, path, body, election_id, run_id, salt, archive_dir, organisation, contest, kind
+    )
+    if result.status == "loaded":
+        manifest.record_load(
+            archive_dir,
+            "observer_file",
+            result.sha256,
+            str(path),
+            loaded_at,
+            election_id=election_id,
+            organisation=organisation,
+            contest=contest,
+            kind=kind,
+        )
+    return result
+
+
+def _load_observer_body(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    body: bytes,
+    election_id: str,
+    run_id: str,
+    salt: bytes,
+    archive_dir: Path,
+    organisation: str | None,
+    contest: str | None,
+    kind: str | None,
+) -> LoadResult:
+    sha = Archive(archive_dir).put(body)
+    result = LoadResult(str(path), sha)
+    now = datetime.now(UTC)
+    con.execute(
+        "insert or ignore into raw.files (sha256, path, kind, bytes, read_at, run_id) values (?, ?, ?, ?, ?, ?)",
+        [sha, str(path), "observer_export", len(body), now, run_id],
+    )
+    if con.execute("select count(*) from raw.observer_files where sha256 = ?", [sha]).fetchone()[0]:
+        result.status = "unchanged"
+        return result
+    ctx = election_context(con, election_id)
+    if kind in (None, "aggregate") and _is_aggregate(body, path.name):
+        return _load_aggregate(con, path, body, result, organisation, run_id, now)
+    try:
+        parsed = parse_export(
+            body,
+            path.name,
+            election_id=election_id,
+            salt=salt,
+            election_date=ctx.election_date,
+            organisation=organisation,
+            contest=contest,
+            kind=kind,
+            sha256=sha,
+        )
+    except ObserverFileError as exc:
+        result.status = "refused"
+        result.problems.append(str(exc))
+        return result
+    parsed.frame["source_ref"] = str(path)
+    result.kind, result.rows = parsed.kind, len(parsed.frame)
+    validated = validate_export(parsed, ctx)
+    sources = sorted(set(parsed.frame["source"]))
+    con.execute("begin transaction")
+    try:
+        # an earlier version: same file name, kind and organisation, for the same election (organisations
+        # reuse their file names from one election to the next; another election's file is no version)
+        earlier = [
+            r[0]
+            for r in con.execute(
+                "select distinct f.sha256 from raw.observer_files as f where f.file_name = ? and f.kind = ? "
+                "and f.organisation in (select unnest(?)) and f.superseded_by is null and f.sha256 <> ? "
+                f"and not exists (select 1 from staging.{TABLES[parsed.kind]} as s "
+                "where s.source_sha256 = f.sha256 and s.election_id <> ?)",
+                [path.name, parsed.kind, sources, sha, election_id],
+            ).fetchall()
+        ]
+        for old in earlier:
+            delete_file_rows(con, old)
+            con.execute("update raw.observer_files set superseded_by = ? where sha256 = ?", [sha, old])
+        stage_rows(con, parsed, run_id)
+        store_core(con, parsed, validated, run_id)
+        store_rejected(con, validated.table_name, validated, run_id)
+        store_flags(con, validated.table_name, validated, run_id)
+        store_counts(con, validated, run_id)
+        for source in sources:
+            con.execute(
+                "insert into raw.observer_files (sha256, file_name, path, kind, organisation, rows, loaded_at, "
+                "run_id) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [sha, path.name, str(path), parsed.kind, source, int((parsed.frame["source"] == source).sum()),
+                 now, run_id],
+            )  # fmt: skip
+        if parsed.kind == "protocol":
+            resolve_observer_protocols(con)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    result.superseded = earlier
+    result.good = len(validated.good)
+    result.rejected = validated.rejected_rows if not validated.rejected.empty else 0
+    if len(validated.rejected):
+        result.rejected = int(validated.rejected["source_row"].nunique())
+    result.flagged = int(validated.flags["source_row"].nunique()) if len(validated.flags) else 0
+    result.problems = problems_of(validated, parsed.columns, path.name)
+    return result
+
+
+def _is_aggregate(body: bytes, file_name: str) -> bool:
+    if not is_workbook(body, file_name) and body.count(b"\n") > cells.MAX_ROWS + 1:
+        return False  # too long for a summary table: parsing refuses it as too long for any export
+    try:
+        headers = read_headers(body, file_name)
+    except ObserverFileError:
+        return False
+    return looks_like_aggregate(headers)
+
+
+def _load_aggregate(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    body: bytes,
+    result: LoadResult,
+    organisation: str | None,
+    run_id: str,
+    now: datetime,
+) -> LoadResult:
+    """A published summary table: stored as it is, its inconsistencies reported as warnings."""
+    con.execute("begin transaction")
+    try:
+        loaded = load_aggregate(con, path, run_id, body)
+        con.execute(
+            "insert into raw.observer_files (sha256, file_name, path, kind, organisation, rows, loaded_at, run_id) "
+            "values (?, ?, ?, 'aggregate', ?, ?, ?, ?)",
+            [result.sha256, path.name, str(path), organisation_id(organisation), loaded.cells, now, run_id],
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    result.kind, result.rows, result.good = "aggregate", loaded.cells, loaded.cells
+    result.flagged = len(loaded.warnings)
+    result.problems = [f"{path.name} cell {w.cell}: warning {w.rule}: {w.message}" for w in loaded.warnings]
+    return result
+
+
+def load_observers(
+    db_path: Path,
+    paths: Sequence[Path],
+    *,
+    election_id: str,
+    run_id: str,
+    organisation: str | None = None,
+    contest: str | None = None,
+    kind: str | None = None,
+    s: Settings | None = None,
+) -> list[LoadResult]:
+    """Load observers' exports (files, or folders of .csv/.xlsx) into the warehouse; one result per file.
+
+    A file that cannot be read is refused with a message and the others still load.
+    """
+    s = s or settings()
+    files = expand_paths(paths)
+    salt = pii_salt(s)
+    results = []
+    with connect(db_path) as con:
+        for path in files:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                result = LoadResult(str(path), "", status="refused")
+                result.problems.append(
+                    f"{path.name}: {size:,} bytes, more than an observers' export can be ({MAX_FILE_BYTES:,}): "
+                    "not read"
+                )
+                results.append(result)
+                continue
+            try:
+                result = load_observer_file(
+                    con,
+                    path,
+                    election_id=election_id,
+                    run_id=run_id,
+                    salt=salt,
+                    archive_dir=s.archive_dir,
+                    organisation=organisation,
+                    contest=contest,
+                    kind=kind,
+                )
+            except Exception as exc:  # noqa: BLE001 - one file's failure, whatever it is, is that file's
+                # the file's own transaction was rolled back; the files before and after still load
+                result = LoadResult(str(path), "", status="failed")
+                result.problems.append(f"{path.name}: {type(exc).__name__}: {exc}")
+            results.append(result)
+        if any(r.kind == "protocol" and r.status == "loaded" for r in results):
+            record_conflicts(con, run_id)  # only a run that changed the copies has something to report
+    return results
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given, folders expanded to their .csv / .xlsx files (sorted); a missing path is an error."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.suffix.lower() in (".csv", ".xlsx"))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise ObserverFileError(f"{p}: no such file or folder")
+    return out

@@ -27,10 +27,17 @@ class UnknownCaptionError(PrecinctImportError):
     def __init__(self, caption: str, source: str, fmt: str) -> None:
         self.caption = caption
         self.source = source
+        mapping = _CAPTION_MAPPINGS.get(fmt, "the format's caption mapping")
         super().__init__(
             f"{source}: unknown {fmt} column caption {caption!r} "
-            "(add its wording to the caption mapping in saylau/precincts/ if it is a protocol line)"
+            f"(add its wording to {mapping} if it is a protocol line)"
         )
+
+
+_CAPTION_MAPPINGS = {
+    "izbirkom-csv": "IZBIRKOM_WORDING in saylau/precincts/izbirkom.py",
+    "kz-precinct-csv": "saylau/reference_data/observer_columns.csv",
+}
 
 
 # --------------------------------------------------------------------------------------------------------

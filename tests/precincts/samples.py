@@ -131,11 +131,6 @@ def import_table(
     return result
 
 
-def build_marts(db: Path) -> None:
-    with warehouse.connect(db) as con:
-        marts.build_marts(con)
-
-
 def with_cell(body: bytes, line: int, column: int, value: str) -> bytes:
     lines = body.decode().splitlines()
     cells = lines[line - 1].split(",")

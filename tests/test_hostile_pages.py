@@ -25,7 +25,8 @@ from saylau.fetch import FetchPolicy, LiveFetcher
 from saylau.parse.cec_page import ElectionContext, PageParseError, parse_page
 from saylau.parse.classify import PageKind
 from saylau.parse.page import normalise_link, read_page
-from saylau.scrape import SiteShape, crawl, failed_fetches
+from saylau.pipeline import NightOptions, ScrapeFailed, election_night
+from saylau.scrape import SiteShape, failed_fetches
 
 ELECTION = "kz-2021-01-10"
 URL = "http://127.0.0.1:8000/rus/news/releases/index.php?ID=9001"
@@ -323,14 +324,14 @@ def test_a_crawl_of_a_hostile_site(ref_warehouse, build_settings, other_host, tm
     policy = FetchPolicy(
         requests_per_second=0, max_concurrency=8, read_timeout=5, retries=1, backoff_base=0.01, max_bytes=CAP
     )
-    shape = SiteShape(languages=("rus",), sections=("releases",), probe_margin=0)
     archive = Archive(build_settings.archive_dir)
-    with (
-        start_site(site=HostileSite(other_host.base, sentinel)) as site,
-        warehouse.connect(ref_warehouse) as con,
-    ):
+    with start_site(site=HostileSite(other_host.base, sentinel)) as site:
         shape = SiteShape(site.base_url, ("rus",), ("releases",), probe_margin=0)
-        summary = crawl(con, LiveFetcher(policy), shape, archive, "run-1", election_id=ELECTION, workers=4)
+        options = NightOptions(election_id=ELECTION, policy=policy, workers=4, site=shape)
+        with pytest.raises(ScrapeFailed) as failed_run:  # the night job: fetch, stage, promote, publish
+            election_night(build_settings, options)
+    outcome = failed_run.value.outcome
+    with warehouse.connect(ref_warehouse, read_only=True) as con:
         pages = {
             int(u.rsplit("=", 1)[1]) if "ID=" in u else u: (kind, status, title, error)
             for u, kind, status, title, error in con.execute(
@@ -338,7 +339,7 @@ def test_a_crawl_of_a_hostile_site(ref_warehouse, build_settings, other_host, tm
             ).fetchall()
         }
         fetched = con.execute("select url, status, error, sha256 from raw.fetches").fetchall()
-        failed = failed_fetches(con, "run-1")
+        failed = failed_fetches(con, outcome.run_id)
         turnout = con.execute(
             "select count(*) from staging.cec_turnout where url like ?", [f"%ID={REAL}"]
         ).fetchone()[0]
@@ -366,7 +367,7 @@ def test_a_crawl_of_a_hostile_site(ref_warehouse, build_settings, other_host, tm
         assert (kind, status, error) == ("unrelated", "unrelated", None), (n, pages[n])
     kind, status, _, error = pages[SQL_TABLE]
     assert status == "failed" and f"ID={SQL_TABLE}" in error and kind == "preliminary_results"
-    assert any(f"ID={SQL_TABLE}" in e for e in summary.stage.failed)
+    assert any(f"ID={SQL_TABLE}" in e for e in outcome.failures)
 
     # SQL-looking text is data: stored as written, every table still there
     assert pages[SQL_TITLE][2] == SEMINAR + SQL

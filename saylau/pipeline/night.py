@@ -24,7 +24,12 @@ from saylau.pipeline.steps import PLAIN, Steps
 
 
 class ScrapeFailed(RuntimeError):
-    """Some pages could not be fetched or parsed; everything else was staged and published."""
+    """Some pages could not be fetched or parsed; everything else was staged and published (``outcome``)."""
+
+    def __init__(self, outcome: NightOutcome) -> None:
+        self.outcome = outcome
+        failures = outcome.failures
+        super().__init__(f"{len(failures)} page(s) failed:\n" + "\n".join(failures[:20]))
 
 
 @dataclass
@@ -51,6 +56,7 @@ class NightOptions:
     batch_size: int = 200
     workers: int = 4
     revisit_after: float = 1800.0
+    site: scrape.SiteShape | None = None  # languages, sections, probing; default: every one of base_url
 
     def parameters(self) -> dict:
         return {
@@ -142,7 +148,7 @@ def scrape_site(run: Run, options: NightOptions) -> NightOutcome:
         known = scrape.latest_versions(con)
         absent = sorted(scrape.absent_urls(con))
         checked = scrape.last_checked(con)
-    shape = scrape.SiteShape(base_url=options.base_url)
+    shape = options.site or scrape.SiteShape(base_url=options.base_url)
     policy, workers = options.policy, options.workers
     articles, listing_results = steps.call(
         "discover-pages",
@@ -200,5 +206,5 @@ def election_night(s: Settings, options: NightOptions | None = None, steps: Step
         if outcome.election_id:
             outcome.report = steps.report(s.published_db, s.report_dir, outcome.election_id)
     if outcome.failures:
-        raise ScrapeFailed(f"{len(outcome.failures)} page(s) failed:\n" + "\n".join(outcome.failures[:20]))
+        raise ScrapeFailed(outcome)
     return outcome

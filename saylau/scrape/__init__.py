@@ -8,14 +8,15 @@ Pure library code (no Prefect), in one module per step:
 - :mod:`saylau.scrape.fetchlog`: ``raw.fetches``, recording every attempt, and what it tells the next run
   (validators, 404s, what is due, the latest body of every URL, what failed);
 - :mod:`saylau.scrape.staging`: parsing new page versions (:mod:`saylau.parse.cec_page`) into ``raw.pages``
-  and staging, restaging from the archive, recognising the election;
-- :mod:`saylau.scrape.crawler`: one whole pass of those steps without Prefect.
+  and staging, restaging from the archive, recognising the election.
+
+The run order of a whole pass (discover, fetch, record, stage, promote) is the election-night job's:
+:mod:`saylau.pipeline.night`.
 
 The names below are re-exported for callers that import ``saylau.scrape`` as one module.
 """
 
 from saylau.parse.cec_page import ElectionContext, PageParseError, ParsedPage, parse_page
-from saylau.scrape.crawler import CrawlSummary, crawl
 from saylau.scrape.discovery import (
     DEFAULT_BASE_URL,
     LANGUAGES,
@@ -65,7 +66,6 @@ __all__ = [
     "RESULT_COLUMNS",
     "SECTIONS",
     "TURNOUT_COLUMNS",
-    "CrawlSummary",
     "Discovery",
     "ElectionContext",
     "PageParseError",
@@ -74,7 +74,6 @@ __all__ = [
     "StageSummary",
     "Staged",
     "absent_urls",
-    "crawl",
     "discover",
     "election_context",
     "failed_fetches",

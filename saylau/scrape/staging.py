@@ -22,6 +22,7 @@ from saylau.parse.classify import PageKind, classify_page
 from saylau.parse.page import is_article, page_id, page_section, read_page
 from saylau.reference import default_resolver
 from saylau.scrape.fetchlog import LATEST_FETCHED, insert_rows
+from saylau.scrape.quarantine import CEC_FIGURE_COLUMNS, figure_rows
 
 PAGE_COLUMNS = [
     "url",
@@ -64,6 +65,7 @@ class Staged:
     pages: list[tuple] = field(default_factory=list)
     turnout: list[tuple] = field(default_factory=list)
     results: list[tuple] = field(default_factory=list)
+    figures_set_aside: list[tuple] = field(default_factory=list)  # rows of quarantine.cec_figures
 
     def add(
         self, parsed: ParsedPage, first_seen: datetime, run_id: str | None, error: str | None = None
@@ -89,6 +91,7 @@ class Staged:
         )
         if error:
             return
+        self.figures_set_aside += figure_rows(parsed, run_id)
         lang = parsed.lang or ""
         self.turnout += [
             (parsed.election_id, code, as_of, pct, lang, parsed.url, parsed.sha256, run_id)
@@ -126,6 +129,7 @@ class Staged:
                 ("raw.pages", PAGE_COLUMNS, self.pages, "insert or ignore"),
                 ("staging.cec_turnout", TURNOUT_COLUMNS, self.turnout, "insert"),
                 ("staging.cec_results", RESULT_COLUMNS, self.results, "insert"),
+                ("quarantine.cec_figures", CEC_FIGURE_COLUMNS, self.figures_set_aside, "insert"),
             ):
                 if rows:
                     insert_rows(con, table, columns, rows, verb)
@@ -134,7 +138,7 @@ class Staged:
         except BaseException:
             con.execute("rollback")
             raise
-        self.pages, self.turnout, self.results = [], [], []
+        self.pages, self.turnout, self.results, self.figures_set_aside = [], [], [], []
 
 
 def stage_page(
@@ -197,6 +201,7 @@ class StageSummary:
     parsed: int = 0
     unrelated: int = 0
     failed: list[str] = field(default_factory=list)  # one message per page that failed, naming URL and sha256
+    figures_set_aside: int = 0  # figures of parsed pages not read with certainty (quarantine.cec_figures)
 
 
 def new_versions(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, datetime, str | None]]:
@@ -252,6 +257,7 @@ def stage_new_pages(
             summary.failed.append(error)
         staged.add(parsed, first_seen, run_id, error)
         if error is None:
+            summary.figures_set_aside += len(parsed.set_aside)
             summary.unrelated += parsed.kind == PageKind.UNRELATED
             summary.parsed += parsed.kind != PageKind.UNRELATED
     staged.write(con)
@@ -280,5 +286,6 @@ def restage_from_archive(
     """
     con.execute("delete from staging.cec_turnout")
     con.execute("delete from staging.cec_results")
+    con.execute("delete from quarantine.cec_figures")
     con.execute("delete from raw.pages")
     return stage_new_pages(con, archive, election_id, run_id)

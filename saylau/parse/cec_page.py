@@ -32,6 +32,7 @@ from saylau.parse.results import (
     parse_results_text,
     tec_number,
 )
+from saylau.parse.setaside import SetAside
 from saylau.reference import UnknownNameError, default_resolver
 
 
@@ -54,6 +55,7 @@ class ParsedPage:
     )  # region ('KZ' = national), as_of, pct
     results: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)  # figures not read with certainty (quarantined)
 
     @classmethod
     def of(cls, page: PageContent, sha256: str, election_id: str, kind: PageKind) -> ParsedPage:

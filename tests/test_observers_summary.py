@@ -144,3 +144,9 @@ def test_a_summary_table_saved_in_windows_1251_with_semicolons_loads(ref_warehou
     assert result.rows == 14 and result.problems == []
     assert ("Мажилис", "turnout_pct", 40.5) in cells and ("Мажилис", "registered_voters", 5000.0) in cells
     assert ("Городской маслихат", "nur_otan_pct", 70.0) in cells
+
+
+def test_a_summary_table_with_a_column_headed_twice_is_refused_naming_it(tmp_path):
+    path = _table(tmp_path, "ballot,turnout_pct,turnout_pct\nx,28,30\n")
+    with pytest.raises(ValueError, match=r"summary\.csv: more than one column headed 'turnout_pct'"):
+        read_aggregate(path.read_bytes(), path.name)

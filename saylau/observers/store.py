@@ -99,6 +99,8 @@ def stage_rows(con: duckdb.DuckDBPyConnection, parsed: ParsedExport, run_id: str
 def store_core(
     con: duckdb.DuckDBPyConnection, parsed: ParsedExport, validated: Validated, run_id: str
 ) -> None:
+    """Good rows -> ``core``: protocol copies in long form (one row per line and option, with the copy's
+    photo flag) into ``core.observer_protocol_copies``, turnout counts and violation reports as they are."""
     good = validated.good
     if good.empty:
         return

@@ -89,6 +89,9 @@ def _text_rows(body: bytes, file_name: str) -> tuple[list[str], list[tuple[int, 
         if first is None:
             raise TableFileError(f"{file_name}: the file is empty")
         header = [h or "" for h in first]
+        doubled = sorted({h for h in header if header.count(h) > 1})
+        if doubled:
+            raise ValueError(f"{file_name}: more than one column headed {', '.join(map(repr, doubled))}")
         out = [
             (number, (cells + [None] * len(header))[: len(header)])
             for number, cells in enumerate(rows, start=2)

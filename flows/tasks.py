@@ -22,6 +22,7 @@ class PrefectSteps(Steps):
     def __init__(self) -> None:
         super().__init__()
         self._tasks: dict[tuple[str, Callable], Any] = {}
+        self._run_ids_given = 0
 
     def _task(self, name: str, fn: Callable) -> Any:
         key = (name, fn)
@@ -37,7 +38,10 @@ class PrefectSteps(Steps):
         return [f.result() for f in futures]
 
     def run_id(self) -> str | None:
-        return str(flow_run.id or "") or None
+        """The flow run's id for the first job the flow runs (the demo flow runs two: election night, then
+        the demo's files); a new one for any later job, since meta.runs holds one row per job run."""
+        self._run_ids_given += 1
+        return (str(flow_run.id or "") or None) if self._run_ids_given == 1 else None
 
     def report(self, published_db: Path, report_dir: Path, election_id: str) -> Path:
         from flows.artifacts import report_and_artifacts

@@ -5,7 +5,7 @@
 a real ``SIGKILL``: no ``finally``, no ``atexit``, no flush gets to run, exactly as when the machine's
 OOM killer or a power cut ends a run. With the variable unset a call costs one dict lookup.
 
-Points, in the order an election-night run (``flows.scrape.election_night``) reaches them:
+Points, in the order an election-night run (``saylau.pipeline.election_night``) reaches them:
 
 ===================== ==========================================================================
 ``fetch.archived``    a fetched body was written to the archive (once per body; discovery's

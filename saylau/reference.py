@@ -32,6 +32,7 @@ REFERENCE_TABLES = {
     "elections.csv": "ref.elections",
     "contests.csv": "ref.contests",
     "ballot_options.csv": "ref.ballot_options",
+    "candidates.csv": "ref.candidates",
     "official_totals.csv": "ref.official_totals",
 }
 
@@ -133,10 +134,23 @@ def check_reference_integrity(frames: dict[str, pd.DataFrame]) -> None:
         ("ref.party_renames", "party_id", parties),
         ("ref.ballot_options", "option_id", parties),
         ("ref.contests", "election_id", set(frames["ref.elections"]["election_id"])),
+        ("ref.candidates", "option_id", parties),
     ]:
         for i, value in enumerate(frames[table][column]):
             if value not in known:
                 problems.append(f"{table} row {i + 2}: {column}={value!r} is not a known id")
+    ballots = set(
+        zip(
+            frames["ref.ballot_options"]["election_id"],
+            frames["ref.ballot_options"]["option_id"],
+            strict=True,
+        )
+    )
+    for i, key in enumerate(
+        zip(frames["ref.candidates"]["election_id"], frames["ref.candidates"]["option_id"], strict=True)
+    ):
+        if key not in ballots:
+            problems.append(f"ref.candidates row {i + 2}: {key} is not on that election's ballot")
     for table in ("ref.ballot_options", "ref.official_totals"):
         frame = frames[table]
         for i, key in enumerate(zip(frame["election_id"], frame["contest_id"], strict=True)):

@@ -161,6 +161,19 @@ ballot_options = DataFrameSchema(
     strict=True,
 )
 
+candidates = DataFrameSchema(
+    {
+        "election_id": Column(str, ELECTION_ID),
+        "option_id": Column(str, ID),
+        "lang": Column(str, LANG),
+        "surname": Column(str, Check.str_length(min_value=2)),
+        "given_names": Column(str, Check.str_length(min_value=2)),
+        "patronymic": Column(str, nullable=True),
+    },
+    unique=["election_id", "option_id", "lang"],
+    strict=True,
+)
+
 official_totals = DataFrameSchema(
     {
         "election_id": Column(str, ELECTION_ID),
@@ -189,5 +202,6 @@ REFERENCE_SCHEMAS: dict[str, DataFrameSchema] = {
     "ref.elections": elections,
     "ref.contests": contests,
     "ref.ballot_options": ballot_options,
+    "ref.candidates": candidates,
     "ref.official_totals": official_totals,
 }

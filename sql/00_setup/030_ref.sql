@@ -92,6 +92,18 @@ create table if not exists ref.ballot_options (
     primary key (election_id, contest_id, option_id)
 );
 
+-- ref.candidates: each candidate of a single-winner contest by the parts of the name, as written in each
+-- language (saylau.candidates reads a name in any order of its parts, with initials or a case ending).
+create table if not exists ref.candidates (
+    election_id varchar not null,
+    option_id   varchar not null,         -- the ref.parties id on the ballot
+    lang        varchar not null,         -- en | ru | kk
+    surname     varchar not null,
+    given_names varchar not null,         -- "Касым-Жомарт"
+    patronymic  varchar,                  -- "Кемелевич" / "Кемелұлы", where recorded
+    primary key (election_id, option_id, lang)
+);
+
 create table if not exists ref.official_totals (
     election_id varchar not null,
     contest_id  varchar not null,

@@ -23,6 +23,15 @@ class SetAside:
     subject: str | None = None  # what the figure is of, as written (region, party, candidate name)
     as_of: datetime | None = None
     contest_id: str | None = None
+    # for a result line, what it would have been (all optional: a turnout figure leaves them empty)
+    rule: str | None = None  # a short name of the reason: uncertain_number, named_twice_different, ...
+    level: str | None = None  # national | region | tec | pec
+    unit_id: str | None = None
+    line: str | None = None  # a protocol line, 'votes' or 'share'
+    option_id: str | None = None
+    value: int | None = None  # the count as read, when one was read
+    share_pct: float | None = None  # the percentage as read, when one was read
+    status: str | None = None  # preliminary | final
 
 
 def snippet(text: str, start: int, end: int, width: int = 60) -> str:

@@ -23,6 +23,14 @@ CEC_FIGURE_COLUMNS = [
     "text",
     "reason",
     "run_id",
+    "rule",
+    "level",
+    "unit_id",
+    "line",
+    "option_id",
+    "value",
+    "share_pct",
+    "status",
 ]
 
 
@@ -41,6 +49,14 @@ def figure_rows(parsed: ParsedPage, run_id: str | None) -> list[tuple]:
             f.text,
             f.reason,
             run_id,
+            f.rule,
+            f.level,
+            f.unit_id,
+            f.line,
+            f.option_id,
+            f.value,
+            f.share_pct,
+            f.status,
         )
         for f in parsed.set_aside
     ]

@@ -1,0 +1,10 @@
+-- quarantine.cec_figures, for a communique's line set aside: what it would have been (saylau.parse.cec_page
+-- parse_results). marts.official_conflicts lists the lines set aside because the page disagrees with itself.
+alter table quarantine.cec_figures add column if not exists rule varchar;       -- uncertain_number | named_twice_different | count_contradicts_share | not_on_ballot | unknown_name | ...
+alter table quarantine.cec_figures add column if not exists level varchar;      -- national | region | tec | pec
+alter table quarantine.cec_figures add column if not exists unit_id varchar;    -- 'KZ' | region code | commission id
+alter table quarantine.cec_figures add column if not exists line varchar;       -- a protocol line, 'votes' or 'share'
+alter table quarantine.cec_figures add column if not exists option_id varchar;  -- party / candidate / answer
+alter table quarantine.cec_figures add column if not exists value bigint;       -- the count as read, if any
+alter table quarantine.cec_figures add column if not exists share_pct double;   -- the percentage as read, if any
+alter table quarantine.cec_figures add column if not exists status varchar;     -- preliminary | final

@@ -8,6 +8,7 @@ contests (a contest column): :func:`kz_contests` names them, :func:`parse_kz_pre
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from datetime import date
 from pathlib import Path
@@ -16,13 +17,17 @@ import pandas as pd
 
 from saylau.config import REFERENCE_DATA_DIR
 from saylau.names import fold
+from saylau.precincts.captions import caption_lines
+from saylau.precincts.columnmap import ColumnMap
 from saylau.precincts.table import (
     BallotOption,
+    ColumnPlan,
     PrecinctImportError,
     PrecinctTable,
     UnknownCaptionError,
     _duplicates,
     _finish,
+    precinct_numbers,
     read_table,
 )
 from saylau.protocol import LINES
@@ -83,6 +88,10 @@ def _kz_columns(frame: pd.DataFrame, source: str, resolver) -> tuple[dict, dict,
             line_columns[caption] = line
         elif canonical in _KZ_IGNORED:
             continue
+        elif canonical is None and len(caption_lines(caption)) == 1:  # a Russian caption, read by meaning
+            (line,) = caption_lines(caption)
+            claim(line, caption)
+            line_columns[caption] = line
         else:
             try:
                 party_id = resolver.party(caption)
@@ -94,6 +103,23 @@ def _kz_columns(frame: pd.DataFrame, source: str, resolver) -> tuple[dict, dict,
                 BallotOption(caption, position, party_id, caption, row["name_en"], row["short_en"])
             )
     return ids_cols, line_columns, options
+
+
+def _kz_plan(plan: ColumnPlan, resolver) -> tuple[dict, dict, list[BallotOption]]:
+    """A column map's plan in the Kazakh parser's terms; options resolved to the reference's party ids."""
+    from dataclasses import replace
+
+    from saylau.reference import UnknownNameError
+
+    roles = {"region": "region", "pec": "precinct", "tec": "tec"}
+    ids_cols = {roles[r]: c for r, c in plan.ids.items() if r in roles}
+    options = []
+    for o in plan.options:
+        if o.option_id not in resolver.parties:
+            with contextlib.suppress(UnknownNameError):  # else registration names it: not on the ballot
+                o = replace(o, option_id=resolver.party(o.name))
+        options.append(o)
+    return ids_cols, dict(plan.lines), options
 
 
 def kz_contests(body: bytes, source: str) -> list[str]:
@@ -113,6 +139,7 @@ def parse_kz_precinct(
     on: date | None = None,
     resolver=None,
     election_id: str | None = None,
+    columns: ColumnMap | None = None,
 ) -> PrecinctTable:
     """Parse a Kazakh precinct table: kk/ru/en headers, regions resolved to ISO codes, parties to ids.
 
@@ -128,7 +155,10 @@ def parse_kz_precinct(
     resolver = resolver or default_resolver()
     frame = read_table(body, source)
     rows_read = len(frame)
-    ids_cols, line_columns, options = _kz_columns(frame, source, resolver)
+    if columns is not None:
+        ids_cols, line_columns, options = _kz_plan(columns.plan(frame, source), resolver)
+    else:
+        ids_cols, line_columns, options = _kz_columns(frame, source, resolver)
     if "election" in ids_cols and election_id is not None:
         given = sorted(set(frame[ids_cols["election"]].astype(str).str.strip()))
         if given != [election_id]:
@@ -148,17 +178,9 @@ def parse_kz_precinct(
         rows_read = len(frame)
     if "region" not in ids_cols:
         raise PrecinctImportError(f"{source}: no region column (headers: {list(frame.columns)})")
-    if "precinct" in ids_cols:
-        number = frame[ids_cols["precinct"]].astype(str).str.strip().str.replace(r"^№\s*", "", regex=True)
-    elif "pec" in ids_cols:
-        number = frame[ids_cols["pec"]].astype(str).str.strip().str.split("/").str[-1]
-    else:
+    if "precinct" not in ids_cols and "pec" not in ids_cols:
         raise PrecinctImportError(f"{source}: no precinct column (headers: {list(frame.columns)})")
-    if not number.str.fullmatch(r"\d+").all():
-        wrong = number[~number.str.fullmatch(r"\d+")]
-        raise PrecinctImportError(
-            f"{source} line {wrong.index[0] + 2}: precinct number {wrong.iloc[0]!r} is not a number"
-        )
+    number = precinct_numbers(frame[ids_cols.get("precinct") or ids_cols["pec"]], source)
     names = frame[ids_cols["region"]].astype(str).str.strip()
     codes = {}
     for name in names.unique():
@@ -168,7 +190,7 @@ def parse_kz_precinct(
             line = names.index[names == name][0] + 2
             raise PrecinctImportError(f"{source} line {line}: {exc}") from exc
     region_code = names.map(codes)
-    ids = pd.DataFrame({"unit_id": region_code + "/" + number.str.lstrip("0"), "region_code": region_code})
+    ids = pd.DataFrame({"unit_id": region_code + "/" + number, "region_code": region_code})
     _duplicates(ids, source)
     wide = _finish(frame, ids, line_columns, options)
     if "status" in ids_cols:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from saylau.precincts.columnmap import ColumnMap, read_column_map
 from saylau.precincts.izbirkom import parse_izbirkom
 from saylau.precincts.kz import kz_contests, parse_kz_precinct
 from saylau.precincts.register import ElectionInfo, choose_leader, election_info_from_id, register_table
@@ -46,6 +47,9 @@ class ImportResult:
     quarantine_rules: dict[str, int]
     leader: str
     values_loaded: int
+    kind: str = "party_list"  # the contest kind the options make (party_list | single_winner | referendum)
+    kept: dict[str, str] = field(default_factory=dict)  # text column -> where it is kept
+    ignored: dict[str, str] = field(default_factory=dict)  # column -> why it was not loaded
     marts: dict = field(default_factory=dict)  # empty here: the job that builds the marts fills it
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds per phase
     cpu_timings: dict[str, float] = field(default_factory=dict)  # CPU seconds (all threads) per phase
@@ -63,6 +67,8 @@ def import_precincts(
     archive_dir: Path | None = None,
     source: str = "official",
     body: bytes | None = None,
+    columns: Path | str | ColumnMap | None = None,
+    columns_sha256: str | None = None,
 ) -> ImportResult:
     """Import one contest of a precinct table into the warehouse (a connection, or the path of one),
     writing under ``run_id``. Neither records a run nor builds marts: the caller's job does both.
@@ -99,9 +105,9 @@ def import_precincts(
         raise PrecinctImportError(f"unknown format {fmt!r}; expected one of {FORMATS}")
     if body is None and not path.is_file():
         raise PrecinctImportError(f"{path}: no such file")
-    contest_id = contest_id or ("duma" if fmt == "izbirkom-csv" else "mazhilis")
     body = path.read_bytes() if body is None else body
     archive_dir = archive_dir or settings().archive_dir
+    colmap, columns_body = _column_map(columns, columns_sha256, archive_dir)
     imported_at = datetime.now(UTC)
     path_ref = str(path)
 
@@ -114,19 +120,25 @@ def import_precincts(
             "select election_date from ref.elections where election_id = ?", [election_id]
         ).fetchone()
         if fmt == "izbirkom-csv":
-            table = parse_izbirkom(body, path_ref)
-            info = election_info_from_id(election_id, contest_id, fmt)
+            table = parse_izbirkom(body, path_ref, colmap)
+            contest_id = contest_id or _default_contest(table.kind, "duma")
+            info = election_info_from_id(election_id, contest_id, fmt, table.kind, table.options)
         else:
             if ref_election is None:
                 raise PrecinctImportError(
                     f"election {election_id!r} is not in ref.elections (run `saylau init` first; "
                     "kz-precinct-csv imports into elections the reference data knows)"
                 )
-            table = parse_kz_precinct(body, path_ref, contest_id, on=ref_election[0], election_id=election_id)
-            info = ElectionInfo(election_id, contest_id, "KZ", ref_election[0])
+            contest_id = contest_id or "mazhilis"
+            table = parse_kz_precinct(
+                body, path_ref, contest_id, on=ref_election[0], election_id=election_id, columns=colmap
+            )
+            info = ElectionInfo(election_id, contest_id, "KZ", ref_election[0], contest_kind=table.kind)
         lap("parse")
 
         sha256, size = Archive(archive_dir).put(body), len(body)
+        if columns_body is not None:
+            columns_sha256 = Archive(archive_dir).put(columns_body)
         option_ids = [o.option_id for o in table.options]
         wide = table.wide.assign(
             election_id=info.election_id,
@@ -138,7 +150,7 @@ def import_precincts(
         )
         if "status" not in wide.columns:
             wide["status"] = "final"  # a published precinct table holds the final count
-        validated = validate_precincts(wide, option_ids)
+        validated = validate_precincts(wide, option_ids, table.kind)
         lap("validate")
 
         good = validated.good
@@ -170,6 +182,7 @@ def import_precincts(
         contest_id=contest_id,
         leader=leader,
         source=source,
+        **({"columns": str(columns), "columns_sha256": columns_sha256} if colmap is not None else {}),
     )  # the archive alone can repeat this import (saylau.manifest)
     rejected = validated.rejected
     rules = rejected.groupby("rule")["row_position"].nunique().to_dict() if len(rejected) else {}
@@ -184,10 +197,36 @@ def import_precincts(
         rows_quarantined=validated.rejected_rows,
         quarantine_rules={str(k): int(v) for k, v in rules.items()},
         leader=leader_id,
+        kind=table.kind,
+        kept=table.kept,
+        ignored=table.ignored,
         values_loaded=int(good[[c for c in (*LINES, *option_ids) if c in good.columns]].notna().sum().sum()),
         timings=timings,
         cpu_timings=cpu_timings,
     )
+
+
+def _default_contest(kind: str, elections: str) -> str:
+    """The contest a table's options make when none is given."""
+    return {"referendum": "referendum", "single_winner": "president"}.get(kind, elections)
+
+
+def _column_map(
+    columns: Path | str | ColumnMap | None, sha256: str | None, archive_dir: Path
+) -> tuple[ColumnMap | None, bytes | None]:
+    """The column map to read the table with (from its file, or the archive), and its bytes to archive."""
+    if columns is None or isinstance(columns, ColumnMap):
+        return columns, None
+    from saylau.archive import Archive
+
+    archived = Archive(archive_dir)
+    body = archived.get(sha256) if sha256 and sha256 in archived else None
+    if body is None:
+        path = Path(columns)
+        if not path.is_file():
+            raise PrecinctImportError(f"{path}: no such column map")
+        body = path.read_bytes()
+    return read_column_map(Path(columns), body), body
 
 
 @contextlib.contextmanager
@@ -215,6 +254,7 @@ def import_precinct_file(
     archive_dir: Path | None = None,
     source: str = "official",
     body: bytes | None = None,
+    columns: Path | str | None = None,
 ) -> list[ImportResult]:
     """Import a precinct table under ``run_id`` (:func:`import_precincts`); a Kazakh table holding
     several contests, with no contest given, is imported contest by contest. One result per contest."""
@@ -234,6 +274,7 @@ def import_precinct_file(
             archive_dir=archive_dir,
             source=source,
             body=body,
+            columns=columns,
         )
         for contest in contests
     ]
@@ -249,5 +290,9 @@ def summary_lines(con: duckdb.DuckDBPyConnection, result: ImportResult) -> list[
         f"{result.rows_quarantined:,} quarantined {result.quarantine_rules or ''}".rstrip(),
         f"protocol values loaded: {result.values_loaded:,}; leader: {result.leader}",
     ]
+    if result.kept:
+        lines.append("kept: " + "; ".join(f"{c!r} as {why}" for c, why in result.kept.items()))
+    if result.ignored:
+        lines.append("not loaded: " + "; ".join(f"{c!r} ({why})" for c, why in result.ignored.items()))
     lines += forensics_summary(con, result.election_id, result.contest_id)
     return lines

@@ -34,6 +34,16 @@ class ElectionInfo:
     contest_name_en: str | None = None
     share_denominator: str = "ballots_cast"
     utc_offset_hours: int = 3
+    contest_kind: str = "party_list"  # party_list | single_winner | referendum (ref.contests.kind)
+    has_against_all: bool = False
+
+
+_RU_NAMES = {  # contest kind -> (election name, contest name, ref.elections.kind)
+    "party_list": ("Russia, State Duma election {year}", "State Duma, federal party lists", "parliamentary"),
+    "single_winner": ("Russia, presidential election {year}", "President of Russia", "presidential"),
+    "referendum": ("Russia, all-Russian vote {year}", "All-Russian vote (yes / no)", "referendum"),
+}
+_KINDS = {"party_list": "parliamentary", "single_winner": "presidential", "referendum": "referendum"}
 
 
 def moscow_utc_offset(day: date) -> int:
@@ -41,26 +51,50 @@ def moscow_utc_offset(day: date) -> int:
     return 4 if date(2011, 3, 27) <= day < date(2014, 10, 26) else 3
 
 
-def election_info_from_id(election_id: str, contest_id: str, fmt: str) -> ElectionInfo:
-    """Default registration of an election from its id (``ru-2011-12-04`` -> Russia, 4 Dec 2011)."""
+def election_info_from_id(
+    election_id: str,
+    contest_id: str,
+    fmt: str,
+    contest_kind: str = "party_list",
+    options: list[BallotOption] | tuple = (),
+) -> ElectionInfo:
+    """Default registration of an election from its id (``ru-2011-12-04`` -> Russia, 4 Dec 2011) and the
+    kind of contest its table's options make (``party_list``, ``single_winner``, ``referendum``).
+
+    Russian results are shares of all ballots cast (valid + invalid) in every kind of vote; a referendum
+    anywhere shares of ballots cast."""
     match = re.fullmatch(r"([a-z]{2})-(\d{4}-\d{2}-\d{2})", election_id)
     if not match:
         raise PrecinctImportError(
             f"election id {election_id!r} must look like '<country>-<YYYY-MM-DD>', e.g. 'ru-2011-12-04'"
         )
     country, day = match.group(1).upper(), date.fromisoformat(match.group(2))
+    against_all = any(o.kind == "against_all" for o in options)
     if country == "RU":
+        name, contest_name, kind = _RU_NAMES.get(contest_kind, _RU_NAMES["party_list"])
         return ElectionInfo(
             election_id,
             contest_id,
             country,
             day,
-            name_en=f"Russia, State Duma election {day:%Y}",
-            contest_name_en="State Duma, federal party lists" if contest_id == "duma" else contest_id,
+            kind=kind,
+            name_en=name.format(year=f"{day:%Y}"),
+            contest_name_en=contest_name if contest_id in ("duma", "president", "referendum") else contest_id,
             share_denominator="ballots_cast",  # Russian law: shares of all ballots cast (valid + invalid)
             utc_offset_hours=moscow_utc_offset(day),
+            contest_kind=contest_kind,
+            has_against_all=against_all,
         )
-    return ElectionInfo(election_id, contest_id, country, day, name_en=f"{country} election {day}")
+    return ElectionInfo(
+        election_id,
+        contest_id,
+        country,
+        day,
+        kind=_KINDS.get(contest_kind, "parliamentary"),
+        name_en=f"{country} {'referendum' if contest_kind == 'referendum' else 'election'} {day}",
+        contest_kind=contest_kind,
+        has_against_all=against_all,
+    )
 
 
 def register_election(
@@ -119,26 +153,29 @@ def register_election(
     con.execute(
         "insert into ref.contests (election_id, contest_id, name_en, kind, level, seats, threshold_pct, "
         "share_denominator, turnout_rule, has_against_all, origin) "
-        "values (?, ?, ?, 'party_list', 'national', null, null, ?, ?, false, ?)",
+        "values (?, ?, ?, ?, 'national', null, null, ?, ?, ?, ?)",
         [
             info.election_id,
             info.contest_id,
             info.contest_name_en or info.contest_id,
+            info.contest_kind,
             info.share_denominator,
             "voters who received ballots / voters on the final list",
+            info.has_against_all,
             origin,
         ],
     )
     for o in options:
         con.execute(
             "insert or ignore into ref.parties (party_id, name_en, name_ru, name_kk, short_en, kind, note, origin) "
-            "values (?, ?, ?, ?, ?, 'party', ?, ?)",
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 o.option_id,
                 o.name_en,
                 o.name,
                 o.name,
                 o.short_en,
+                o.kind,
                 f"imported from {info.country} precinct table",
                 origin,
             ],

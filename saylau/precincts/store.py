@@ -22,7 +22,7 @@ PROTOCOL_TABLE = (
 )
 
 
-def validate_precincts(wide: pd.DataFrame, options: list[str]):
+def validate_precincts(wide: pd.DataFrame, options: list[str], contest_kind: str = "party_list"):
     """Validate wide precinct rows with the shared protocol model (:mod:`schemas.protocol`).
 
     Every line the table gives and every option is required, so a row with an empty cell is rejected
@@ -32,7 +32,7 @@ def validate_precincts(wide: pd.DataFrame, options: list[str]):
     from schemas.protocol import protocol_schema
 
     given = [line for line in LINES if line in wide.columns]
-    schema = protocol_schema("party_list", options=options, required=[*given, *options])
+    schema = protocol_schema(contest_kind, options=options, required=[*given, *options])
     return validate_frame(wide, schema, PROTOCOL_TABLE)
 
 

@@ -22,21 +22,22 @@ class PrecinctImportError(ValueError):
 
 
 class UnknownCaptionError(PrecinctImportError):
-    """A column caption the format's mapping does not know; carries the caption as written."""
+    """A count column whose caption reads as no protocol line and no option; carries the caption."""
 
     def __init__(self, caption: str, source: str, fmt: str) -> None:
         self.caption = caption
         self.source = source
-        mapping = _CAPTION_MAPPINGS.get(fmt, "the format's caption mapping")
+        how = _CAPTION_MAPPINGS.get(fmt, "the format's caption reader")
         super().__init__(
-            f"{source}: unknown {fmt} column caption {caption!r} "
-            f"(add its wording to {mapping} if it is a protocol line)"
+            f"{source}: column {caption!r} holds counts but reads as no protocol line and no option "
+            f"({fmt}: {how}; or map every column with --columns MAP.csv, docs/forensics.md)"
         )
 
 
 _CAPTION_MAPPINGS = {
-    "izbirkom-csv": "IZBIRKOM_WORDING in saylau/precincts/izbirkom.py",
-    "kz-precinct-csv": "saylau/reference_data/observer_columns.csv",
+    "izbirkom-csv": "captions are read by the concepts of saylau/precincts/captions.py",
+    "kz-precinct-csv": "headers as in saylau/reference_data/observer_columns.csv, or read by meaning",
+    "columns": "the column map does not list it",
 }
 
 
@@ -98,6 +99,7 @@ class BallotOption:
     name: str  # the party's name as the table writes it (without number and legal form)
     name_en: str
     short_en: str
+    kind: str = "party"  # party | candidate | answer | against_all (ref.parties.kind)
 
 
 @dataclass
@@ -117,6 +119,53 @@ class PrecinctTable:
     commissions: pd.DataFrame = field(default_factory=pd.DataFrame)
     regions: dict[str, str] = field(default_factory=dict)  # region_code -> name as written
     rows_read: int = 0
+    kept: dict[str, str] = field(default_factory=dict)  # text column -> where it is kept
+    ignored: dict[str, str] = field(default_factory=dict)  # column -> why it is not loaded
+
+    @property
+    def kind(self) -> str:
+        """The contest kind the options make: ``referendum`` (answers), ``single_winner`` (candidates),
+        else ``party_list``."""
+        return contest_kind(self.options)
+
+
+def contest_kind(options: list[BallotOption]) -> str:
+    """``referendum`` when the options are answers, ``single_winner`` when they are candidates, else
+    ``party_list`` (an "against all" line goes with either)."""
+    kinds = {o.kind for o in options} - {"against_all"}
+    if kinds == {"answer"}:
+        return "referendum"
+    if kinds == {"candidate"}:
+        return "single_winner"
+    return "party_list"
+
+
+@dataclass
+class ColumnPlan:
+    """What every column of a table is: an id (``region``, ``oik``, ``tec``, ``pec`` -> its caption), a
+    protocol line (caption -> line), an option, a text column kept (caption -> where) or ignored
+    (caption -> why). Read from the captions (:func:`saylau.precincts.captions.read_columns`) or given
+    by a column map (:mod:`saylau.precincts.columnmap`)."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, str] = field(default_factory=dict)
+    options: list[BallotOption] = field(default_factory=list)
+    kept: dict[str, str] = field(default_factory=dict)
+    ignored: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)  # role (name, level, ...) -> caption
+
+
+def precinct_numbers(cells: pd.Series, source: str) -> pd.Series:
+    """Precinct numbers as written ("УИК №1", "УИК № 1", "№1", "001", "1", "KZ-75/1") -> "1"; a cell
+    holding no number is an error naming the file and line."""
+    text = cells.astype(str).str.strip()
+    number = text.str.extract(r"(\d+)\s*$", expand=False).str.lstrip("0").replace("", "0")
+    bad = number.isna()
+    if bad.any():
+        raise PrecinctImportError(
+            f"{source} line {cells.index[bad][0] + 2}: precinct number {text[bad].iloc[0]!r} is not a number"
+        )
+    return number
 
 
 def read_table(body: bytes, source: str) -> pd.DataFrame:
@@ -197,3 +246,89 @@ def _duplicates(ids: pd.DataFrame, source: str) -> None:
             f"{source}: precinct {first!r} appears on several rows (CSV lines {rows}); "
             f"{int(dup.sum())} rows share a precinct id"
         )
+
+
+def _tec_keys(tec: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A territorial commission's key within its region (its number, "1 Адыгейская" -> "1", else a slug
+    of its name) and its number."""
+    text = tec.astype(str).str.strip()
+    number = text.str.extract(r"^(\d+)", expand=False)
+    return number.fillna(text.map({t: slug(t, "-") for t in text.unique()})), number
+
+
+def build_table(
+    frame: pd.DataFrame, plan: ColumnPlan, source: str, country: str, rows_read: int | None = None
+) -> PrecinctTable:
+    """A table whose columns are read (``plan``) -> wide rows, commissions and regions.
+
+    Precincts are ``<country>-<region slug>/<tec>/<number>`` (``/<tec>`` only where a tec column is
+    given). A table needs a region and a precinct column, the lines ``registered``, ``valid`` and
+    ``invalid``, and at least one option; a ``level`` column must name a precinct on every row."""
+    for role, what in (("region", "region"), ("pec", "precinct (uik)")):
+        if role not in plan.ids:
+            raise PrecinctImportError(f"{source}: no {what} column (columns: {list(frame.columns)[:6]} ...)")
+    for line in ("registered", "valid", "invalid"):
+        if line not in plan.lines.values():
+            raise PrecinctImportError(f"{source}: no column for the protocol line {line!r}")
+    if not plan.options:
+        raise PrecinctImportError(f"{source}: no option columns (parties, candidates or answers)")
+    if "level" in plan.attributes:
+        from saylau.precincts.captions import PRECINCT_LEVELS
+
+        level = frame[plan.attributes["level"]].astype(str).map(fold)
+        wrong = ~level.isin(PRECINCT_LEVELS) & (level != "")
+        if wrong.any():
+            raise PrecinctImportError(
+                f"{source} line {level.index[wrong][0] + 2}: column {plan.attributes['level']!r} says "
+                f"{frame.loc[level.index[wrong][0], plan.attributes['level']]!r}, not a precinct: a table "
+                "of precincts only is imported (drop the rows that add precincts up)"
+            )
+    region_name = frame[plan.ids["region"]].astype(str).str.strip()
+    region_code = region_name.map({name: f"{country}-{slug(name)}" for name in region_name.unique()})
+    number = precinct_numbers(frame[plan.ids["pec"]], source)
+    if "tec" in plan.ids:
+        tec_key, tec_number = _tec_keys(frame[plan.ids["tec"]])
+        parent = region_code + "/" + tec_key
+        unit_id = parent + "/" + number
+    else:
+        parent, tec_number, unit_id = None, None, region_code + "/" + number
+    ids = pd.DataFrame({"unit_id": unit_id, "region_code": region_code})
+    _duplicates(ids, source)
+    wide = _finish(frame, ids, plan.lines, plan.options)
+    is_abroad = region_name.str.contains("за пределами|зарубеж|abroad", case=False, regex=True)
+    names = frame[plan.attributes["name"]].astype(str).str.strip() if "name" in plan.attributes else None
+    pecs = pd.DataFrame(
+        {
+            "commission_id": unit_id,
+            "level": "pec",
+            "region_code": region_code,
+            "parent_id": parent,
+            "number": pd.to_numeric(number, errors="coerce").astype("Int64"),
+            "name": names.where(names != "", "УИК №" + number) if names is not None else "УИК №" + number,
+            "is_abroad": is_abroad,
+        }
+    )
+    frames = [pecs]
+    if "tec" in plan.ids:
+        tecs = pd.DataFrame(
+            {
+                "commission_id": parent,
+                "level": "tec",
+                "region_code": region_code,
+                "parent_id": None,
+                "number": pd.to_numeric(tec_number, errors="coerce").astype("Int64"),
+                "name": frame[plan.ids["tec"]].astype(str).str.strip(),
+                "is_abroad": is_abroad,
+            }
+        ).drop_duplicates("commission_id")
+        frames.insert(0, tecs)
+    return PrecinctTable(
+        wide=wide,
+        options=plan.options,
+        line_captions={v: k for k, v in plan.lines.items()},
+        commissions=pd.concat(frames, ignore_index=True),
+        regions=dict(zip(region_code, region_name, strict=True)),
+        rows_read=len(frame) if rows_read is None else rows_read,
+        kept=dict(plan.kept),
+        ignored=dict(plan.ignored),
+    )

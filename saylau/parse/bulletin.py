@@ -1,11 +1,19 @@
-"""Turnout bulletins: the national figure and each region's, from prose, lists or tables.
+"""Turnout bulletins: the time, the national figure and each region's, figure by figure, from prose or tables.
 
-Real bulletins (see shared reference ``cec_wording.md``) come as one long sentence or one line per region,
-with the number after the region ("по Акмолинской области – 72,8%", "Ақмола облысы бойынша – 56,9 пайыз")
-or before it ("72.8% in Akmola region"), with abbreviations, three scripts of Kazakh, stray or missing
-dashes and missing decimals. Regions are found by name (the resolver's aliases plus the grammatical
-patterns of each language) and each is paired with the number written next to it. A region whose number
-cannot be paired with certainty is reported in :attr:`Bulletin.problems`, never guessed.
+Real bulletins and their copies (shared reference ``cec_wording.md``) come as one long sentence or one line per
+region, with the number after the region ("по Акмолинской области – 72,8%", "Ақмола облысы бойынша – 56,9
+пайыз") or before it ("72.8% in Akmola region"), with abbreviations, case forms and typos in the names, stray,
+missing or misplaced units and dashes, and news framing around them: a headline, a dateline naming a city in
+capitals ("ASTANA. KAZINFORM –"), a byline and time stamp, a lead sentence, a heading ("Явка по регионам:"),
+tags and links.
+
+The text is read item by item (an item ends at a line break, ";", a comma, a sentence's end, ": ", "и" /
+"and" / "және"): an item naming one region and stating one share is that region's figure. Framing is masked
+first (datelines, tag and byline lines, links, the headline repeated in the text). Every figure that cannot
+be paired with certainty is set aside (:class:`saylau.parse.setaside.SetAside`) with the text around it and
+why: a name no region bears or as close to two regions (:mod:`saylau.parse.region_names`), a region that did
+not exist on the day, a region given twice with two values (neither is taken), a region with no number or
+with two. The other figures are read. Nothing is guessed.
 """
 
 from __future__ import annotations
@@ -13,51 +21,81 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from datetime import date
 
+from saylau.parse.bulletin_time import bulletin_time, find_times
 from saylau.parse.numbers import UncertainNumber, parse_percent
-from saylau.reference import Resolver, UnknownNameError, default_resolver
+from saylau.parse.region_names import FOUND, UNKNOWN, Mention, Resolution, matcher
+from saylau.parse.setaside import TURNOUT, SetAside, snippet
+from saylau.reference import Resolver
 
-_NATIONAL_PHRASES = (
-    r"от\s+общего\s+(?:количества|числа)\s+избирателей",
-    r"жалпы\s+санынан",
-    r"of\s+(?:all|the\s+total\s+number\s+of)\s+voters",
-    r"по\s+республике",
-    r"республика\s+бойынша",
-    r"nationwide",
-    r"across\s+the\s+country",
+_NATIONAL = re.compile(
+    r"от\s+общего\s+(?:количества|числа)\s+(?:избирателей|участников)|жалпы\s+санынан"
+    r"|of\s+(?:all|the\s+total\s+number\s+of)\s+(?:voters|participants|eligible)|по\s+республике"
+    r"|по\s+стране|по\s+Казахстану|республика\s+бойынша|ел\s+бойынша|nationwide|across\s+the\s+country"
+    r"|national\s+turnout|in\s+the\s+country|countrywide",
+    re.IGNORECASE,
 )
-_NATIONAL = re.compile("|".join(_NATIONAL_PHRASES), re.IGNORECASE)
+_TOTAL_WORDS = {"итого", "всего", "барлығы", "total", "республика бойынша", "по республике", "жалпы"}
 
-_CLOCK = re.compile(r"(?<![\d,.])([012]?\d)[:.]([0-5]\d)(?![\d%])(?!\s*(?:%|пайыз|процент))")
-_HOURS_WORD = re.compile(r"(?<![\d,.])([012]?\d)\s*(?:час\w*|сағат\w*)", re.IGNORECASE)
+# --- masking what is not a figure -------------------------------------------------------------------------
+
+_CAPS = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
+_FRAMING = [
+    re.compile(r"https?://\S+|www\.\S+"),
+    # tags, "read also" links, bylines and photo credits: whole lines
+    re.compile(
+        r"(?im)^[ \t]*(?:теги|тегтер|tags?|читайте\s+также|read\s+(?:also|more)|see\s+also|смотрите\s+также"
+        r"|толығырақ|автор|author|фото|photo|сурет|источник|source)\b.*$"
+    ),
+    re.compile(r"(?m)^[ \t]*By(?:[ \t]+[A-Z][\w'.-]+){1,4}[ \t]*$"),
+    # a dateline: a city in capitals at the start of a paragraph ("ASTANA. KAZINFORM –", "НУР-СУЛТАН, 10 января")
+    re.compile(rf"(?m)^[ \t]*[{_CAPS}][{_CAPS}-]{{3,}}(?:[ \t]+[{_CAPS}-]{{2,}})*[ \t]*[.,]"),
+    # list numbering ("1. Акмолинская область")
+    re.compile(r"(?m)^[ \t]*\d{1,2}[.)](?=[ \t])"),
+]
 _DATE_WORDS = (
     r"январ\w*|феврал\w*|март\w*|апрел\w*|ма[йя]\w*|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*"
     r"|қаңтар\w*|ақпан\w*|наурыз\w*|сәуір\w*|мамыр\w*|маусым\w*|шілде\w*|тамыз\w*|қыркүйек\w*|қазан\w*|қараша\w*"
     r"|желтоқсан\w*|january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
-_DATE = re.compile(
-    rf"(?<!\d)\d{{1,2}}\s+(?:{_DATE_WORDS})|(?:{_DATE_WORDS})\s+\d{{1,2}}(?!\d)", re.IGNORECASE
-)
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_BIG = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,.])")
+_NOT_SHARES = [
+    re.compile(
+        rf"(?<!\d)\d{{1,2}}\s+(?:{_DATE_WORDS})\b|\b(?:{_DATE_WORDS})\.?\s+\d{{1,2}}(?!\d)", re.IGNORECASE
+    ),
+    re.compile(r"(?<!\d)\d{1,2}[./]\d{1,2}[./]\d{2,4}(?!\d)"),
+    re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)"),
+    re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,.])"),  # counts: "4 530 521"
+    re.compile(r"(?:№|#|ID=)\s*\d+"),
+]
 _PERCENT_TOKEN = re.compile(
-    r"(?<![\d,.:])(\d{1,3}(?:[.,]\d{1,2})?)(?![\d:])(?:[.,](?!\d))?\s*[-–—]?\s*(%|пайыз\w*|процент\w*|percent|paiyz\w*|payyz\w*)?",
-    re.IGNORECASE,
-)
-# What may stand between a region's name and its number: dashes, colons, spaces, "бойынша", "in", "в", "%".
-_CONNECTOR = re.compile(
-    r"^(?:[\s\-–—:=]|бойынша|boiynsha|boyynsha|составила|составляет|құрады|is|was|in|the|в|во|по|at|%|пайыз\w*|процент\w*|percent|paiyz\w*|payyz\w*)*$",
+    r"(?<![\d,.:])(\d{1,3}(?:[.,]\d{1,2})?)(?![\d:])(?:[.,](?!\d))?[ \t]*[-–—]?[ \t]*"
+    r"(%|пайыз\w*|процент\w*|percent|paiyz\w*|payyz\w*)?",
     re.IGNORECASE,
 )
 
-# Grammatical shapes of region names the alias list may not spell out (misspelt case endings and the like).
-_GENERIC_REGION_PATTERNS = (
-    r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?ск(?:ая|ой|ий|ую|ое|ом)\s+(?:област[а-яё]*|обл\.?)",
-    r"област[а-яё]*\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+",
-    r"[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі-]+(?:\s+[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі-]+)?\s+облысы",
-    r"(?!(?:By|In|The|Per|Each|Every|Of|For|This|That|And|Its|Our|Other)\s)[A-Z][a-z-]+(?:\s+[A-Z][a-z-]+)?\s+(?:[Rr]egion|[Oo]blast)",
+# --- items ------------------------------------------------------------------------------------------------
+
+_SEPARATOR = re.compile(
+    r"\n|;|•|·|\||,(?!\d)|(?<![гГ])(?<!обл)(?<!гор)(?<!\bул)\.(?=\s|$)|:(?=\s)"
+    r"|\s(?:и|and|және|а\s+также|as\s+well\s+as)\s",
+    re.IGNORECASE,
 )
+# What may stand between a region's name and its number, or around them in an item.
+_CONNECTOR_WORDS = (
+    r"бойынша|boiynsha|boyynsha|составила|составляет|составил|достигла|құрады|болды|is|was|stood|reached"
+    r"|amounted|to|in|the|at|в|во|по|на|явка|turnout|қатысу\w*|%|пайыз\w*|процент\w*|percent|paiyz\w*|payyz\w*"
+)
+_CONNECTOR = re.compile(rf"^(?:[ \t\-–—:=(),]|(?:{_CONNECTOR_WORDS})(?![\w]))*$", re.IGNORECASE)
+_CONNECTOR_WORD = re.compile(rf"(?<![\w])(?:{_CONNECTOR_WORDS})(?![\w])|[-–—:=()%*•·]", re.IGNORECASE)
+# words of headings and lead sentences: an item whose leftover words have one names no region
+_NOT_A_NAME = re.compile(
+    r"явк|turnout|регион|region|өңір|област(?:ям|ях)|voter|избирател|сайлаушы|бюллетен|ballot|ЦИК|CEC|ОСК|комисси"
+    r"|commission|participant|участник|қатысушы|updated|обновлено",
+    re.IGNORECASE,
+)
+_FAR = 40  # characters: a name and a number further apart in one item are not paired
 
 
 @dataclass(frozen=True)
@@ -65,25 +103,23 @@ class RegionFigure:
     region_code: str
     turnout_pct: float
     text: str  # the region's name as written
+    context: str = ""  # the text around the figure (for setting it aside later, e.g. against a table)
 
 
 @dataclass
 class Bulletin:
-    """What one turnout bulletin states."""
+    """What one turnout bulletin states: figures read with certainty, and those set aside."""
 
     hour: int | None = None
     minute: int | None = None
     national_pct: float | None = None
     regions: list[RegionFigure] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)
 
-
-@dataclass(frozen=True)
-class _Mention:
-    start: int
-    end: int
-    code: str
-    text: str
+    @property
+    def problems(self) -> list[str]:
+        """Why each set-aside figure was set aside."""
+        return [f.reason for f in self.set_aside]
 
 
 @dataclass(frozen=True)
@@ -94,72 +130,38 @@ class _Number:
     text: str
 
 
-@cache
-def _region_pattern(resolver_id: int) -> re.Pattern:
-    resolver = _RESOLVERS[resolver_id]
-    names = set(resolver.alias_surfaces())
-    alternatives = sorted((re.escape(n).replace(r"\ ", r"\s+") for n in names), key=len, reverse=True)
-    alias_part = "|".join(alternatives)
-    generic_part = "|".join(_GENERIC_REGION_PATTERNS)
-    return re.compile(rf"(?<![\w-])(?:{alias_part}|{generic_part})(?![\w-])", re.IGNORECASE)
+@dataclass
+class _Item:
+    start: int
+    end: int
+    mentions: list[Mention] = field(default_factory=list)
+    numbers: list[_Number] = field(default_factory=list)
+    national: bool = False
+    sep: str = ""  # the separator before the item ("\n", ",", ". ", ...)
 
 
-_RESOLVERS: dict[int, Resolver] = {}
-
-
-def _pattern_for(resolver: Resolver) -> re.Pattern:
-    _RESOLVERS[id(resolver)] = resolver
-    return _region_pattern(id(resolver))
-
-
-def find_regions(text: str, resolver: Resolver | None = None) -> tuple[list[_Mention], list[str]]:
-    """Region mentions in reading order, and names that look like regions but resolve to none."""
-    resolver = resolver or default_resolver()
-    mentions, unknown = [], []
-    for m in _pattern_for(resolver).finditer(text):
-        surface = m.group(0)
-        try:
-            code = resolver.region(surface)
-        except UnknownNameError:
-            code = _resolve_by_trimming(surface, resolver)
-            if code is None:
-                unknown.append(surface)
-                continue
-        mentions.append(_Mention(m.start(), m.end(), code, surface))
-    return mentions, unknown
-
-
-def _resolve_by_trimming(surface: str, resolver: Resolver) -> str | None:
-    """A generic match may have swallowed a word too many ("Итого Ақмола облысы"): try dropping leading words."""
-    words = surface.split()
-    for i in range(1, len(words)):
-        try:
-            return resolver.region(" ".join(words[i:]))
-        except UnknownNameError:
-            continue
-    return None
-
-
-def _mask(text: str, pattern: re.Pattern) -> str:
-    return pattern.sub(lambda m: " " * len(m.group(0)), text)
-
-
-def find_time(text: str) -> tuple[int | None, int | None]:
-    """The bulletin's clock time ("на 10:00", "18.00", "20 часов", "сағат 12:00-дегі", "as of 10:00")."""
-    m = _CLOCK.search(text)
-    if m and int(m.group(1)) <= 23:
-        return int(m.group(1)), int(m.group(2))
-    m = _HOURS_WORD.search(text)
-    if m and int(m.group(1)) <= 23:
-        return int(m.group(1)), 0
-    return None, None
+def mask_framing(text: str, title: str = "") -> str:
+    """The text with framing blanked out (same length, so positions still point into the original)."""
+    masked = text
+    for pattern in _FRAMING:
+        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    headline = " ".join(title.split())
+    if headline:
+        lines, pos = [], 0
+        for line in masked.split("\n"):
+            lines.append(" " * len(line) if " ".join(line.split()) == headline else line)
+            pos += len(line) + 1
+        masked = "\n".join(lines)
+    return masked
 
 
 def find_percentages(text: str) -> list[_Number]:
-    """Numbers that can be shares, with times, dates, years and large counts masked out first."""
+    """Numbers that can be shares, with times, dates, years, counts and numbering masked out first."""
     masked = text
-    for pattern in (_DATE, _YEAR, _BIG, _CLOCK, _HOURS_WORD):
-        masked = _mask(masked, pattern)
+    for t in find_times(text):
+        masked = masked[: t.start] + " " * (t.end - t.start) + masked[t.end :]
+    for pattern in _NOT_SHARES:
+        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
     numbers = []
     for m in _PERCENT_TOKEN.finditer(masked):
         try:
@@ -170,100 +172,314 @@ def find_percentages(text: str) -> list[_Number]:
     return numbers
 
 
-def parse_bulletin_text(text: str, resolver: Resolver | None = None) -> Bulletin:
-    """Read the time, the national turnout and every region's turnout from a bulletin's text."""
-    bulletin = Bulletin()
-    bulletin.hour, bulletin.minute = find_time(text)
-    mentions, unknown = find_regions(text, resolver)
-    bulletin.problems += [f"unknown region name {u!r}" for u in unknown]
-    numbers = find_percentages(text)
-    used: set[int] = set()
+def _items(text: str) -> list[_Item]:
+    items, pos, sep = [], 0, "\n"
+    for m in [*_SEPARATOR.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if text[pos:end].strip():
+            items.append(_Item(pos, end, sep=sep))
+            sep = ""
+        sep += m.group(0) if m else ""
+        pos = m.end() if m else len(text)
+    return items
 
-    orientation_votes = {"after": 0, "before": 0}
-    candidates = []
-    for i, mention in enumerate(mentions):
-        lo = mentions[i - 1].end if i > 0 else 0
-        hi = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
-        after = next((n for n in numbers if mention.end <= n.start < hi), None)
-        before = next((n for n in reversed(numbers) if lo <= n.start and n.end <= mention.start), None)
-        after_ok = after is not None and _CONNECTOR.match(text[mention.end : after.start]) is not None
-        before_ok = before is not None and _CONNECTOR.match(text[before.end : mention.start]) is not None
-        orientation_votes["after"] += after_ok and not before_ok
-        orientation_votes["before"] += before_ok and not after_ok
-        candidates.append((mention, after if after_ok else None, before if before_ok else None))
-    prefer = "after" if orientation_votes["after"] >= orientation_votes["before"] else "before"
 
-    seen_codes: dict[str, float] = {}
-    for mention, after, before in candidates:
-        chosen = (after or before) if prefer == "after" else (before or after)
-        if chosen is None:
-            bulletin.problems.append(f"no number can be read with certainty for {mention.text!r}")
-            continue
-        if mention.code in seen_codes:
-            if seen_codes[mention.code] != chosen.value:
-                bulletin.problems.append(
-                    f"{mention.code} is given twice with different figures ({seen_codes[mention.code]} and "
-                    f"{chosen.value})"
+def _residual(text: str, item: _Item) -> str:
+    """The item's words that are neither a region's name, a number nor a connector."""
+    chars = list(text[item.start : item.end])
+    for span in [*item.mentions, *item.numbers]:
+        for i in range(span.start - item.start, min(span.end, item.end) - item.start):
+            chars[i] = " "
+    rest = _CONNECTOR_WORD.sub(" ", "".join(chars))
+    return " ".join(re.sub(r"[^\w'’.-]", " ", rest).replace(" . ", " ").split()).strip(" .")
+
+
+def _gap(text: str, a, b) -> str:
+    return text[a.end : b.start] if a.end <= b.start else text[b.end : a.start]
+
+
+class _Reader:
+    """One bulletin text read item by item (see the module's docstring)."""
+
+    def __init__(self, text: str, title: str, resolver: Resolver | None, on: date | None, regions) -> None:
+        self.text, self.on, self.regions = text, on, regions
+        self.matcher = matcher(resolver)
+        self.masked = mask_framing(text, title)
+        self.figures: list[RegionFigure] = []
+        self.set_aside: list[SetAside] = []
+        self.nationals: list[tuple[float, str]] = []
+
+    def context(self, start: int, end: int) -> str:
+        return snippet(self.text, start, end, width=40)
+
+    def aside(self, reason: str, subject: str | None, start: int, end: int) -> None:
+        self.set_aside.append(SetAside(TURNOUT, self.context(start, end), reason, subject))
+
+    def figure(self, mention: Mention, number: _Number, item: _Item) -> None:
+        """A name paired with a number: a figure if the name is certain, else set aside with why."""
+        res = mention.resolution
+        if res.status != FOUND:
+            self.aside(res.reason(mention.text, self.on), mention.text, item.start, item.end)
+        elif self.regions is not None and res.code not in self.regions:
+            self.aside(
+                f"region {res.code} ({mention.text!r}) is not one of the election's regions",
+                mention.text,
+                item.start,
+                item.end,
+            )
+        else:
+            self.figures.append(
+                RegionFigure(res.code, number.value, mention.text, self.context(item.start, item.end))
+            )
+
+    def read(self) -> None:
+        items = _items(self.masked)
+        mentions = self.matcher.find(self.masked, self.on)
+        numbers = find_percentages(self.masked)
+        for item in items:
+            item.mentions = [m for m in mentions if item.start <= m.start < item.end]
+            item.numbers = [n for n in numbers if item.start <= n.start < item.end]
+            item.national = not item.mentions and bool(_NATIONAL.search(self.masked[item.start : item.end]))
+        items = self._merge_bare_numbers(items)
+        self._name_orphans(items)
+        figure_items = [i for i, it in enumerate(items) if it.mentions and it.numbers]
+        lo, hi = (figure_items[0], figure_items[-1]) if figure_items else (len(items), -1)
+        prefer_after = self._orientation(items)
+        for i, item in enumerate(items):
+            inside = lo <= i <= hi
+            near = inside or i in (lo - 1, hi + 1)
+            if item.national:
+                self._national(item)
+            elif item.mentions and item.numbers:
+                self._pair(item, prefer_after)
+            elif item.mentions and (inside or i == hi + 1 and "\n" not in item.sep and "." not in item.sep):
+                # a name with no number within the list, or ending it in the same sentence ("..., по
+                # Актюбинской области данные уточняются."); names around the list are framing
+                words = _residual(self.masked, item).split()
+                if inside or len(words) <= 4:
+                    for m in item.mentions:
+                        self.aside(f"no number stated for {m.text!r}", m.text, item.start, item.end)
+            elif item.numbers and near:
+                self._orphan(item, inside)
+
+    def _merge_bare_numbers(self, items: list[_Item]) -> list[_Item]:
+        """ "Акмолинская область: 72,8%", "In Akmola region, 10.2%": a bare number joins the name before it."""
+        merged: list[_Item] = []
+        for item in items:
+            prev = merged[-1] if merged else None
+            bare = (
+                item.numbers and not item.mentions and not item.national and not _residual(self.masked, item)
+            )
+            if bare and prev is not None and not prev.numbers and (prev.mentions or prev.national):
+                prev.end, prev.numbers = item.end, item.numbers
+                continue
+            merged.append(item)
+        return merged
+
+    def _name_orphans(self, items: list[_Item]) -> None:
+        """An item with a number and a short name no pattern found ("Shymkemt – 14,4%"): resolve the name."""
+        for item in items:
+            if item.mentions or not item.numbers or item.national:
+                continue
+            residual = _residual(self.masked, item)
+            if not residual or len(residual.split()) > 4 or _NOT_A_NAME.search(residual):
+                continue
+            resolution = self.matcher.resolve(residual, self.on)
+            if resolution.status != UNKNOWN:
+                where = self.masked.find(residual.split()[0], item.start, item.end)
+                start = where if where >= 0 else item.start
+                item.mentions = [Mention(start, start + len(residual), residual, resolution)]
+
+    def _orientation(self, items: list[_Item]) -> bool:
+        """Whether this text writes numbers after names (most do) or before them ("72.8% in Akmola region")."""
+        votes = {True: 0, False: 0}
+        for item in items:
+            for m in item.mentions:
+                after = any(
+                    n.start >= m.end and _CONNECTOR.match(_gap(self.masked, m, n)) for n in item.numbers
                 )
-            continue
-        seen_codes[mention.code] = chosen.value
-        used.add(chosen.start)
-        bulletin.regions.append(RegionFigure(mention.code, chosen.value, mention.text))
+                before = any(
+                    n.end <= m.start and _CONNECTOR.match(_gap(self.masked, m, n)) for n in item.numbers
+                )
+                if after != before:
+                    votes[after] += 1
+        return votes[True] >= votes[False]
 
-    bulletin.national_pct = _national_figure(text, numbers, used)
+    def _pair(self, item: _Item, prefer_after: bool) -> None:
+        if len(item.mentions) == 1:
+            mention = item.mentions[0]
+            if len(item.numbers) > 1:
+                values = ", ".join(n.text for n in item.numbers)
+                self.aside(
+                    f"more than one number next to {mention.text!r} ({values})",
+                    mention.text,
+                    item.start,
+                    item.end,
+                )
+                return
+            number = item.numbers[0]
+            gap = _gap(self.masked, mention, number)
+            if len(gap) > _FAR and not _CONNECTOR.match(gap):
+                self.aside(
+                    f"{mention.text!r} and {number.text!r} are too far apart to pair",
+                    mention.text,
+                    item.start,
+                    item.end,
+                )
+                return
+            self.figure(mention, number, item)
+            return
+        # several names in one item: each takes the number written next to it (connectors only between)
+        used: dict[int, Mention] = {}
+        chosen: list[tuple[Mention, _Number | None]] = []
+        for i, m in enumerate(item.mentions):
+            lo = item.mentions[i - 1].end if i else item.start
+            hi = item.mentions[i + 1].start if i + 1 < len(item.mentions) else item.end
+            after = next((n for n in item.numbers if m.end <= n.start < hi), None)
+            before = next((n for n in reversed(item.numbers) if lo <= n.start and n.end <= m.start), None)
+            after = after if after and _CONNECTOR.match(self.masked[m.end : after.start]) else None
+            before = before if before and _CONNECTOR.match(self.masked[before.end : m.start]) else None
+            number = (after or before) if prefer_after else (before or after)
+            chosen.append((m, number))
+        counts: dict[int, int] = {}
+        for _, n in chosen:
+            if n is not None:
+                counts[n.start] = counts.get(n.start, 0) + 1
+        for m, n in chosen:
+            if n is None:
+                self.aside(f"no number can be paired with certainty with {m.text!r}", m.text, m.start, m.end)
+            elif counts[n.start] > 1:
+                self.aside(f"{n.text!r} stands next to two names", m.text, m.start, n.end)
+            else:
+                used[n.start] = m
+                self.figure(m, n, _Item(min(m.start, n.start), max(m.end, n.end)))
+        for n in item.numbers:
+            if n.start not in used and counts.get(n.start, 0) == 0:
+                self.aside(f"{n.text!r} is next to no region's name", None, n.start, n.end)
+
+    def _orphan(self, item: _Item, inside: bool) -> None:
+        residual = _residual(self.masked, item)
+        words = residual.split()
+        if not inside and (not words or len(words) > 4 or _NOT_A_NAME.search(residual)):
+            return  # framing next to the list: a headline's or lead's figure, not a region's
+        for n in item.numbers:
+            why = f"unknown region name {residual!r}" if words else f"{n.text!r} is next to no region's name"
+            self.aside(why, residual or None, item.start, item.end)
+
+    def _national(self, item: _Item) -> None:
+        phrase = _NATIONAL.search(self.masked, item.start, item.end)
+
+        def distance(n: _Number) -> int:
+            return phrase.start() - n.end if n.end <= phrase.start() else n.start - phrase.end()
+
+        near = [n for n in item.numbers if 0 <= distance(n) <= _FAR]
+        if near:
+            self.nationals.append((min(near, key=distance).value, self.context(item.start, item.end)))
+
+
+def settle(figures: list[RegionFigure]) -> tuple[list[RegionFigure], list[SetAside]]:
+    """One figure per region: a region stated twice with one value once; with two values, neither."""
+    by_code: dict[str, list[RegionFigure]] = {}
+    for f in figures:
+        by_code.setdefault(f.region_code, []).append(f)
+    kept, aside = [], []
+    for code, group in by_code.items():
+        values = sorted({f.turnout_pct for f in group})
+        if len(values) == 1:
+            kept.append(group[0])
+            continue
+        listed = " and ".join(f"{v:g}" for v in values)
+        for f in group:
+            reason = f"{code} is given twice with different figures ({listed}): neither is taken"
+            aside.append(SetAside(TURNOUT, f.context or f.text, reason, f.text))
+    return kept, aside
+
+
+def parse_bulletin_text(
+    text: str,
+    resolver: Resolver | None = None,
+    *,
+    title: str = "",
+    on: date | None = None,
+    regions: frozenset[str] | None = None,
+) -> Bulletin:
+    """Read the time, the national turnout and every region's turnout from a bulletin's text.
+
+    ``title`` is the page's headline (its time is read; its figures are not: a headline repeats them);
+    ``on`` the election's day (the regions of the day, the schedule of bulletin times); ``regions`` the
+    election's regions, when known.
+    """
+    reader = _Reader(text, title, resolver, on, regions)
+    reader.read()
+    bulletin = Bulletin()
+    when = bulletin_time(title, reader.masked, on)
+    if when is None and not title:
+        when = bulletin_time("", text, on)
+    bulletin.hour, bulletin.minute = when if when else (None, None)
+    bulletin.regions, twice = settle(reader.figures)
+    bulletin.set_aside = reader.set_aside + twice
+    nationals = sorted({v for v, _ in reader.nationals})
+    if len(nationals) == 1:
+        bulletin.national_pct = nationals[0]
+    elif nationals:
+        listed = " and ".join(f"{v:g}" for v in nationals)
+        for _, context in reader.nationals:
+            reason = f"the national figure is given twice with different values ({listed}): neither is taken"
+            bulletin.set_aside.append(SetAside(TURNOUT, context, reason, "national"))
+    if bulletin.national_pct is None and not nationals and title and _NATIONAL.search(title):
+        title_reader = _Reader(title, "", resolver, on, regions)
+        title_reader.read()
+        values = sorted({v for v, _ in title_reader.nationals})
+        bulletin.national_pct = values[0] if len(values) == 1 else None
     return bulletin
 
 
-def _national_figure(text: str, numbers: list[_Number], used: set[int]) -> float | None:
-    free = [n for n in numbers if n.start not in used]
-    for m in _NATIONAL.finditer(text):
-        start, end = m.start(), m.end()
-
-        def distance(n: _Number, start: int = start, end: int = end) -> int:
-            return start - n.end if n.end <= start else n.start - end
-
-        near = [n for n in free if 0 <= distance(n) <= 40]
-        if near:
-            return min(near, key=distance).value
-    return None
-
-
-def parse_bulletin_table(rows: list[list[str]], resolver: Resolver | None = None) -> Bulletin:
+def parse_bulletin_table(
+    rows: list[list[str]], resolver: Resolver | None = None, on: date | None = None
+) -> Bulletin:
     """A bulletin table (any column order or headers): in each row, the cell naming a region and the share.
 
-    Column positions are learnt from the cells' content, so reordered or renamed columns read the same.
+    Column positions are learnt from the cells' content, so reordered or renamed columns read the same. A row
+    whose name is not certain, or with no share or two, is set aside; the other rows are read.
     """
-    resolver = resolver or default_resolver()
+    names = matcher(resolver)
     bulletin = Bulletin()
     for i, cells in enumerate(rows, start=1):
-        codes, shares = [], []
+        named: list[tuple[Resolution, str]] = []
+        shares = []
         for cell in cells:
             cell = cell.strip()
             if not cell:
                 continue
-            try:
-                codes.append((resolver.region(cell), cell))
-                continue
-            except UnknownNameError:
-                pass
+            share = None
             with contextlib.suppress(UncertainNumber):
-                shares.append(parse_percent(cell))
-        if not codes:
-            if (
-                shares
-                and _NATIONAL.search(" ".join(cells))
-                or any(
-                    c.strip().lower()
-                    in {"итого", "всего", "барлығы", "total", "республика бойынша", "по республике"}
-                    for c in cells
+                share = parse_percent(cell)
+            if share is not None:
+                shares.append(share)
+                continue
+            resolution = names.resolve(cell, on)
+            if resolution.status != UNKNOWN:
+                named.append((resolution, cell))
+        row_text = " | ".join(c.strip() for c in cells)
+        if not named:
+            total = any(c.strip().lower() in _TOTAL_WORDS for c in cells) or _NATIONAL.search(" ".join(cells))
+            if total and shares:
+                bulletin.national_pct = shares[-1]
+            elif shares and i > 1:
+                bulletin.set_aside.append(
+                    SetAside(TURNOUT, row_text, f"table row {i}: no known region name", cells[0].strip())
                 )
-            ):
-                bulletin.national_pct = shares[-1] if shares else None
             continue
-        if len(shares) != 1:
-            bulletin.problems.append(
-                f"table row {i} ({codes[0][1]!r}): {len(shares)} share cells, expected one"
+        resolution, name = named[0]
+        if resolution.status != FOUND:
+            bulletin.set_aside.append(
+                SetAside(TURNOUT, row_text, f"table row {i}: {resolution.reason(name, on)}", name)
             )
-            continue
-        bulletin.regions.append(RegionFigure(codes[0][0], shares[0], codes[0][1]))
+        elif len(shares) != 1:
+            reason = f"table row {i} ({name!r}): {len(shares)} share cells, expected one"
+            bulletin.set_aside.append(SetAside(TURNOUT, row_text, reason, name))
+        else:
+            bulletin.regions.append(RegionFigure(resolution.code, shares[0], name, row_text))
+    bulletin.regions, twice = settle(bulletin.regions)
+    bulletin.set_aside += twice
     return bulletin

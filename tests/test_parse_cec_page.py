@@ -79,12 +79,22 @@ def test_turnout_bulletin_page_gives_national_and_regional_rows_at_local_time():
     assert {as_of for _, as_of, _ in parsed.turnout} == {datetime(2021, 1, 10, 10, 0)}
 
 
-def test_bulletin_naming_a_region_that_did_not_exist_fails_loudly():
+def test_a_region_that_did_not_exist_is_set_aside_and_the_others_load():
     body = html(
         "О явке избирателей на 12:00",
         "<p>На 12:00: по Акмолинской области – 26,6%, по области Абай – 30,1%.</p>",
     )
-    with pytest.raises(PageParseError, match=r"ID=9001 \(sha256 abab.*KZ-10 did not exist"):
+    parsed = parse_page(URL, "ab" * 32, body, None, CTX)
+    assert [(code, pct) for code, _, pct in parsed.turnout] == [("KZ-11", 26.6)]
+    (aside,) = parsed.set_aside
+    assert aside.kind == "turnout" and aside.subject == "области Абай" and "30,1" in aside.text
+    assert "KZ-10" in aside.reason and "did not exist on 2021-01-10" in aside.reason
+    assert aside.as_of == datetime(2021, 1, 10, 12, 0)
+
+
+def test_a_bulletin_with_nothing_certain_fails_naming_why():
+    body = html("О явке избирателей на 12:00", "<p>На 12:00: по области Абай – 30,1%.</p>")
+    with pytest.raises(PageParseError, match=r"ID=9001 \(sha256 abab.*nothing that can be read.*KZ-10"):
         parse_page(URL, "ab" * 32, body, None, CTX)
 
 

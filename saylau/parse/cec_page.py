@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text
+from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text, settle
 from saylau.parse.classify import PageKind, classify_page
 from saylau.parse.numbers import UncertainNumber, parse_count
 from saylau.parse.page import LANG_CODES, PageContent, is_commission_document, read_page
@@ -32,7 +32,7 @@ from saylau.parse.results import (
     parse_results_text,
     tec_number,
 )
-from saylau.parse.setaside import SetAside
+from saylau.parse.setaside import TURNOUT, SetAside
 from saylau.reference import UnknownNameError, default_resolver
 
 
@@ -149,43 +149,49 @@ def _unit_rows(
 
 
 def parse_turnout(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str) -> None:
-    """A turnout bulletin: the hour, the national figure and the regions', from prose and tables alike."""
-    prose = parse_bulletin_text(page.title + "\n" + page.text)
-    figures = {r.region_code: r.turnout_pct for r in prose.regions}
+    """A turnout bulletin, figure by figure: the hour, the national figure and the regions', from prose and
+    tables alike. Every figure read with certainty is staged; every other one is set aside (``set_aside``,
+    quarantine.cec_figures) with the text around it and why. The page fails only when it states no time,
+    or when nothing in it can be read."""
+    prose = parse_bulletin_text(page.text, title=page.title, on=ctx.election_date, regions=ctx.regions)
+    tables = [parse_bulletin_table(table, on=ctx.election_date) for table in page.tables]
+    figures, twice = settle(prose.regions + [r for t in tables for r in t.regions])
+    set_aside = prose.set_aside + [f for t in tables for f in t.set_aside] + twice
+    strays = [f for f in figures if f.region_code not in ctx.regions]
+    set_aside += [
+        SetAside(
+            TURNOUT,
+            f.context or f.text,
+            f"region {f.region_code} did not exist on {ctx.election_date}",
+            f.text,
+        )
+        for f in strays
+    ]
+    figures = [f for f in figures if f.region_code in ctx.regions]
     national = prose.national_pct
-    problems = list(prose.problems)
-    for table in page.tables:
-        from_table = parse_bulletin_table(table)
-        problems += from_table.problems
-        for r in from_table.regions:
-            if r.region_code in figures and figures[r.region_code] != r.turnout_pct:
-                problems.append(
-                    f"{r.region_code}: prose says {figures[r.region_code]}, table {r.turnout_pct}"
-                )
-            figures.setdefault(r.region_code, r.turnout_pct)
-        national = national if national is not None else from_table.national_pct
+    national = (
+        national
+        if national is not None
+        else next((t.national_pct for t in tables if t.national_pct is not None), None)
+    )
     if prose.hour is None:
         raise _fail(parsed, "states no time")
-    missing = sorted(ctx.regions - set(figures))
-    strays = sorted(set(figures) - ctx.regions)
-    if problems or strays or national is None and not figures:
+    if national is None and not figures:
+        reasons = "; ".join(f.reason for f in set_aside)
         raise _fail(
-            parsed,
-            "could not be read with certainty: "
-            + "; ".join(
-                problems
-                + [f"region {s} did not exist on {ctx.election_date}" for s in strays]
-                + (["no national figure and no region"] if national is None and not figures else [])
-            ),
+            parsed, "has nothing that can be read with certainty" + (f": {reasons}" if reasons else "")
         )
     as_of = datetime.combine(ctx.election_date, datetime.min.time()) + timedelta(
         hours=prose.hour, minutes=prose.minute or 0
     )
     if national is not None:
         parsed.turnout.append(("KZ", as_of, national))
-    parsed.turnout += [(code, as_of, pct) for code, pct in sorted(figures.items())]
+    parsed.turnout += sorted((f.region_code, as_of, f.turnout_pct) for f in figures)
+    parsed.set_aside += [replace(f, as_of=as_of) for f in set_aside]
+    missing = sorted(ctx.regions - {f.region_code for f in figures})
     if missing:
         parsed.problems.append(f"no figure for {', '.join(missing)}")
+    parsed.problems += [f.reason for f in set_aside]
 
 
 # --- a CEC results communique (preliminary or final) ----------------------------------------------------

@@ -296,6 +296,14 @@ def import_precincts(
         str,
         typer.Option(help="'official' for a commission's table, else the observer organisation's id."),
     ] = "official",
+    columns: Annotated[
+        Path | None,
+        typer.Option(
+            "--columns",
+            help="Column map (CSV, or YAML): what each column of the table is (a protocol line, an option, "
+            "region / tec / pec, or ignore); see docs/forensics.md.",
+        ),
+    ] = None,
     build_dir: BuildDir = None,
     db: DbOption = None,
 ) -> None:
@@ -306,7 +314,9 @@ def import_precincts(
 
     s = _settings(build_dir, db)
     try:
-        results = pipeline.import_precincts(s, path, fmt, election_id, contest, leader, source).results
+        results = pipeline.import_precincts(
+            s, path, fmt, election_id, contest, leader, source, columns=columns
+        ).results
     except (precincts.PrecinctImportError, UnknownNameError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc

@@ -65,3 +65,34 @@ def test_kz_table_with_two_contests_imports_both(tmp_path):
             "where election_id = 'kz-2021-01-10' order by contest"
         ).fetchall()
     assert got == [("maslikhat_city", 1, 380), ("mazhilis", 2, 700)]
+
+
+def test_columns_option_imports_any_table_by_its_map_and_says_what_was_not_loaded(tmp_path):
+    from saylau.config import PROJECT_ROOT
+
+    templates = PROJECT_ROOT / "docs" / "templates"
+    build = tmp_path / "b"
+    result = runner.invoke(
+        app,
+        ["import-precincts", str(templates / "precinct_table_example.csv"), "--election-id", "ge-2024-10-26",
+         "--columns", str(templates / "precinct_columns_example.csv"), "--build-dir", str(build)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output.replace("\n", " ")
+    assert "4 read, 4 loaded, 0 quarantined" in out
+    assert "not loaded: 'Precinct address'" in out and "Observer's note" in out
+
+
+def test_a_column_map_that_does_not_fit_exits_naming_its_line(tmp_path):
+    from saylau.config import PROJECT_ROOT
+
+    templates = PROJECT_ROOT / "docs" / "templates"
+    bad = tmp_path / "map.csv"
+    bad.write_text("column,maps_to\nRegion,region\nVoters,registered\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["import-precincts", str(templates / "precinct_table_example.csv"), "--election-id", "ge-2024-10-26",
+         "--columns", str(bad), "--build-dir", str(tmp_path / "b")],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "map.csv line 3: column 'Voters' is not in" in result.output.replace("\n", "")

@@ -57,8 +57,10 @@ def import_precinct_table(
     contest: str | None = None,
     leader: str | None = None,
     source: str = "official",
+    columns: Path | None = None,
 ) -> list:
-    """Import one precinct table (each contest it holds); one result per contest."""
+    """Import one precinct table (each contest it holds), read by a column map when ``columns`` names
+    one; one result per contest."""
     from saylau.precincts import import_precinct_file
 
     return import_precinct_file(
@@ -71,6 +73,7 @@ def import_precinct_table(
         leader=leader,
         archive_dir=s.archive_dir,
         source=source,
+        columns=columns,
     )
 
 
@@ -117,10 +120,13 @@ def import_precincts(
     source: str = "official",
     publish: bool = True,
     steps: Steps = PLAIN,
+    columns: Path | None = None,
 ) -> FilesOutcome:
-    """Import a precinct table, rebuild the marts (forensics included), record the run and publish."""
+    """Import a precinct table (read by the column map ``columns`` when given), rebuild the marts
+    (forensics included), record the run and publish."""
     params = {"path": str(path), "format": fmt, "election_id": election_id, "contest": contest,
-              "leader": leader, "source": source}  # fmt: skip
+              "leader": leader, "source": source,
+              **({"columns": str(columns)} if columns else {})}  # fmt: skip
     with job(s, "import_precincts", params, steps) as run:
         outcome = FilesOutcome(run.run_id)
         outcome.results = run.step(
@@ -134,6 +140,7 @@ def import_precincts(
             contest,
             leader,
             source,
+            columns,
         )
         return _finish(run, outcome, [r.sha256 for r in outcome.results], publish)
 

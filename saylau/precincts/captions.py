@@ -41,13 +41,23 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "кол": ("число",),
 }
 
+# Phrases that say what one word says elsewhere, replaced before the words are cut: the 2020 vote wrote
+# "проголосовавшим до дня голосования" where elections write "досрочно".
+PHRASES: dict[str, str] = {
+    "до дня голосования": "досрочно",
+    "before election day": "early",
+}
+
 _WORD = re.compile(r"[a-zа-яәғқңөұүһі0-9]+")
 _NEGATIONS = ("не", "not")
 
 
 def caption_words(caption: str) -> list[str]:
     """The words of a caption: folded, punctuation dropped, "не X" joined as "неX", abbreviations spelled out."""
-    words = _WORD.findall(fold(caption).replace("№", " "))
+    text = fold(caption).replace("№", " ")
+    for phrase, word in PHRASES.items():
+        text = text.replace(phrase, word)
+    words = _WORD.findall(text)
     out: list[str] = []
     negate = ""
     for word in words:

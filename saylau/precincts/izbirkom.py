@@ -157,13 +157,16 @@ def izbirkom_option(caption: str, position: int) -> BallotOption | None:
 # Parsing
 
 
-def parse_izbirkom(body: bytes, source: str, columns: ColumnMap | None = None) -> PrecinctTable:
+def parse_izbirkom(
+    body: bytes, source: str, columns: ColumnMap | None = None, country: str = "RU"
+) -> PrecinctTable:
     """Parse an izbirkom precinct table (CSV, XLSX or a zip of one) into wide protocol rows.
 
     Every column is read by meaning (:func:`saylau.precincts.captions.read_columns`): an id column
     (region, tik, uik; oik is the district), a protocol line, an option (:func:`izbirkom_option`) or a
     text column kept or ignored; a count column that is none of these raises
-    :class:`UnknownCaptionError`. ``columns`` (a column map) replaces the reading.
+    :class:`UnknownCaptionError`. ``columns`` (a column map) replaces the reading; ``country`` prefixes
+    the region codes (a mapped table of another country's commission).
     """
     frame = read_table(body, source)
     if columns is not None:
@@ -172,4 +175,4 @@ def parse_izbirkom(body: bytes, source: str, columns: ColumnMap | None = None) -
         plan = read_columns(frame, source, "izbirkom-csv", izbirkom_option)
     if not any(_PARTY_CAPTION.match(o.caption) for o in plan.options):  # ballot order = column order
         plan.options = [replace(o, position=i) for i, o in enumerate(plan.options, start=1)]
-    return build_table(frame, plan, source, "RU")
+    return build_table(frame, plan, source, country)

@@ -120,8 +120,11 @@ def import_precincts(
             "select election_date from ref.elections where election_id = ?", [election_id]
         ).fetchone()
         if fmt == "izbirkom-csv":
-            table = parse_izbirkom(body, path_ref, colmap)
-            contest_id = contest_id or _default_contest(table.kind, "duma")
+            country = election_id.split("-", 1)[0].upper()
+            table = parse_izbirkom(body, path_ref, colmap, country if len(country) == 2 else "RU")
+            contest_id = contest_id or _default_contest(
+                table.kind, "duma" if country == "RU" else "parliament"
+            )
             info = election_info_from_id(election_id, contest_id, fmt, table.kind, table.options)
         else:
             if ref_election is None:

@@ -151,3 +151,50 @@ def zipped(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             z.writestr(name, data)
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------------
+# Tables of any year: captions by line, options, consistent protocol numbers
+
+PRECINCTS = [  # (region, tik, uik cell, registered, early, station, outside, cancelled, invalid, votes)
+    ("Город Москва", "1 Арбатская", "УИК №1", 1000, 0, 550, 50, 400, 10, (100, 300, 190)),
+    ("Город Москва", "1 Арбатская", "УИК № 2", 1500, 10, 700, 40, 750, 0, (50, 600, 100)),
+    ("Республика Тыва", "3 Кызылская", "7", 800, 0, 700, 90, 10, 2, (8, 770, 10)),
+]
+
+
+def protocol_numbers(reg, early, station, outside, cancelled, invalid, votes) -> dict[str, int]:
+    """Every protocol line of one precinct, consistent by construction (no absentee certificates used)."""
+    issued, valid = early + station + outside, sum(votes)
+    return {
+        "registered": reg, "ballots_received": issued + cancelled, "ballots_issued_early": early,
+        "ballots_issued_station": station, "ballots_issued_outside": outside, "ballots_issued": issued,
+        "ballots_cancelled": cancelled, "ballots_in_portable": outside,
+        "ballots_in_stationary": invalid + valid - outside, "ballots_in_boxes": invalid + valid,
+        "invalid": invalid, "valid": valid, "valid_not_counted": 0, "ballots_lost": 0,
+        "ballots_unaccounted": 0, "absentee_received": 0, "absentee_issued": 0, "absentee_voted": 0,
+        "absentee_cancelled": 0, "absentee_issued_by_tec": 0, "absentee_lost": 0,
+    }  # fmt: skip
+
+
+def year_table(
+    captions: dict[str, str],
+    options: list[str],
+    precincts: list[tuple] = PRECINCTS,
+    ids: tuple[str, str, str] = ("region", "tik", "uik"),
+    extra: dict[str, list[str]] | None = None,
+) -> bytes:
+    """A precinct table headed with ``captions`` (caption -> the line it stands for), one column per
+    option caption (votes in ``precincts``' order), and ``extra`` text columns."""
+    extra = extra or {}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*ids, *captions, *options, *extra])
+    for i, (region, tik, uik, *numbers) in enumerate(precincts):
+        votes = numbers[-1]
+        lines = protocol_numbers(*numbers)
+        writer.writerow(
+            [region, tik, uik, *(lines[line] for line in captions.values()), *votes[: len(options)]]
+            + [cells[i] for cells in extra.values()]
+        )
+    return out.getvalue().encode()

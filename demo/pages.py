@@ -21,8 +21,11 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from demo import bulletins
 from demo.clock import CAPITAL
 from demo.election import CITY_REGIONS, PARTIES, Election
+from demo.noise import Noise, PageNoise, frame, repeated
+from demo.truth import IGNORE, Figure
 from demo.wording import (  # noqa: F401 - re-exported: the site and the tests import them from here
     LANGS,
     PARTY_NAMES,
@@ -36,6 +39,7 @@ from demo.wording import (  # noqa: F401 - re-exported: the site and the tests i
     region_forms,
 )
 
+Note = bulletins.Note
 SEATS = {"amanat": 76, "ak_zhol": 12, "qhp": 10, "auyl": 0, "adal": 0}
 # regions whose territorial commissions publish per-precinct protocols (when the switch is on)
 PROTOCOL_REGIONS: tuple[str, ...] = ("KZ-75", "KZ-71", "KZ-55", "KZ-35")
@@ -118,9 +122,10 @@ def schedule(seed: int) -> list[Item]:
 class Content:
     """Renders the site's pages from an election (official figures and bulletins only)."""
 
-    def __init__(self, election: Election, seed: int = 0) -> None:
+    def __init__(self, election: Election, seed: int = 0, noise: Noise | None = None) -> None:
         self.election = election
         self.seed = seed
+        self.noise = noise or Noise()
         self.items = schedule(seed)
         self.by_id = {item.id: item for item in self.items}
 
@@ -171,7 +176,8 @@ class Content:
         if item.kind == "voting_opened":
             return ("Начались выборы депутатов Мажилиса и маслихатов", "Мәжіліс және мәслихат депутаттарын сайлау басталды", "Elections of Mazhilis and maslikhat deputies have begun")[i]  # fmt: skip
         if item.kind == "turnout":
-            return (f"Явка избирателей на {item.hour}:00", f"Сағат {item.hour}:00-дегі сайлаушылардың қатысуы", f"Voter turnout as of {item.hour}:00")[i]  # fmt: skip
+            style = Style.draw(lang, self.rng("item", item.id, lang))
+            return bulletins.title(self._turnout_bulletin(item), lang, self.page_noise(item, lang), style)
         if item.kind == "preliminary":
             return ("Предварительные итоги выборов депутатов Мажилиса", "Мәжіліс депутаттарын сайлаудың алдын ала қорытындылары", "Preliminary results of the Mazhilis elections")[i]  # fmt: skip
         if item.kind == "maslikhat_links":
@@ -182,12 +188,13 @@ class Content:
             return ("Об итогах выборов депутатов Мажилиса Парламента Республики Казахстан, избираемых по партийным спискам", "Партиялық тізімдер бойынша сайланатын Қазақстан Республикасы Парламенті Мәжілісінің депутаттарын сайлаудың қорытындылары туралы", "On the results of the elections of deputies of the Mazhilis elected from party lists")[i]  # fmt: skip
         raise ValueError(item.kind)
 
-    def body(self, item: Item, lang: str, layout: int = 0, version: int = 1) -> str:
-        """The HTML inside the news-detail block of an item (``version`` 0 = as first published)."""
+    def body(self, item: Item, lang: str, layout: int = 0, version: int = 1, note: Note = IGNORE) -> str:
+        """The HTML inside the news-detail block of an item (``version`` 0 = as first published); ``note``
+        hears every figure the page states (:mod:`demo.truth`)."""
         rng = self.rng("item", item.id, lang)
         style = Style.draw(lang, rng)
         render = getattr(self, f"_body_{item.kind}")
-        return render(item, lang, rng, style, layout, version if item.revised is not None else 1)
+        return render(item, lang, rng, style, layout, version if item.revised is not None else 1, note)
 
     def _bulletin(self, hour: int, code: str, version: int = 1) -> float:
         """A bulletin figure as a page version shows it (a first version may carry a typo)."""
@@ -195,7 +202,9 @@ class Content:
             return FIRST_VERSION_TYPOS[(hour, code)]
         return self.bulletins[(hour, code)]
 
-    def _body_notice(self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1) -> str:
+    def _body_notice(
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1, note: Note = IGNORE
+    ) -> str:
         voters = style.count(11_919_241 - int(rng.integers(0, 9000)))
         text = {
             "rus": f"Центральная избирательная комиссия провела очередное заседание. Рассмотрены вопросы подготовки к выборам {long_date(datetime(2021, 1, 10), 'rus')}. В списки избирателей на сегодня включено около {voters} граждан.",
@@ -205,7 +214,7 @@ class Content:
         return f"<p>{esc(text)}</p>"
 
     def _body_voting_opened(
-        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1, note: Note = IGNORE
     ) -> str:
         text = {
             "rus": "В 7:00 по времени столицы открылись 10 060 избирательных участков, в том числе 66 за рубежом. Голосование продлится до 20:00.",
@@ -214,137 +223,31 @@ class Content:
         }[lang]
         return f"<p>{esc(text)}</p>"
 
-    def _clock_text(self, hour: int, lang: str, rng) -> str:
-        choice = int(rng.integers(0, 3))
-        if lang == "rus":
-            word = "часа" if hour % 10 in (2, 3, 4) and hour not in (12, 13, 14) else "часов"
-            return [f"{hour}:00 часов", f"{hour}.00", f"{hour} {word}"][choice]
-        if lang == "kaz":
-            return [f"сағат {hour}:00", f"сағат {hour}.00", f"{hour}:00"][choice]
-        return [f"{hour}:00", f"{hour}.00", f"{hour}:00 local time"][choice]
-
-    def _body_turnout(self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1) -> str:
+    def _turnout_bulletin(self, item: Item, version: int = 1) -> bulletins.Bulletin:
         hour = int(item.hour or 0)
-        national = self.bulletins[(hour, "KZ")]
-        t = self._clock_text(hour, lang, rng)
-        date = long_date(item.published, lang)
-        word = style.percent == "" or rng.random() < 0.25
-        if word:
-            style.percent = ""
-        nat = style.number(national)
-        variant = int(rng.integers(0, 3))
-        if lang == "rus":
-            unit = "" if not word else " процента"
-            sentences = [
-                f"По состоянию на {t} {date} избирательные бюллетени получили {nat}{style.percent}{unit} от общего количества избирателей, включенных в списки.",
-                f"Центральная избирательная комиссия сообщает, что на {t} в голосовании приняли участие (получили бюллетени) {nat}{style.percent}{unit} от общего количества избирателей, включенных в списки.",
-                f"На {t} бюллетени получили {nat}{style.percent}{unit} от общего числа избирателей, включенных в списки для голосования.",
-            ]
-            intro = [
-                "В разрезе регионов:",
-                "По регионам:",
-                "Явка по областям и городам республиканского значения:",
-            ][variant]
-        elif lang == "kaz":
-            sentences = [
-                f"{date} {t} жағдай бойынша сайлаушылар тізіміне енгізілген сайлаушылардың жалпы санынан {nat + ' пайызы' if word else nat + style.percent} бюллетень алды.",
-                f"{t} жағдай бойынша тізімге енгізілген сайлаушылардың жалпы санынан {nat} пайызы сайлау бюллетенін алды.",
-                f"Орталық сайлау комиссиясының мәліметінше, {t}-де сайлаушылардың жалпы санынан {nat} пайызы дауыс берді.",
-            ]
-            intro = [
-                "Өңірлер бойынша:",
-                "Облыстар мен республикалық маңызы бар қалалар бойынша:",
-                "Өңірлер бөлінісінде:",
-            ][variant]
-        else:
-            unit = " percent" if word else ""
-            sentences = [
-                f"As of {t} on {date}, {nat}{style.percent}{unit} of all voters included into the lists received ballot papers.",
-                f"The Central Election Commission reports that by {t} {nat}{style.percent}{unit} of the total number of voters included into the lists received ballot papers.",
-                f"By {t}, {nat}{style.percent}{unit} of all voters included into the lists had received ballot papers.",
-            ]
-            intro = [
-                "By region:",
-                "Turnout in the regions and cities of republican significance:",
-                "Across the regions:",
-            ][variant]
-        parts = [f"<p>{esc(sentences[int(rng.integers(0, 3))])}</p>"]
-        rows = [(code, self._bulletin(hour, code, version)) for code in REGION_ORDER]
-        shape = int(rng.integers(0, 4))
-        if hour == 22:
-            shape = 3
-        if shape == 0:
-            parts.append(f"<p>{esc(intro)} {esc(self._region_sentence(rows, lang, rng, style, word))}</p>")
-        elif shape in (1, 2):
-            parts.append(f"<p>{esc(intro)}</p>")
-            parts.append(self._region_list(rows, lang, rng, style, word, bullets=shape == 2))
-        else:
-            parts.append(f"<p>{esc(intro)}</p>")
-            parts.append(self._region_list(rows, lang, rng, style, word, bullets=False))
-            parts.append(self._turnout_table(rows, lang, style, layout))
-        if word and lang != "eng" and shape != 0:
-            parts.append(f"<p>{esc({'rus': '(в процентах)', 'kaz': '(пайызбен)'}[lang])}</p>")
-        return "\n".join(parts)
+        rows = tuple((code, self._bulletin(hour, code, version)) for code in REGION_ORDER)
+        day = item.published.date()
+        return bulletins.Bulletin(day, hour, 0, self.bulletins[(hour, "KZ")], rows, item.published)
 
-    def _region_text(
-        self, code: str, value: float, lang: str, rng, style: Style, word: bool, prose: bool
+    def page_noise(self, item: Item, lang: str) -> PageNoise:
+        """The noise the page of ``item`` in ``lang`` carries (none unless the site's noise is on)."""
+        if item.kind not in ("turnout", "preliminary", "final"):
+            return PageNoise()
+        rng = self.rng("noise", item.id, lang)
+        return self.noise.draw(rng, REGION_ORDER, has_table=item.kind != "turnout" or item.hour == 22)
+
+    def _body_turnout(
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1, note: Note = IGNORE
     ) -> str:
-        forms = region_forms(code, lang)[0 if prose else 1]
-        name = forms[int(rng.integers(0, len(forms)))]
-        number = style.number(value, whole_if_round=rng.random() < 0.5)
-        sign = "" if word else style.percent
-        if lang == "kaz" and word:
-            sign = " пайыз"
-        if rng.random() < 0.02 and lang == "rus" and sign:
-            return f"{name} {style.dash} {number}{style.dash} %"  # a misplaced dash, as the CEC once printed
-        if lang == "eng":
-            if prose or rng.random() < 0.5:
-                return f"{number}{sign} in {name}"
-            return f"{name} {style.dash} {number}{sign}"
-        return f"{name} {style.dash} {number}{sign}"
-
-    def _region_sentence(self, rows, lang, rng, style, word) -> str:
-        texts = [self._region_text(c, v, lang, rng, style, word, prose=True) for c, v in rows]
-        end = {"rus": " процента." if word else ".", "kaz": ".", "eng": "."}[lang]
-        return ", ".join(texts) + end
-
-    def _region_list(self, rows, lang, rng, style, word, bullets: bool) -> str:
-        prose = rng.random() < 0.7
-        lines = [self._region_text(c, v, lang, rng, style, word, prose) for c, v in rows]
-        if bullets:
-            return "<ul>" + "".join(f"<li>{esc(line)};</li>" for line in lines) + "</ul>"
-        lead = "- " if rng.random() < 0.5 else ""
-        return "\n".join(f"<p>{esc(lead + line)};</p>" for line in lines)
-
-    def _turnout_table(self, rows, lang: str, style: Style, layout: int) -> str:
-        heads = {
-            "rus": [("Регион", "Явка, %"), ("Область, город", "Получили бюллетени, %"), ("Наименование региона", "Проголосовало, %")],
-            "kaz": [("Өңір", "Қатысу, %"), ("Облыс, қала", "Бюллетень алғандар, %"), ("Өңірдің атауы", "Дауыс бергендер, %")],
-            "eng": [("Region", "Turnout, %"), ("Region / city", "Received ballots, %"), ("Name of region", "Voted, %")],
-        }[lang]  # fmt: skip
-        region_head, value_head = heads[layout]
-        body = []
-        for code, value in rows:
-            label = region_forms(code, lang)[1][0]
-            cells = [esc(label), style.number(value)]
-            if layout == 2:
-                cells.reverse()
-            body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        head = [region_head, value_head] if layout != 2 else [value_head, region_head]
-        return (
-            '<table class="data-table"><thead><tr>'
-            + "".join(f"<th>{esc(h)}</th>" for h in head)
-            + "</tr></thead><tbody>\n"
-            + "\n".join(body)
-            + "\n</tbody></table>"
-        )
+        b = self._turnout_bulletin(item, version)
+        return bulletins.body(b, lang, rng, style, layout, self.page_noise(item, lang), note)
 
     def _party_name(self, party: str, lang: str, rng) -> str:
         names = PARTY_NAMES[lang][party]
         return names[int(rng.integers(0, len(names)))]
 
     def _body_preliminary(
-        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1, note: Note = IGNORE
     ) -> str:
         shares = self.election.preliminary_share
         turnout = style.pct(self.bulletins[(22, "KZ")])
@@ -358,11 +261,29 @@ class Content:
         else:
             lead = f"According to the preliminary data of the Central Election Commission, {turnout} of the voters included into the lists took part in the elections of deputies of the Mazhilis elected from party lists. The votes were distributed as follows:"
         items = "".join(f"<p>{esc(f'{name} {d} {share}')};</p>" for name, share in lines)
-        table = self._results_table(self.preliminary_by_region, lang, style, layout, votes=False)
+        table = self._results_table(self.preliminary_by_region, lang, style, layout, votes=False, note=note)
         caption = {"rus": "Предварительные итоги по регионам (в процентах от числа действительных бюллетеней):", "kaz": "Өңірлер бойынша алдын ала қорытындылар (жарамды бюллетеньдер санынан пайызбен):", "eng": "Preliminary results by region (percent of valid ballots):"}[lang]  # fmt: skip
-        return f"<p>{esc(lead)}</p>\n{items}\n<p>{esc(caption)}</p>\n{table}"
+        note(
+            Figure(
+                "results",
+                "KZ",
+                "turnout_pct",
+                round(self.bulletins[(22, "KZ")], 1),
+                status="preliminary",
+                text=lead,
+            )
+        )
+        for p, (name, share) in zip(order, lines, strict=True):
+            note(Figure("results", "KZ", "share", round(float(shares[p]), 2), p, status="preliminary", text=f"{name} {d} {share}"))  # fmt: skip
+        noise = self.page_noise(item, lang)
+        if noise.has("repeated_names"):
+            items += f"<p>{esc(repeated(lang, lines[0][0], lines[0][1]))}</p>"
+        parts = [f"<p>{esc(lead)}</p>", items, f"<p>{esc(caption)}</p>", table]
+        return "\n".join(frame(parts, lang, item.published.date(), item.published, noise))
 
-    def _results_table(self, frame: pd.DataFrame, lang: str, style: Style, layout: int, votes: bool) -> str:
+    def _results_table(
+        self, frame: pd.DataFrame, lang: str, style: Style, layout: int, votes: bool, note: Note = IGNORE
+    ) -> str:
         """A by-region table: turnout and each party (votes and share, or share only)."""
         heads = {
             "rus": (["Регион", "Избирателей в списках", "Получили бюллетени", "Явка, %"], ["Область", "Число избирателей", "Выдано бюллетеней", "Явка (%)"]),
@@ -386,15 +307,24 @@ class Content:
         rows = []
         for code, r in frame.iterrows():
             cells = []
+            status = "final" if votes else "preliminary"
+            label = region_forms(str(code), lang)[1][0]
+
+            def cell(line: str, value: float | int, option: str | None = None) -> None:
+                note(Figure("results", str(code), line, value, option, status=status, text=label))  # noqa: B023
+
             for key, _ in columns:
                 if key == "region":
-                    cells.append(esc(region_forms(str(code), lang)[1][0]))
+                    cells.append(esc(label))
                 elif key == "turnout":
                     cells.append(style.number(r["ballots_issued"] / r["registered"] * 100))
+                    cell("turnout_pct", round(r["ballots_issued"] / r["registered"] * 100, 1))
                 elif key in PARTIES and not votes:
                     cells.append(style.number(r[key] / r["valid"] * 100, 2))
+                    cell("share", round(r[key] / r["valid"] * 100, 2), key)
                 else:
                     cells.append(style.count(int(r[key])))
+                    cell("votes", int(r[key]), key) if key in PARTIES else cell(key, int(r[key]))
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         head = "".join(f"<th>{esc(h)}</th>" for _, h in columns)
         return (
@@ -406,7 +336,9 @@ class Content:
     def _national(self) -> dict[str, int]:
         return self.election.official_totals("mazhilis")
 
-    def _body_final(self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1) -> str:
+    def _body_final(
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1, note: Note = IGNORE
+    ) -> str:
         t = self._national()
         c = style.count
         turnout = style.pct(t["ballots_issued"] / t["registered"] * 100, 2)
@@ -448,19 +380,27 @@ class Content:
         else:
             parties_html = "\n".join(f"<p>{esc(line)};</p>" for line in party_lines)
         caption = {"rus": "Итоги голосования по регионам:", "kaz": "Өңірлер бойынша дауыс беру қорытындылары:", "eng": "Results by region:"}[lang]  # fmt: skip
-        table = self._results_table(self.official_by_region, lang, style, layout, votes=True)
-        return "\n".join(
-            [
-                *(f"<p>{esc(s)}</p>" for s in lead),
-                parties_html,
-                f"<p>{esc(tail)}</p>",
-                f"<p>{esc(caption)}</p>",
-                table,
-            ]
-        )
+        table = self._results_table(self.official_by_region, lang, style, layout, votes=True, note=note)
+        for line in ("registered", "ballots_issued", "invalid", "valid"):
+            note(Figure("results", "KZ", line, int(t[line]), status="final", text=lead[1] if line != "invalid" and line != "valid" else lead[2]))  # fmt: skip
+        note(Figure("results", "KZ", "turnout_pct", round(t["ballots_issued"] / t["registered"] * 100, 2), status="final", text=lead[1]))  # fmt: skip
+        for p, line in zip(order, party_lines, strict=True):
+            note(Figure("results", "KZ", "votes", int(t[p]), p, status="final", text=line))
+            note(
+                Figure(
+                    "results", "KZ", "share", round(t[p] / t["valid"] * 100, 2), p, status="final", text=line
+                )
+            )
+        noise = self.page_noise(item, lang)
+        if noise.has("repeated_names"):
+            leader = order[0]
+            share = style.number(t[leader] / t["valid"] * 100, 2) + "%"
+            parties_html += f"\n<p>{esc(repeated(lang, self._party_name(leader, lang, self.rng('again', item.id, lang)), share))}</p>"
+        parts = [*(f"<p>{esc(s)}</p>" for s in lead), parties_html, f"<p>{esc(tail)}</p>", f"<p>{esc(caption)}</p>", table]  # fmt: skip
+        return "\n".join(frame(parts, lang, item.published.date(), item.published, noise))
 
     def _body_resolution(
-        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1, note: Note = IGNORE
     ) -> str:
         t = self._national()
         c = style.count
@@ -501,7 +441,7 @@ class Content:
         return "\n".join(f"<p>{esc(p)}</p>" for p in paras)
 
     def _body_maslikhat_links(
-        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1
+        self, item: Item, lang: str, rng, style: Style, layout: int, version: int = 1, note: Note = IGNORE
     ) -> str:
         lead = {
             "rus": "Итоги выборов депутатов маслихатов устанавливаются территориальными избирательными комиссиями. Решения комиссий об итогах выборов размещены на их страницах:",

@@ -32,12 +32,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from demo.clock import CAPITAL, SimClock
-from demo.election import DEFAULT_SEED, Election, generate
+from demo.election import DEFAULT_SEED, ELECTION_ID, Election, generate
 from demo.faults import FaultConfig, FaultInjector, unit
+from demo.later import LaterContent
+from demo.noise import Noise
 from demo.pages import LANGS, PROTOCOL_REGIONS, REGION_ORDER, Content, Item, esc, page_html, region_forms
+from demo.truth import Figure, Recorder
 
 PAGE_SIZE = 10
 PROTOCOL_PAGE_SIZE = 100
@@ -74,9 +78,19 @@ class DemoSite:
         protocols: bool = False,
         protocol_regions: tuple[str, ...] = PROTOCOL_REGIONS,
         scale: int = 1,
+        noise: Noise | None = None,
+        elections: tuple[str, ...] = (ELECTION_ID,),
     ) -> None:
         self.election = election if election is not None else generate(seed, scale)
-        self.content = Content(self.election, seed=self.election.seed)
+        self.noise = noise or Noise()
+        self.content = Content(self.election, seed=self.election.seed, noise=self.noise)
+        self.elections = elections
+        self.contents: dict[int, Any] = {i.id: self.content for i in self.content.items}
+        for election_id in elections:
+            if election_id != ELECTION_ID:
+                later = LaterContent(election_id, seed=self.election.seed, noise=self.noise)
+                self.contents.update({i.id: later for i in later.items})
+        self.items = sorted((i for c in {id(c): c for c in self.contents.values()}.values() for i in c.items), key=lambda i: i.id)  # fmt: skip
         self.clock = clock or SimClock()
         self.injector = FaultInjector(faults or FaultConfig())
         self.protocols = protocols
@@ -172,8 +186,8 @@ class DemoSite:
         if rest[0] == "news" and len(rest) == 2 and rest[1] in ("releases", "acts"):
             section = rest[1]
             if "ID" in query:
-                item = self.content.by_id.get(_int(query["ID"]))
-                if item is None or item.section != section or item.published > now:
+                item = self._published_item(section, query, now)
+                if item is None:
                     raise NotFound(path)
                 layout = self.injector.layout_variant(f"/{section}/{item.id}")
                 return lang, self._item(item, lang, layout, item.version_at(now)), item.modified_at(now)
@@ -194,23 +208,61 @@ class DemoSite:
         return self._cache[key][0]  # type: ignore[return-value]
 
     def _latest(self, now: datetime, section: str | None = None) -> datetime | None:
-        visible = [
-            i.published for i in self.content.items if i.published <= now and section in (None, i.section)
-        ]
+        visible = [i.published for i in self.items if i.published <= now and section in (None, i.section)]
         return max(visible) if visible else None
+
+    def _published_item(self, section: str, query: dict[str, str], now: datetime) -> Item | None:
+        item_id = _int(query["ID"])
+        content = self.contents.get(item_id)
+        item = content.by_id[item_id] if content is not None else None
+        if item is None or item.section != section or item.published > now:
+            return None
+        return item
 
     def _item(self, item: Item, lang: str, layout: int, version: int) -> str:
         key = ("item", item.id, lang, layout, version)
         if key not in self._cache:
-            title = self.content.title(item, lang)
-            body = self.content.body(item, lang, layout, version)
+            content = self.contents[item.id]
+            title = content.title(item, lang)
+            body = content.body(item, lang, layout, version)
             self._cache[key] = (page_html(lang, title, body, item.published), None)
         return self._cache[key][0]
 
+    # --- what the pages state (demo.truth) -------------------------------------------------------------
+
+    def truth(self, url: str) -> list[Figure]:
+        """Every figure the page at ``url`` states as served now (its version and layout), certain or not."""
+        parts = urlsplit(url)
+        segments = [s for s in parts.path.split("/") if s]
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if len(segments) < 3 or segments[0] not in LANGS or segments[1] != "news" or "ID" not in query:
+            return []
+        now = self.clock.now()
+        try:
+            item = self._published_item(segments[2], query, now)
+        except NotFound:
+            return []
+        if item is None or item.kind not in ("turnout", "preliminary", "final"):
+            return []
+        layout = self.injector.layout_variant(f"/{item.section}/{item.id}")
+        recorder = Recorder()
+        self.contents[item.id].body(item, segments[0], layout, item.version_at(now), note=recorder)
+        return recorder.result()
+
+    def figure_urls(self) -> list[str]:
+        """The URL of every bulletin and results page published by the clock, in every language."""
+        now = self.clock.now()
+        return [
+            f"/{lang}/news/{i.section}/index.php?ID={i.id}"
+            for i in self.items
+            if i.kind in ("turnout", "preliminary", "final") and i.published <= now
+            for lang in LANGS
+        ]
+
     def _home(self, lang: str, now: datetime) -> str:
-        latest = [i for i in self.content.items if i.published <= now][::-1][:5]
+        latest = [i for i in self.items if i.published <= now][::-1][:5]
         links = "".join(
-            f'<li><a href="/{lang}/news/{i.section}/index.php?ID={i.id}">{esc(self.content.title(i, lang))}</a></li>'
+            f'<li><a href="/{lang}/news/{i.section}/index.php?ID={i.id}">{esc(self.contents[i.id].title(i, lang))}</a></li>'
             for i in latest
         )
         return page_html(
@@ -218,14 +270,14 @@ class DemoSite:
         )
 
     def _listing(self, lang: str, section: str, page: int, now: datetime) -> str:
-        visible = [i for i in self.content.items if i.section == section and i.published <= now][::-1]
+        visible = [i for i in self.items if i.section == section and i.published <= now][::-1]
         pages = max(1, -(-len(visible) // PAGE_SIZE))
         if page < 1 or page > pages:
             raise NotFound(section)
         chunk = visible[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         entries = "\n".join(
             f'<div class="news-item"><span class="news-date-time">{i.published:%d.%m.%Y}</span> '
-            f'<a href="/{lang}/news/{section}/index.php?ID={i.id}">{esc(self.content.title(i, lang))}</a></div>'
+            f'<a href="/{lang}/news/{section}/index.php?ID={i.id}">{esc(self.contents[i.id].title(i, lang))}</a></div>'
             for i in chunk
         )
         nav = " ".join(

@@ -117,9 +117,20 @@ def test_final_results_page_stages_lines_votes_and_shares():
     assert {r["as_of"] for r in parsed.results} == {datetime(2021, 1, 10)}  # the page's <time>
 
 
-def test_final_results_missing_a_party_is_layout_drift():
+def test_final_results_missing_a_party_load_the_others_and_say_which_is_missing():
+    """Line by line: a page without one party's line still gives the lines it states."""
     text = FINAL.replace("«Adal» – 258 618 (3,57%).", "")
-    with pytest.raises(PageParseError, match="missing votes for adal"):
+    parsed = parse_page(
+        URL, "cd" * 32, html("Окончательные итоги выборов депутатов Мажилиса", text), None, CTX
+    )
+    votes = {r["option_id"] for r in parsed.results if r["line"] == "votes"}
+    assert votes == {"ak_zhol", "amanat", "auyl", "qhp"}
+    assert parsed.problems == ["no national line for adal"] and parsed.set_aside == []
+
+
+def test_a_results_page_with_nothing_readable_fails_naming_why():
+    text = "<p>«Nur Otan» – 5.148 голосов.</p>"
+    with pytest.raises(PageParseError, match=r"states no line .*5\.148"):
         parse_page(URL, "cd" * 32, html("Окончательные итоги выборов депутатов Мажилиса", text), None, CTX)
 
 

@@ -32,7 +32,7 @@ from saylau.parse.results import (
     parse_results_text,
     tec_number,
 )
-from saylau.parse.setaside import TURNOUT, SetAside
+from saylau.parse.setaside import RESULT, TURNOUT, SetAside
 from saylau.reference import UnknownNameError, default_resolver
 
 
@@ -73,6 +73,7 @@ class ElectionContext:
     options: tuple[str, ...]
     contest_id: str = "mazhilis"
     ballots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (contest, options) of every contest of the day
+    share_denominator: str = "valid"  # of the contest's shares: 'valid' votes or all 'ballots_cast'
 
     def options_of(self, contest_id: str) -> tuple[str, ...]:
         return dict(self.ballots).get(contest_id, ())
@@ -198,25 +199,31 @@ def parse_turnout(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, l
 
 
 def parse_results(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str) -> None:
-    """A results communique: national figures in prose, regions' in tables; final ones must be whole."""
+    """A results communique, line by line: national figures in prose, regions' in tables.
+
+    Every line read with certainty loads; every other one is set aside (``parsed.set_aside``) with the text
+    around it and why, and the page's other lines load. The page fails only when nothing in it can be read,
+    or when a table's layout changed (a header that names nothing known).
+    """
     status = "preliminary" if parsed.kind == PageKind.PRELIMINARY else "final"
-    statement = parse_results_text(page.title + "\n" + page.text, lang)
-    if statement.problems:
-        raise _fail(parsed, "could not be read with certainty: " + "; ".join(statement.problems))
     as_of = page.published  # the communique's own publication time (local), which tells versions apart
-    stray = sorted((set(statement.votes) | set(statement.shares)) - set(ctx.options))
-    if stray:
-        raise _fail(parsed, f"names options not on the {ctx.contest_id} ballot: {stray}")
-    if status == "final":
-        missing = [x for x in ("registered", "ballots_issued", "invalid") if x not in statement.lines]
-        missing += [f"votes for {o}" for o in ctx.options if o not in statement.votes]
-        if missing:
-            raise _fail(parsed, "is missing " + ", ".join(missing))
-    elif not statement.shares:
-        raise _fail(parsed, "gives no party shares")
+    contest = ctx.contest_id
+    statement = parse_results_text(
+        page.title + "\n" + page.text,
+        lang,
+        options=ctx.options or None,
+        election_id=ctx.election_id,
+        referendum=contest == "referendum",
+        share_denominator=ctx.share_denominator,
+    )
+    aside = _asides(parsed, ctx, status, as_of)
+    for a in statement.set_aside:
+        aside(
+            a.text, a.reason, a.rule, a.subject, "national", "KZ", a.line, a.option_id, a.value, a.share_pct
+        )
     rows = _unit_rows(
         ctx,
-        ctx.contest_id,
+        contest,
         "national",
         "KZ",
         None,
@@ -232,24 +239,85 @@ def parse_results(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, l
             regions, problems = parse_results_table(table, lang)
         except LayoutError as exc:
             raise _fail(parsed, f"has a results table whose layout changed: {exc}") from exc
-        if problems:
-            raise _fail(parsed, "has table cells that could not be read: " + "; ".join(problems))
+        for problem in problems:
+            aside(problem, problem, "unreadable_cell", None, "region")
         for r in regions:
             code = r.region_code
+            if code not in ctx.regions:
+                aside(
+                    f"row {code}",
+                    f"region {code} did not exist on {ctx.election_date}",
+                    "region_not_on_date",
+                    code,
+                    "region",
+                    code,
+                )
+                continue
+            for figures, line in ((r.votes, "votes"), (r.shares, "share")):
+                for option in sorted(set(figures) - set(ctx.options or figures)):
+                    value = figures.pop(option)
+                    aside(
+                        f"{code}: {option} {value}",
+                        f"{option} is not on the {contest} ballot",
+                        "not_on_ballot",
+                        option,
+                        "region",
+                        code,
+                        line,
+                        option,
+                        value if line == "votes" else None,
+                        value if line == "share" else None,
+                    )
             rows += _unit_rows(
-                ctx,
-                ctx.contest_id,
-                "region",
-                code,
-                code,
-                status,
-                as_of,
-                r.lines,
-                r.votes,
-                r.shares,
-                r.turnout_pct,
+                ctx, contest, "region", code, code, status, as_of, r.lines, r.votes, r.shares, r.turnout_pct
             )
+    if not rows:
+        reasons = "; ".join(f.reason for f in parsed.set_aside) or "no line names a figure"
+        raise _fail(parsed, f"states no line that can be read with certainty: {reasons}")
+    national = {(r["line"], r["option_id"]) for r in rows if r["level"] == "national"}
+    missing = [o for o in ctx.options if ("votes", o) not in national and ("share", o) not in national]
+    if status == "final":
+        missing += [x for x in ("registered", "ballots_issued") if (x, None) not in national]
+    if missing:
+        parsed.problems.append("no national line for " + ", ".join(missing))
     parsed.results = rows
+
+
+def _asides(parsed: ParsedPage, ctx: ElectionContext, status: str, as_of: datetime | None):
+    """A function setting one result line of the page aside (``parsed.set_aside``)."""
+
+    def aside(
+        text: str,
+        reason: str,
+        rule: str,
+        subject: str | None = None,
+        level: str | None = None,
+        unit_id: str | None = None,
+        line: str | None = None,
+        option_id: str | None = None,
+        value: int | None = None,
+        share_pct: float | None = None,
+    ) -> None:
+        parsed.set_aside.append(
+            SetAside(
+                RESULT,
+                text,
+                reason,
+                subject,
+                as_of,
+                ctx.contest_id,
+                rule=rule,
+                level=level,
+                unit_id=unit_id,
+                line=line,
+                option_id=option_id,
+                value=value,
+                share_pct=share_pct,
+                status=status,
+            )
+        )
+
+    return aside
 
 
 # --- a territorial commission's documents ---------------------------------------------------------------
@@ -309,7 +377,11 @@ def parse_decision(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, 
         raise _fail(parsed, "names no contest of the election in its title")
     number = tec_number(page.text)
     level, unit = ("tec", f"{region}/T{number}") if number is not None else ("region", region)
-    statement = parse_results_text(page.text, lang)
+    statement = parse_results_text(page.text, lang, options=ctx.options_of(contest) or None)
+    ctx_of = ElectionContext(
+        ctx.election_id, ctx.election_date, ctx.regions, ctx.options_of(contest), contest
+    )
+    aside = _asides(parsed, ctx_of, "final", page.published)
     votes: dict[str, int] = {}
     for table in page.tables:
         party_col, votes_col = _decision_columns(table[0])
@@ -319,13 +391,18 @@ def parse_decision(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, 
             if max(party_col, votes_col) >= len(row):
                 continue
             try:
-                votes[default_resolver().party(row[party_col])] = parse_count(row[votes_col], lang)
+                option = default_resolver().party(row[party_col])
+                votes[option] = parse_count(row[votes_col], lang)
             except (UnknownNameError, UncertainNumber) as exc:
-                raise _fail(parsed, f"has a results table row that cannot be read: {exc}") from exc
+                rule = "unknown_name" if isinstance(exc, UnknownNameError) else "uncertain_number"
+                aside(" | ".join(row), str(exc), rule, row[party_col], level, unit, "votes")
+    if not votes:
+        reasons = "; ".join(f.reason for f in parsed.set_aside) or "no party table"
+        raise _fail(parsed, f"states no party's votes that can be read with certainty: {reasons}")
     missing = [x for x in ("registered", "ballots_issued") if x not in statement.lines]
     missing += [f"votes for {o}" for o in ctx.options_of(contest) if o not in votes]
     if missing:
-        raise _fail(parsed, "is missing " + ", ".join(missing))
+        parsed.problems.append("no line for " + ", ".join(missing))
     parsed.results += _unit_rows(
         ctx, contest, level, unit, region, "final", page.published, statement.lines, votes
     )

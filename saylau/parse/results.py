@@ -1,211 +1,28 @@
-"""Results communiques: national figures in prose, and by-region results tables.
+"""Results communiques: by-region results tables, precinct protocols and commissions' decisions.
 
-Prose gives the protocol lines as sentences ("в списки избирателей включено 11 919 241", "бюллетени
-получили 7 539 280", "недействительными признаны 297 718") and each party with its votes and share
-("«Nur Otan» – 5 148 074 голосов (71,09%)"); preliminary communiques give shares only. Tables are read
-by their headers, which are mapped to protocol lines or parties; a header that maps to nothing is a
-:class:`LayoutError` naming it, so a changed layout fails loudly instead of staging zeros.
+The communique's prose is read line by line in :mod:`saylau.parse.result_prose` (re-exported here). Tables
+are read by their headers, which are mapped to protocol lines or parties; a header that maps to nothing is a
+:class:`LayoutError` naming it, so a changed layout fails loudly instead of staging zeros. A cell that
+cannot be read is reported with its row and column (the table's other cells load).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from saylau.parse.numbers import UncertainNumber, parse_count, parse_percent
-from saylau.reference import Resolver, UnknownNameError, default_resolver
-
-LINE_LABELS: dict[str, str] = {
-    "registered": r"тізіміне|voters\s+on\s+the\s+lists?|включен\w*|внесен\w*|в\s+списк\w*|тізім\w*\s+енгізіл\w*|енгізілген|included\s+in(?:to)?\s+the"
-    r"\s+(?:voter\s+)?lists?|registered|избирател\w+\s+в\s+списк\w*|тізімдегі",
-    "ballots_issued": r"получил\w*\s+(?:избирательн\w+\s+)?бюллетен\w*|бюллетен\w*\s+получил\w*|бюллетен\w*[^.,;]{0,40}?\sалд[ыі]\w*|"
-    r"бюллетень\s+алған|received\s+(?:the\s+)?ballot\w*|ballots?\s+(?:were\s+)?issued|выдано|берілген",
-    "invalid": r"недействительн\w*|жарамсыз\w*|invalid|испорчен\w*",
-    "valid": r"(?<![Нн]е)(?<!не\s)действительн\w*|(?<!\w)жарамды\w*|(?<![Ii]n)valid",
-}
-_LABELS = {line: re.compile(pattern, re.IGNORECASE) for line, pattern in LINE_LABELS.items()}
-_TURNOUT_LABEL = re.compile(r"явк\w*|turnout|сайлауға\s+қатысу\w*|қатысқан", re.IGNORECASE)
-
-_SP = "[ \u00a0\u2009\u202f]"
-_NUMBER = re.compile(
-    rf"\d{{1,3}}\s*(?:млн\.?|миллион\w*)\s*(?:\d{{1,3}}\s*(?:тысяч\w*|тыс\.?))?\s*\d{{0,3}}"
-    rf"|\d{{1,3}}(?:{_SP}\d{{3}})+(?![\d])"
-    rf"|\d{{1,3}}(?:,\d{{3}})+(?![\d.,]*%)"
-    rf"|\d+(?:[.,]\d+)?(?:{_SP}?%)?",
-    re.IGNORECASE,
+from saylau.parse.result_prose import (  # noqa: F401  (the prose reader, where callers found it)
+    ResultsStatement,
+    find_mentions,
+    find_parties,
+    parse_results_text,
 )
-_CLAUSE_END = re.compile(r";|\n|\.(?=\s+[\dA-ZА-ЯЁӘҒҚҢӨҰҮҺІ«\"])|\.$")
-# Within a sentence, ", " (comma and space) and " и " / " and " separate figures: thousands commas in English
-# copies and decimal commas never have a space after them.
-_SUBCLAUSE_END = re.compile(r",\s|\s(?:и|а\s+также|and|және)\s|:\s")
-
-
-def _clauses(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each clause: sentences split further at ", " and conjunctions."""
-    spans, start = [], 0
-    for m in [*_CLAUSE_END.finditer(text), None]:
-        end = m.start() if m else len(text)
-        sub_start = start
-        for sub in _SUBCLAUSE_END.finditer(text, start, end):
-            spans.append((sub_start, sub.start()))
-            sub_start = sub.end()
-        spans.append((sub_start, end))
-        start = m.end() if m else len(text)
-    return [(a, b) for a, b in spans if b > a]
-
-
-_SEATS = re.compile(r"мандат|seats?\b|орын\w*|депутаттық\s+мандат", re.IGNORECASE)
-
-
-def _sentence_of(text: str, position: int) -> str:
-    """The sentence around a position (from the previous to the next sentence end or line break)."""
-    start = max(
-        text.rfind("\n", 0, position),
-        max((m.end() for m in _SENTENCE_END.finditer(text, 0, position)), default=0),
-    )
-    end_match = _SENTENCE_END.search(text, position)
-    newline = text.find("\n", position)
-    ends = [e for e in (end_match.start() if end_match else -1, newline) if e >= 0]
-    return text[max(start, 0) : min(ends) if ends else len(text)]
-
-
-_SENTENCE_END = re.compile(r"\.(?=\s+[\dA-ZА-ЯЁӘҒҚҢӨҰҮҺІ«\"])")
+from saylau.reference import Resolver, UnknownNameError, default_resolver
 
 
 class LayoutError(ValueError):
     """A page of a known kind that no longer has the expected shape; says what is missing or unknown."""
-
-
-@dataclass
-class ResultsStatement:
-    """What one results communique states nationally (or for one unit)."""
-
-    lines: dict[str, int] = field(default_factory=dict)
-    votes: dict[str, int] = field(default_factory=dict)
-    shares: dict[str, float] = field(default_factory=dict)
-    turnout_pct: float | None = None
-    problems: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    is_percent: bool
-
-
-def _tokens(text: str) -> list[_Token]:
-    out = []
-    for m in _NUMBER.finditer(text):
-        raw = m.group(0).strip()
-        after = text[m.end() : m.end() + 12]
-        is_percent = raw.endswith("%") or bool(
-            re.match(r"\s*(?:%|пайыз|процент|percent)", after, re.IGNORECASE)
-        )
-        out.append(_Token(m.start(), m.end(), raw, is_percent))
-    return out
-
-
-@cache
-def _party_pattern(resolver_id: int) -> re.Pattern:
-    resolver = _RESOLVERS[resolver_id]
-    names = sorted(resolver.party_alias_surfaces(), key=len, reverse=True)
-    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
-
-
-_RESOLVERS: dict[int, Resolver] = {}
-
-
-def find_parties(text: str, resolver: Resolver) -> list[tuple[int, int, str, str]]:
-    """(start, end, party_id, surface) of every party or candidate named in the text."""
-    _RESOLVERS[id(resolver)] = resolver
-    found = []
-    for m in _party_pattern(id(resolver)).finditer(text):
-        found.append((m.start(), m.end(), resolver.party(m.group(0)), m.group(0)))
-    return found
-
-
-def parse_results_text(text: str, lang: str = "ru", resolver: Resolver | None = None) -> ResultsStatement:
-    """Protocol lines, each party's votes and share, and the turnout, from a communique's prose."""
-    resolver = resolver or default_resolver()
-    result = ResultsStatement()
-    parties = find_parties(text, resolver)
-
-    # protocol lines and turnout: clause by clause, in the clauses that name no party
-    party_spans = [(a, b) for a, b, _, _ in parties]
-    previous = None
-    for start, end in _clauses(text):
-        if not any(start <= a < end for a, _ in party_spans):
-            previous = _read_clause(text[start:end], lang, result, previous)
-
-    # parties: the numbers written after each name, up to the next name or the end of its clause;
-    # a sentence about seats ("Мандаты распределены: Nur Otan – 76") names parties again and is not votes
-    for i, (p_start, p_end, party_id, surface) in enumerate(parties):
-        if _SEATS.search(_sentence_of(text, p_start)):
-            continue
-        limit = parties[i + 1][0] if i + 1 < len(parties) else len(text)
-        clause_end = _CLAUSE_END.search(text, p_end, limit)
-        segment = text[p_end : clause_end.start() if clause_end else limit]
-        counts, shares = [], []
-        for token in _tokens(segment):
-            try:
-                if token.is_percent:
-                    shares.append(parse_percent(token.text))
-                else:
-                    counts.append(parse_count(token.text, lang))
-            except UncertainNumber as exc:
-                result.problems.append(f"{surface!r}: {exc}")
-        if party_id in result.votes or party_id in result.shares:
-            result.problems.append(f"{surface!r} ({party_id}) is named twice")
-            continue
-        if counts:
-            result.votes[party_id] = counts[0]
-        if shares:
-            result.shares[party_id] = shares[0]
-        if not counts and not shares:
-            result.problems.append(f"no figure can be read with certainty for {surface!r}")
-    return result
-
-
-def _read_clause(clause: str, lang: str, result: ResultsStatement, previous: str | None) -> str | None:
-    """Read one clause into ``result``; returns the protocol line it gave (for "..., что составляет 63,25%")."""
-    tokens = _tokens(clause)
-    counts = [t for t in tokens if not t.is_percent]
-    percents = [t for t in tokens if t.is_percent]
-    labels = []
-    for line, pattern in _LABELS.items():
-        m = pattern.search(clause)
-        if m:
-            labels.append((m.start(), m.end(), line))
-    if _TURNOUT_LABEL.search(clause) and percents and result.turnout_pct is None:
-        try:
-            result.turnout_pct = parse_percent(percents[0].text)
-        except UncertainNumber as exc:
-            result.problems.append(str(exc))
-    if not labels and not counts and len(percents) == 1 and previous == "ballots_issued":
-        if result.turnout_pct is None:
-            result.turnout_pct = parse_percent(percents[0].text)
-        return None
-    if not labels or not counts:
-        return None
-    if len(labels) > 1 or len(counts) > 1:
-        lines = ", ".join(sorted(line for _, _, line in labels))
-        result.problems.append(f"clause {clause.strip()!r} names {lines} with {len(counts)} counts: not read")
-        return None
-    line = labels[0][2]
-    if line in result.lines:
-        return None
-    try:
-        result.lines[line] = parse_count(counts[0].text, lang)
-    except UncertainNumber as exc:
-        result.problems.append(f"{line}: {exc}")
-        return None
-    if line == "ballots_issued" and percents and result.turnout_pct is None:
-        result.turnout_pct = parse_percent(percents[0].text)
-    return line
 
 
 # --- tables -------------------------------------------------------------------------------------------

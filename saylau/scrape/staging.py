@@ -155,9 +155,13 @@ def stage_page(
 
 
 def election_context(
-    con: duckdb.DuckDBPyConnection, election_id: str, contest_id: str = "mazhilis"
+    con: duckdb.DuckDBPyConnection, election_id: str, contest_id: str | None = None
 ) -> ElectionContext:
-    """The election's day, the regions that existed on it, and the contest's ballot, from ref."""
+    """The election's day, the regions that existed on it, and the contest's ballot, from ref.
+
+    The contest a CEC communique reports is the election's national one (the Mazhilis, the President, the
+    referendum) unless ``contest_id`` says otherwise; its share rule comes from ``ref.contests``.
+    """
     day = con.execute(
         "select election_date from ref.elections where election_id = ?", [election_id]
     ).fetchone()
@@ -171,8 +175,21 @@ def election_context(
         [election_id],
     ).fetchall()
     ballots = tuple((contest, tuple(options)) for contest, options in rows)
+    contest = con.execute(
+        "select contest_id, share_denominator from ref.contests where election_id = ? "
+        "order by (contest_id = coalesce(?, '')) desc, (level = 'national') desc, (contest_id = 'mazhilis') desc, "
+        "contest_id limit 1",
+        [election_id, contest_id],
+    ).fetchone()
+    contest_id, denominator = contest if contest else (contest_id or "mazhilis", "valid")
     return ElectionContext(
-        election_id, day[0], regions, dict(ballots).get(contest_id, ()), contest_id, ballots
+        election_id,
+        day[0],
+        regions,
+        dict(ballots).get(contest_id, ()),
+        contest_id,
+        ballots,
+        denominator,
     )
 
 

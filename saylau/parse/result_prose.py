@@ -1,0 +1,668 @@
+"""A results communique's prose, line by line: every line read with certainty, every other one set aside.
+
+Prose gives the protocol lines as sentences ("в списки избирателей включено 11 919 241", "бюллетени
+получили 7 539 280", "недействительными признаны 297 718") and each party, candidate or answer with its votes
+and share ("«Nur Otan» – 5 148 074 голосов (71,09%)", "5,561,937 participants (71.12%) voted yes").
+Real copies name an option more than once (a list, then a sentence; "партия «Аманат»" and "«Аманат»";
+"AMANAT («Аманат»)"): the same figure named twice is one line; two different figures for one option are a
+conflict, and neither is taken. A count that contradicts the percentage printed beside it (beyond the
+rounding of the printed digits, against the page's own denominator) is set aside too
+(``count_contradicts_share``). What is set aside is an :class:`Aside` with the text around it and why;
+nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from rapidfuzz.distance import Levenshtein
+
+from saylau.candidates import candidate_names
+from saylau.parse.numbers import UncertainNumber, parse_count, parse_percent
+from saylau.parse.setaside import snippet
+from saylau.reference import Resolver, UnknownNameError, default_resolver, normalise_name
+
+LINE_LABELS: dict[str, str] = {
+    "registered": r"тізіміне|voters\s+on\s+the\s+lists?|включен\w*|внесен\w*|в\s+списк\w*|тізім\w*\s+енгізіл\w*"
+    r"|енгізілген|included\s+in(?:to)?\s+the\s+(?:voter\s+)?lists?|registered|избирател\w+\s+в\s+списк\w*"
+    r"|тізімдегі|имеющ\w+\s+право|eligible|құқығы\s+бар",
+    "ballots_issued": r"получил\w*\s+(?:избирательн\w+\s+)?бюллетен\w*|бюллетен\w*\s+получил\w*"
+    r"|бюллетен\w*[^.,;]{0,40}?\sалд[ыі]\w*|бюллетень\s+алған|received\s+(?:the\s+)?ballot\w*"
+    r"|ballots?\s+(?:were\s+)?issued|выдано|берілген|принял\w*\s+участие|took\s+part|participated"
+    r"|қатысты|қатысушы\w*\s+саны",
+    "invalid": r"недействительн\w*|жарамсыз\w*|invalid|испорчен\w*",
+    "valid_not_counted": r"оба\s+вариант\w*|both\s+(?:options|answers)|екі\s+(?:жауап|нұсқа)\w*",
+    "valid": r"(?<![Нн]е)(?<!не\s)действительн\w*|(?<!\w)жарамды\w*|(?<![Ii]n)valid",
+}
+_LABELS = {line: re.compile(pattern, re.IGNORECASE) for line, pattern in LINE_LABELS.items()}
+_ANY_LABEL = re.compile("|".join(f"(?:{p})" for p in LINE_LABELS.values()), re.IGNORECASE)
+_TURNOUT_LABEL = re.compile(r"явк\w*|turnout|сайлауға\s+қатысу\w*|қатысқан", re.IGNORECASE)
+
+_SP = "[ \u00a0\u2009\u202f]"
+_NUMBER = re.compile(
+    rf"\d{{1,3}}\s*(?:млн\.?|миллион\w*|million)\s*(?:\d{{1,3}}\s*(?:тысяч\w*|тыс\.?|мың|thousand))?\s*\d{{0,3}}"
+    rf"|\d{{1,3}}(?:{_SP}\d{{3}})+(?![\d])"
+    rf"|\d{{1,3}}(?:,\d{{3}})+(?![\d.,]*%)"
+    rf"|\d+(?:[.,]\d+)?(?:{_SP}?%)?",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r";|\n|(?<!\b\w)\.(?=\s+[\dA-ZА-ЯЁӘҒҚҢӨҰҮҺІ«\"])|\.$")
+# Within a sentence, ", " (comma and space) and " и " / " and " separate figures: thousands commas in English
+# copies and decimal commas never have a space after them.
+_SUBCLAUSE_END = re.compile(r",\s|\s(?:и|а\s+также|and|және)\s|:\s")
+# sentences about seats or the threshold name parties again, with figures that are not votes
+_NOT_VOTES = re.compile(r"мандат|seats?\b|орын\w*|барьер|порог|шек\w*|threshold|барьер", re.IGNORECASE)
+_MONTHS = (
+    r"январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|қаңтар|ақпан|наурыз|сәуір"
+    r"|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан|january|february|march|april|may|june|july"
+    r"|august|september|october|november|december"
+)
+# dates and times are no figures: masked (same length) before numbers are read
+_DATES = re.compile(
+    rf"\b\d{{1,2}}\s+(?:{_MONTHS})\w*(?:\s+\d{{4}}(?:\s*(?:года|г\.|жылғы|жылы|year))?)?"
+    rf"|\b(?:{_MONTHS})\w*\s+\d{{1,2}}(?:,\s*\d{{4}})?"
+    r"|\b\d{4}\s*(?:года|году|год|г\.|жылғы|жылы|ж\.)"
+    r"|\b(?:19|20)\d{2}\b(?!\s*[%\d])"
+    r"|\b\d{1,2}:\d{2}\b|\b\d{2}\.\d{2}\.\d{4}\b",
+    re.IGNORECASE,
+)
+
+
+def _mask(text: str) -> str:
+    return _DATES.sub(lambda m: " " * len(m.group(0)), text)
+
+
+@dataclass
+class Aside:
+    """A line of the prose not read with certainty: what it names, the text around it and why."""
+
+    subject: str | None
+    text: str
+    reason: str
+    rule: str
+    line: str | None = None  # protocol line, 'votes' or 'share'
+    option_id: str | None = None
+    value: int | None = None
+    share_pct: float | None = None
+
+
+@dataclass
+class ResultsStatement:
+    """What one results communique states nationally (or for one unit), and the lines set aside."""
+
+    lines: dict[str, int] = field(default_factory=dict)
+    votes: dict[str, int] = field(default_factory=dict)
+    shares: dict[str, float] = field(default_factory=dict)
+    turnout_pct: float | None = None
+    set_aside: list[Aside] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        """Each line set aside, in words (naming what it is of)."""
+        return [f"{a.subject!r}: {a.reason}" if a.subject else a.reason for a in self.set_aside]
+
+    def aside(self, **kwargs) -> None:
+        self.set_aside.append(Aside(**kwargs))
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    is_percent: bool
+
+
+def _tokens(text: str, start: int = 0, end: int | None = None) -> list[_Token]:
+    out = []
+    for m in _NUMBER.finditer(text, start, len(text) if end is None else end):
+        raw = m.group(0).strip()
+        if not raw:
+            continue
+        after = text[m.end() : m.end() + 12]
+        is_percent = raw.endswith("%") or bool(re.match(r"\s*(?:%|пайыз|процент|percent)", after, re.I))
+        out.append(_Token(m.start(), m.end(), raw, is_percent))
+    return out
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause: sentences split further at ", " and conjunctions."""
+    spans = []
+    for start, end in _sentences(text):
+        sub_start = start
+        for sub in _SUBCLAUSE_END.finditer(text, start, end):
+            spans.append((sub_start, sub.start()))
+            sub_start = sub.end()
+        spans.append((sub_start, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in [*_CLAUSE_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if end > start:
+            spans.append((start, end))
+        start = m.end() if m else len(text)
+    return spans
+
+
+# --- where the prose names an option ---------------------------------------------------------------------
+
+
+@cache
+def _party_pattern(resolver_id: int) -> re.Pattern:
+    resolver = _RESOLVERS[resolver_id]
+    names = sorted(resolver.party_alias_surfaces(), key=len, reverse=True)
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+_RESOLVERS: dict[int, Resolver] = {}
+
+
+def find_parties(text: str, resolver: Resolver) -> list[tuple[int, int, str, str]]:
+    """(start, end, party_id, surface) of every party or candidate named by one of its aliases."""
+    _RESOLVERS[id(resolver)] = resolver
+    return [
+        (m.start(), m.end(), resolver.party(m.group(0)), m.group(0))
+        for m in _party_pattern(id(resolver)).finditer(text)
+    ]
+
+
+_YES, _NO = r"за|да|иә|ия|yes", r"против|нет|жоқ|no"
+_ANSWERS = [
+    (option, re.compile(pattern.format(a=answer), re.IGNORECASE))
+    for option, answer in (("yes", _YES), ("no", _NO))
+    for pattern in (
+        r"[«\"“„]\s*(?:{a})\s*[»\"”“]",  # quoted: «за», "Yes"
+        r"(?<![\w-])(?:{a})(?=\s*[–—:-]\s*\d)",  # followed by its figure: "за – 5 561 937", "Yes: 5,561,937"
+        r"проголосовал\w*\s+(?:{a})(?![\w-])(?!\s+[а-яё]{{3,}})",  # "проголосовали против," (not "за АЭС")
+        r"(?<![\w-])(?:{a})(?=(?:\s+[^\s\d,.;]+){{0,4}}\s+проголосовал)",  # "За строительство АЭС проголосовали"
+        r"voted\s+(?:{a})\b|\b(?:{a})\s+votes?\b|answered\s+(?:{a})\b",
+        r"(?<![\w-])(?:{a})\s+(?:деп|деген)(?![\w-])",  # kk: "иә деп", "жоқ деп"
+    )
+]
+
+
+def _answers(text: str) -> list[tuple[int, int, str, str]]:
+    found = []
+    for option, pattern in _ANSWERS:
+        found += [(m.start(), m.end(), option, m.group(0)) for m in pattern.finditer(text)]
+    return found
+
+
+_JOIN = re.compile(r"^[\s()«»\"“”/,]*$")
+
+
+def find_mentions(
+    text: str, resolver: Resolver, election_id: str | None = None, referendum: bool = False
+) -> list[tuple[int, int, str, str]]:
+    """Every place the text names an option: parties by alias, candidates by name, answers of a referendum.
+
+    Overlapping finds keep the longest; the same option named twice side by side ("AMANAT («Аманат»)")
+    is one mention.
+    """
+    found = find_parties(text, resolver)
+    if election_id:
+        found += candidate_names(election_id).find(text)
+    if referendum:
+        found += _answers(text)
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    kept: list[tuple[int, int, str, str]] = []
+    for f in found:
+        if kept and f[0] < kept[-1][1]:
+            continue
+        if kept and kept[-1][2] == f[2] and _JOIN.match(text[kept[-1][1] : f[0]]):
+            last = kept.pop()
+            f = (last[0], f[1], f[2], text[last[0] : f[1]])
+        kept.append(f)
+    return kept
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    option_id: str
+    surface: str
+    start: int
+    end: int
+    votes: int | None = None
+    share: float | None = None
+    share_text: str | None = None
+
+
+def _decimals(share_text: str | None) -> int:
+    m = re.search(r"[.,](\d+)", share_text or "")
+    return len(m.group(1)) if m else 0
+
+
+def _same_share(a: _Reading, b: _Reading) -> bool:
+    """Two printed shares are the same figure when they agree at the coarser of their precisions."""
+    digits = min(_decimals(a.share_text), _decimals(b.share_text))
+    return abs(a.share - b.share) <= 0.5 * 10**-digits + 1e-9
+
+
+def parse_results_text(
+    text: str,
+    lang: str = "ru",
+    resolver: Resolver | None = None,
+    *,
+    options: tuple[str, ...] | None = None,
+    election_id: str | None = None,
+    referendum: bool = False,
+    share_denominator: str = "valid",
+) -> ResultsStatement:
+    """Protocol lines, each option's votes and share and the turnout from a communique's prose, line by line.
+
+    ``options`` (the contest's ballot) restricts what counts as an option line: a known party that is not on
+    the ballot and comes with figures of its own is set aside, never loaded; one named inside another
+    option's line ("Жигули Дайрабаев (партия «Ауыл») – 271 641") is part of that line.
+    """
+    resolver = resolver or default_resolver()
+    result = ResultsStatement()
+    masked = _mask(text)
+    named = find_mentions(text, resolver, election_id, referendum)
+    mentions = _not_describing_lines(masked, named)
+    on_ballot = [m for m in mentions if options is None or m[2] in options]
+    _read_lines(text, masked, mentions, lang, result)
+    readings = _read_options(text, masked, on_ballot, mentions, lang, result, options)
+    readings += _unknown_lines(text, masked, named, lang, resolver, result, options)
+    _combine(text, readings, result, share_denominator)
+    return result
+
+
+def _not_describing_lines(masked: str, mentions: list) -> list:
+    """The mentions that name an option's line: not those inside a protocol line's description, with no
+    figure between the line's label and the name ("Действительных голосов, поданных за партии и против всех
+    – 6 366 441" is the valid line, not a line for "against all")."""
+    kept = []
+    for m in mentions:
+        s_start = next((a for a, b in _sentences(masked) if a <= m[0] < b), 0)
+        previous = max([s_start] + [k[1] for k in kept if k[1] <= m[0]])
+        labels = list(_ANY_LABEL.finditer(masked, previous, m[0]))
+        label = labels[-1] if labels else None
+        if label is not None and not _tokens(masked, label.end(), m[0]):
+            continue
+        kept.append(m)
+    return kept
+
+
+def _read_lines(text: str, masked: str, mentions: list, lang: str, result: ResultsStatement) -> None:
+    """The protocol lines and the turnout, clause by clause, from the clauses that name no option; a
+    sentence naming no option whose clauses gave nothing is read whole (a label and its count split by a
+    comma: "Бюллетеней, в которых отмечены оба варианта ответа, – 82 724")."""
+    seen: dict[str, list[tuple[int, str]]] = {}
+    previous = None
+    for s_start, s_end in _sentences(masked):
+        if any(s_start <= a < s_end for a, _, _, _ in mentions):
+            for start, end in _clauses(masked[:s_end]):
+                if start < s_start:
+                    continue
+                if any(start <= a < end for a, _, _, _ in mentions):
+                    previous = None
+                    continue
+                previous = _read_clause(text, masked, start, end, lang, result, previous, seen)
+            continue
+        read_before = sum(len(v) for v in seen.values()) + len(result.set_aside)
+        turnout_before = result.turnout_pct
+        for start, end in _clauses(masked[:s_end]):
+            if start >= s_start:
+                previous = _read_clause(text, masked, start, end, lang, result, previous, seen)
+        nothing = read_before == sum(len(v) for v in seen.values()) + len(result.set_aside)
+        if nothing and turnout_before == result.turnout_pct:
+            _read_clause(text, masked, s_start, s_end, lang, result, None, seen)
+    for line, values in seen.items():
+        if len({v for v, _ in values}) == 1:
+            result.lines[line] = values[0][0]
+            continue
+        for value, around in values:
+            result.aside(
+                subject=line,
+                text=around,
+                line=line,
+                value=value,
+                rule="named_twice_different",
+                reason=f"the page states {line} as "
+                + " and as ".join(f"{v:,}".replace(",", " ") for v in sorted({v for v, _ in values}))
+                + ": neither is taken",
+            )
+
+
+def _read_clause(
+    text: str,
+    masked: str,
+    start: int,
+    end: int,
+    lang: str,
+    result: ResultsStatement,
+    previous: str | None,
+    seen: dict[str, list[tuple[int, str]]],
+) -> str | None:
+    """Read one clause; returns the protocol line it gave (for "..., что составляет 63,25%")."""
+    clause = masked[start:end]
+    tokens = _tokens(clause)
+    counts = [t for t in tokens if not t.is_percent]
+    percents = [t for t in tokens if t.is_percent]
+    labels = [line for line, pattern in _LABELS.items() if pattern.search(clause)]
+    if "valid_not_counted" in labels:
+        labels = ["valid_not_counted"]  # "both options marked" ballots, valid or not, are that one line
+    if "invalid" in labels and "valid" in labels and not re.search(r"(?<![Нн]е)действительн", clause):
+        labels.remove("valid")
+    around = snippet(text, start, end)
+    if _TURNOUT_LABEL.search(clause) and percents and result.turnout_pct is None:
+        try:
+            result.turnout_pct = parse_percent(percents[0].text)
+        except UncertainNumber as exc:
+            result.aside(subject="turnout", text=around, reason=str(exc), rule="uncertain_number")
+    if not labels and not counts and len(percents) == 1 and previous == "ballots_issued":
+        if result.turnout_pct is None:
+            result.turnout_pct = parse_percent(percents[0].text)
+        return None
+    if not labels or not counts:
+        return None
+    if len(labels) > 1 or len(counts) > 1:
+        result.aside(
+            subject=", ".join(sorted(labels)),
+            text=around,
+            rule="figures_not_paired",
+            reason=f"the clause names {', '.join(sorted(labels))} with {len(counts)} counts: not paired",
+        )
+        return None
+    line = labels[0]
+    try:
+        value = parse_count(counts[0].text, lang)
+    except UncertainNumber as exc:
+        result.aside(subject=line, text=around, line=line, reason=str(exc), rule="uncertain_number")
+        return None
+    seen.setdefault(line, []).append((value, around))
+    if line == "ballots_issued" and percents and result.turnout_pct is None:
+        result.turnout_pct = parse_percent(percents[0].text)
+    return line
+
+
+def _read_options(
+    text: str,
+    masked: str,
+    on_ballot: list,
+    mentions: list,
+    lang: str,
+    result: ResultsStatement,
+    options: tuple[str, ...] | None,
+) -> list[_Reading]:
+    """Each option mention's figures: after the name ("Tokayev – 6 456 393 (81,31%)") or, in a sentence
+    whose first option comes after its figures ("5,561,937 (71.12%) voted yes"), before it."""
+    readings = []
+    for s_start, s_end in _sentences(masked):
+        inside = [m for m in on_ballot if s_start <= m[0] < s_end]
+        if not inside or _NOT_VOTES.search(masked[s_start:s_end]):
+            continue
+        first_start = _figures_start(masked, s_start, inside[0][0])
+        last_end = inside[-1][1]
+        figure_first = first_start is not None and not _tokens(masked, last_end, s_end)
+        for i, (m_start, m_end, option_id, surface) in enumerate(inside):
+            if figure_first:
+                seg = (inside[i - 1][1] if i else first_start, m_start)
+            else:
+                seg = (m_end, inside[i + 1][0] if i + 1 < len(inside) else s_end)
+            reading = _read_segment(
+                text, masked, seg, _Reading(option_id, surface, m_start, m_end), lang, result
+            )
+            if reading is not None:
+                readings.append(reading)
+    for m_start, m_end, option_id, surface in mentions:
+        if options is None or option_id in options:
+            continue
+        s_start, s_end = next(((a, b) for a, b in _sentences(masked) if a <= m_start < b), (0, len(text)))
+        if any(s_start <= m[0] < m_start for m in on_ballot) or _NOT_VOTES.search(masked[s_start:s_end]):
+            continue
+        following = [m[0] for m in mentions if m[0] > m_start and m[0] < s_end]
+        if _tokens(masked, m_end, min(following, default=s_end)):
+            result.aside(
+                subject=surface,
+                text=snippet(text, m_start, min(following, default=s_end)),
+                option_id=option_id,
+                rule="not_on_ballot",
+                reason=f"{surface!r} ({option_id}) is not on this contest's ballot: its line is not loaded",
+            )
+    return readings
+
+
+def _figures_start(masked: str, sentence_start: int, mention_start: int) -> int | None:
+    """Where the figures of a sentence's first option begin when they come before its name ("5,561,937
+    participants, or 71.12%, voted yes"): the nearest clause start with figures between it and the name
+    that belong to no protocol line; None when there are none."""
+    starts = [sentence_start] + [
+        m.end() for m in _SUBCLAUSE_END.finditer(masked, sentence_start, mention_start)
+    ]
+    found = None
+    for start in reversed(starts):
+        tokens = _tokens(masked, start, mention_start)
+        if _ANY_LABEL.search(masked, start, mention_start):
+            break
+        if tokens:
+            found = start
+            if any(t.is_percent for t in tokens) and any(not t.is_percent for t in tokens):
+                break  # a count and its share: the option's figures
+    return found
+
+
+_APPROXIMATE = re.compile(
+    r"(?:более|около|свыше|почти|порядка|менее|примерно|more\s+than|over|about|almost|nearly|around"
+    r"|шамамен|астам|жуық)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _read_segment(
+    text: str, masked: str, seg: tuple[int, int], reading: _Reading, lang: str, result: ResultsStatement
+) -> _Reading | None:
+    tokens = _tokens(masked, *seg)
+    around = snippet(text, min(seg[0], reading.start), max(seg[1], reading.end), 30)
+    if not tokens:
+        return None  # a name in a headline or a lead, with no figure: no line
+    counts, shares = [t for t in tokens if not t.is_percent], [t for t in tokens if t.is_percent]
+    if any(_APPROXIMATE.search(masked[max(0, t.start - 20) : t.start]) for t in tokens):
+        result.aside(
+            subject=reading.surface,
+            text=around,
+            option_id=reading.option_id,
+            rule="approximate",
+            reason='the figure is approximate ("more than", "about"): not a count or share to load',
+        )
+        return None
+    if len(counts) > 1 or len(shares) > 1:
+        result.aside(
+            subject=reading.surface,
+            text=around,
+            option_id=reading.option_id,
+            rule="figures_not_paired",
+            reason=f"{len(counts)} counts and {len(shares)} percentages follow one name: not paired",
+        )
+        return None
+    try:
+        reading.votes = parse_count(counts[0].text, lang) if counts else None
+        if shares:
+            reading.share, reading.share_text = parse_percent(shares[0].text), shares[0].text
+    except UncertainNumber as exc:
+        result.aside(
+            subject=reading.surface,
+            text=around,
+            option_id=reading.option_id,
+            line="votes" if counts else "share",
+            rule="uncertain_number",
+            reason=str(exc),
+        )
+        return None
+    return reading
+
+
+_DATELINE = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ-]{3,}\.\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ-]{3,}")
+_LIST_LINE = re.compile(r"\s*[-•·*]?\s*(?P<name>[^\d–—:;]*?[^\W\d][^\d–—:;]*?)\s*[–—:-]\s*(?=\d)", re.UNICODE)
+
+
+def _unknown_lines(
+    text: str,
+    masked: str,
+    mentions: list,
+    lang: str,
+    resolver: Resolver,
+    result: ResultsStatement,
+    options: tuple[str, ...] | None,
+) -> list[_Reading]:
+    """List lines naming no known option ("Амант – 3 431 510 (53,90%)"): a name one edit off exactly one
+    ballot option's name is that option (rapidfuzz); any other is set aside, never guessed."""
+    readings = []
+    keys = _option_keys(resolver, options)
+    for start, end in _clauses(masked):
+        if any(start <= a < end for a, _, _, _ in mentions) or _NOT_VOTES.search(masked[start:end]):
+            continue
+        m = _LIST_LINE.match(masked, start, end)
+        if not m or _ANY_LABEL.search(m.group("name")) or _TURNOUT_LABEL.search(m.group("name")):
+            continue
+        if _DATELINE.search(masked, max(0, start - 40), m.end("name")):
+            continue  # "ASTANA. KAZINFORM – 63.3% ...": a dateline, not a name
+        name = text[m.start("name") : m.end("name")].strip()
+        try:
+            resolver.region(name)
+            continue  # a region's figure (a turnout list): not an option line
+        except UnknownNameError:
+            pass
+        key = normalise_name(name)
+        close = {
+            o for k, o in keys.items() if len(key) >= 4 and Levenshtein.distance(key, k, score_cutoff=1) <= 1
+        }
+        if len(close) == 1:
+            reading = _Reading(close.pop(), name, m.start("name"), m.end("name"))
+            got = _read_segment(text, masked, (m.end(), end), reading, lang, result)
+            if got is not None:
+                readings.append(got)
+            continue
+        result.aside(
+            subject=name,
+            text=snippet(text, start, end),
+            rule="unknown_name",
+            reason=f"{name!r} names no option on the ballot"
+            + (" (as close to several)" if close else "")
+            + ": its line is not loaded",
+        )
+    return readings
+
+
+def _option_keys(resolver: Resolver, options: tuple[str, ...] | None) -> dict[str, str]:
+    keys = {}
+    for surface in resolver.party_alias_surfaces(("party", "candidate", "against_all", "answer")):
+        option = resolver.party(surface)
+        if options is None or option in options:
+            keys[normalise_name(surface)] = option
+    return keys
+
+
+# --- one line per option --------------------------------------------------------------------------------
+
+
+def _combine(text: str, readings: list[_Reading], result: ResultsStatement, denominator_rule: str) -> None:
+    """The readings of each option into one line; different figures for one option are set aside."""
+    by: dict[str, list[_Reading]] = {}
+    for r in readings:
+        by.setdefault(r.option_id, []).append(r)
+    kept: list[_Reading] = []
+    for option_id, rs in by.items():
+        votes = sorted({r.votes for r in rs if r.votes is not None})
+        with_share = [r for r in rs if r.share is not None]
+        shares_agree = all(_same_share(a, b) for a in with_share for b in with_share)
+        if len(votes) > 1 or not shares_agree:
+            for r in rs:
+                result.aside(
+                    subject=r.surface,
+                    text=snippet(text, r.start, r.end),
+                    option_id=option_id,
+                    line="votes" if r.votes is not None else "share",
+                    value=r.votes,
+                    share_pct=r.share,
+                    rule="named_twice_different",
+                    reason=f"{option_id} is named with different figures on one page "
+                    f"({_figures(rs)}): neither is taken",
+                )
+            continue
+        best = max(with_share, key=lambda r: _decimals(r.share_text), default=None)
+        line = _Reading(option_id, rs[0].surface, rs[0].start, rs[0].end, votes[0] if votes else None)
+        if best is not None:
+            line.share, line.share_text = best.share, best.share_text
+        kept.append(line)
+    contradicting = _contradicting(kept, result.lines, denominator_rule)
+    for r in kept:
+        if r.option_id in contradicting:
+            result.aside(
+                subject=r.surface,
+                text=snippet(text, r.start, r.end, 40),
+                option_id=r.option_id,
+                line="votes",
+                value=r.votes,
+                share_pct=r.share,
+                rule="count_contradicts_share",
+                reason=contradicting[r.option_id],
+            )
+            continue
+        if r.votes is not None:
+            result.votes[r.option_id] = r.votes
+        if r.share is not None:
+            result.shares[r.option_id] = r.share
+
+
+def _figures(rs: list[_Reading]) -> str:
+    return "; ".join(" ".join(x for x in (_count_text(r.votes), r.share_text) if x) for r in rs)
+
+
+def _count_text(value: int | None) -> str | None:
+    return None if value is None else f"{value:,}".replace(",", "\u00a0")
+
+
+def _contradicting(readings: list[_Reading], lines: dict[str, int], rule: str) -> dict[str, str]:
+    """The options whose count is not the printed percentage of the page's denominator, with why.
+
+    The denominator is the page's own: the valid ballots (elections) or the ballots cast (referendums)
+    when the page states them; otherwise the one most of its lines agree on (each line's count and printed
+    share, with the rounding of the printed digits, bound it), when a majority agree.
+    """
+    paired = [r for r in readings if r.votes is not None and r.share]
+    stated = lines.get("ballots_issued") if rule == "ballots_cast" else lines.get("valid")
+    bounds = {}
+    for r in paired:
+        half = 0.5 * 10 ** -_decimals(r.share_text)
+        low = r.votes * 100 / (r.share + half)
+        high = r.votes * 100 / (r.share - half) if r.share > half else float("inf")
+        bounds[r.option_id] = (low - 1e-6, high + 1e-6)
+    if stated is None:
+        stated = _majority_point(list(bounds.values()))
+        if stated is None:
+            return {}
+        how = "the denominator most of the page's lines agree on"
+    else:
+        how = "valid votes" if rule == "valid" else "ballots cast"
+    out = {}
+    for r in paired:
+        low, high = bounds[r.option_id]
+        if not low <= stated <= high:
+            out[r.option_id] = (
+                f"{_count_text(r.votes)} is {100 * r.votes / stated:.2f}% of {_count_text(round(stated))} "
+                f"({how}), not the {r.share_text} printed beside it"
+            )
+    return out
+
+
+def _majority_point(bounds: list[tuple[float, float]]) -> float | None:
+    """A value inside more than half of the intervals (the most covered), or None when no majority."""
+    if len(bounds) < 3:
+        return None
+    events = sorted([(lo, 0) for lo, _ in bounds] + [(hi, 1) for _, hi in bounds])
+    best, best_at, depth = 0, None, 0
+    for x, kind in events:
+        depth += 1 if kind == 0 else -1
+        if kind == 0 and depth > best:
+            best, best_at = depth, x
+    return best_at if best > len(bounds) / 2 else None

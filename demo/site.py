@@ -29,7 +29,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -92,6 +92,8 @@ class DemoSite:
                 self.contents.update({i.id: later for i in later.items})
         self.items = sorted((i for c in {id(c): c for c in self.contents.values()}.values() for i in c.items), key=lambda i: i.id)  # fmt: skip
         self.clock = clock or SimClock()
+        if clock is None and len(elections) > 1:  # after everything of the last election served
+            self.clock = SimClock(max(i.published for i in self.items) + timedelta(days=7))
         self.injector = FaultInjector(faults or FaultConfig())
         self.protocols = protocols
         self.protocol_regions = protocol_regions

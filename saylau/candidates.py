@@ -21,9 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from saylau.config import REFERENCE_DATA_DIR
 
 # case endings a surname or given name takes in Russian and Kazakh prose (longest first)
-_ENDINGS = (
-    "ының|інің|ының|тың|тің|дың|дің|ның|нің|қа|ке|ға|ге|та|те|да|де|ым|ом|ой|ою|ым|ды|ді|ны|ні|ты|ті|а|у|е|ы|ю|я"
-)
+_ENDINGS = "ының|інің|ының|тың|тің|дың|дің|ның|нің|қа|ке|ға|ге|та|те|да|де|ым|ом|ой|ою|ым|ды|ді|ны|ні|ты|ті|а|у|е|ы|ю|я"
 _WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
 _MIN_FUZZY = 6  # shorter words are not matched one edit off (too many near neighbours)
 
@@ -57,9 +55,17 @@ class CandidateNames:
             surname = _alternatives(c.surnames, endings=True)
             names = c.given + c.patronymics
             full = _alternatives(names, endings=True)
-            initials = "(?:" + "|".join(
-                sorted({re.escape(_initials(n)).replace(r"\-", r"\s?-\s?") for n in names}, key=len, reverse=True)
-            ) + ")"
+            initials = (
+                "(?:"
+                + "|".join(
+                    sorted(
+                        {re.escape(_initials(n)).replace(r"\-", r"\s?-\s?") for n in names},
+                        key=len,
+                        reverse=True,
+                    )
+                )
+                + ")"
+            )
             part = rf"(?:{full}|{initials})"
             before = rf"(?:{part}\s*){{0,2}}"
             after = rf"(?:\s*{part}){{0,2}}"

@@ -95,6 +95,11 @@ _NOT_A_NAME = re.compile(
     r"|commission|participant|участник|қатысушы|updated|обновлено",
     re.IGNORECASE,
 )
+_PENDING = re.compile(
+    r"уточня|нет\s+данных|не\s+поступ|нақтылан|жоқ|күтілу|not\s+(?:yet\s+)?available|pending|awaited|to\s+follow"
+    r"|no\s+data|n/a",
+    re.IGNORECASE,
+)
 _FAR = 40  # characters: a name and a number further apart in one item are not paired
 
 
@@ -155,13 +160,19 @@ def mask_framing(text: str, title: str = "") -> str:
     return masked
 
 
-def find_percentages(text: str) -> list[_Number]:
-    """Numbers that can be shares, with times, dates, years, counts and numbering masked out first."""
+def _blank_not_shares(text: str) -> str:
+    """The text with times, dates, years and counts blanked out (same length)."""
     masked = text
     for t in find_times(text):
         masked = masked[: t.start] + " " * (t.end - t.start) + masked[t.end :]
     for pattern in _NOT_SHARES:
         masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    return masked
+
+
+def find_percentages(text: str) -> list[_Number]:
+    """Numbers that can be shares, with times, dates, years, counts and numbering masked out first."""
+    masked = _blank_not_shares(text)
     numbers = []
     for m in _PERCENT_TOKEN.finditer(masked):
         try:
@@ -205,6 +216,7 @@ class _Reader:
         self.text, self.on, self.regions = text, on, regions
         self.matcher = matcher(resolver)
         self.masked = mask_framing(text, title)
+        self.plain = _blank_not_shares(self.masked)  # what is left for names: no counts, dates or times
         self.figures: list[RegionFigure] = []
         self.set_aside: list[SetAside] = []
         self.nationals: list[tuple[float, str]] = []
@@ -252,15 +264,20 @@ class _Reader:
                 self._national(item)
             elif item.mentions and item.numbers:
                 self._pair(item, prefer_after)
-            elif item.mentions and (inside or i == hi + 1 and "\n" not in item.sep and "." not in item.sep):
-                # a name with no number within the list, or ending it in the same sentence ("..., по
-                # Актюбинской области данные уточняются."); names around the list are framing
-                words = _residual(self.masked, item).split()
-                if inside or len(words) <= 4:
-                    for m in item.mentions:
-                        self.aside(f"no number stated for {m.text!r}", m.text, item.start, item.end)
+            elif item.mentions and self._listed_without_number(items, i, figure_items):
+                for m in item.mentions:
+                    self.aside(f"no number stated for {m.text!r}", m.text, item.start, item.end)
             elif item.numbers and near:
                 self._orphan(item, inside)
+
+    def _listed_without_number(self, items: list[_Item], i: int, figure_items: list[int]) -> bool:
+        """A name with no number is a figure set aside when it stands in the list: between two figures, or
+        after one saying the figure is pending ("по Актюбинской области данные уточняются"). Names around
+        the list ("самая низкая – в городе Алматы", "сообщил он в Нур-Султане") are framing."""
+        after_figure = i - 1 in figure_items
+        return after_figure and (
+            i + 1 in figure_items or bool(_PENDING.search(self.masked, items[i].start, items[i].end))
+        )
 
     def _merge_bare_numbers(self, items: list[_Item]) -> list[_Item]:
         """ "Акмолинская область: 72,8%", "In Akmola region, 10.2%": a bare number joins the name before it."""
@@ -268,7 +285,7 @@ class _Reader:
         for item in items:
             prev = merged[-1] if merged else None
             bare = (
-                item.numbers and not item.mentions and not item.national and not _residual(self.masked, item)
+                item.numbers and not item.mentions and not item.national and not _residual(self.plain, item)
             )
             if bare and prev is not None and not prev.numbers and (prev.mentions or prev.national):
                 prev.end, prev.numbers = item.end, item.numbers
@@ -281,7 +298,7 @@ class _Reader:
         for item in items:
             if item.mentions or not item.numbers or item.national:
                 continue
-            residual = _residual(self.masked, item)
+            residual = _residual(self.plain, item)
             if not residual or len(residual.split()) > 4 or _NOT_A_NAME.search(residual):
                 continue
             resolution = self.matcher.resolve(residual, self.on)
@@ -358,7 +375,7 @@ class _Reader:
                 self.aside(f"{n.text!r} is next to no region's name", None, n.start, n.end)
 
     def _orphan(self, item: _Item, inside: bool) -> None:
-        residual = _residual(self.masked, item)
+        residual = _residual(self.plain, item)
         words = residual.split()
         if not inside and (not words or len(words) > 4 or _NOT_A_NAME.search(residual)):
             return  # framing next to the list: a headline's or lead's figure, not a region's

@@ -41,7 +41,8 @@ _RULES: list[tuple[PageKind, re.Pattern]] = [
     (
         PageKind.TURNOUT,
         re.compile(
-            r"явк|получил\w*\s+(?:избирательн\w+\s+)?бюллетен|бюллетень\s+алд|сайлауға\s+қатыс|қатысуы|turnout"
+            r"явк|получил\w*\s+(?:избирательн\w+\s+)?бюллетен|бюллетень\s+алд|сайлауға\s+қатыс|қатысуы"
+            r"|қатысу(?![а-яәғқңөұүһі])|turnout"
             r"|received\s+(?:the\s+)?ballot",
             re.IGNORECASE,
         ),
@@ -57,7 +58,7 @@ _RULES: list[tuple[PageKind, re.Pattern]] = [
         ),
     ),
 ]
-_ELECTION_WORDS = re.compile(r"выбор|сайлау|election|голосован|дауыс|vote", re.IGNORECASE)
+_ELECTION_WORDS = re.compile(r"выбор|сайлау|election|голосован|дауыс|vote|референдум|referendum", re.IGNORECASE)
 
 
 def classify_page(title: str, body: str = "", url: str = "") -> PageKind:

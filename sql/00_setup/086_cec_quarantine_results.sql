@@ -8,3 +8,25 @@ alter table quarantine.cec_figures add column if not exists option_id varchar;  
 alter table quarantine.cec_figures add column if not exists value bigint;       -- the count as read, if any
 alter table quarantine.cec_figures add column if not exists share_pct double;   -- the percentage as read, if any
 alter table quarantine.cec_figures add column if not exists status varchar;     -- preliminary | final
+
+-- quarantine.cec_results: a communique's figures whose language versions disagree (saylau.official); made
+-- here with the columns marts.official_conflicts reads, so the mart builds before any dispute (further
+-- columns are added as rows arrive, saylau.validate.append_frame).
+create table if not exists quarantine.cec_results (
+    election_id   varchar,
+    contest_id    varchar,
+    level         varchar,
+    unit_id       varchar,
+    region_code   varchar,
+    line          varchar,
+    option_id     varchar,
+    value         double,
+    share_pct     double,
+    status        varchar,
+    as_of         timestamp,
+    lang          varchar,
+    source_ref    varchar,
+    source_sha256 varchar,
+    rule          varchar,
+    reason        varchar
+);

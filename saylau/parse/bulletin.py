@@ -195,6 +195,10 @@ def _items(text: str) -> list[_Item]:
     return items
 
 
+def _sep_kind(sep: str) -> str:
+    return "line" if "\n" in sep else "sentence" if "." in sep else "clause"
+
+
 def _residual(text: str, item: _Item) -> str:
     """The item's words that are neither a region's name, a number nor a connector."""
     chars = list(text[item.start : item.end])
@@ -275,9 +279,13 @@ class _Reader:
         after one saying the figure is pending ("по Актюбинской области данные уточняются"). Names around
         the list ("самая низкая – в городе Алматы", "сообщил он в Нур-Султане") are framing."""
         after_figure = i - 1 in figure_items
-        return after_figure and (
-            i + 1 in figure_items or bool(_PENDING.search(self.masked, items[i].start, items[i].end))
-        )
+        if after_figure and _PENDING.search(self.masked, items[i].start, items[i].end):
+            return True
+        # between two figures, and set off from them as list items are from each other
+        if not after_figure or i + 1 not in figure_items:
+            return False
+        before, after = _sep_kind(items[i].sep), _sep_kind(items[i + 1].sep)
+        return before == after != "sentence"
 
     def _merge_bare_numbers(self, items: list[_Item]) -> list[_Item]:
         """ "Акмолинская область: 72,8%", "In Akmola region, 10.2%": a bare number joins the name before it."""

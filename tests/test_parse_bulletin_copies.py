@@ -24,6 +24,14 @@ from saylau.reference import default_resolver
 SAMPLES = Path(__file__).resolve().parent / "samples" / "bulletins"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 LANG = {"ru": "rus", "kk": "kaz", "en": "eng"}
+RULES = {
+    "unknown_name",
+    "ambiguous_name",
+    "region_not_on_date",
+    "named_twice_different",
+    "no_number",
+    "figures_not_paired",
+}
 
 
 def parse(name: str):
@@ -49,7 +57,8 @@ def test_every_certain_figure_is_read_and_every_uncertain_one_set_aside(name):
     for (subject, reason), (want_subject, want_reason) in zip(aside, want["set_aside"], strict=True):
         assert subject == want_subject and reason.startswith(want_reason)
     for a in page.set_aside:
-        assert a.kind == "turnout" and a.as_of == as_of and a.text.strip()
+        assert a.kind == "turnout" and a.as_of == as_of and a.text.strip() and a.line == "turnout_pct"
+        assert a.rule in RULES and a.level in ("national", "region")
         assert a.subject == "national" or a.subject in a.text  # the text around it names what it is of
 
 

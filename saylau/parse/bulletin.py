@@ -25,7 +25,7 @@ from datetime import date
 
 from saylau.parse.bulletin_time import bulletin_time, find_times
 from saylau.parse.numbers import UncertainNumber, parse_percent
-from saylau.parse.region_names import FOUND, UNKNOWN, Mention, Resolution, matcher
+from saylau.parse.region_names import AMBIGUOUS, FOUND, NOT_ON_DATE, UNKNOWN, Mention, Resolution, matcher
 from saylau.parse.setaside import TURNOUT, SetAside, snippet
 from saylau.reference import Resolver
 
@@ -228,20 +228,43 @@ class _Reader:
     def context(self, start: int, end: int) -> str:
         return snippet(self.text, start, end, width=40)
 
-    def aside(self, reason: str, subject: str | None, start: int, end: int) -> None:
-        self.set_aside.append(SetAside(TURNOUT, self.context(start, end), reason, subject))
+    def aside(
+        self,
+        reason: str,
+        subject: str | None,
+        start: int,
+        end: int,
+        rule: str,
+        code: str | None = None,
+        share: float | None = None,
+    ) -> None:
+        self.set_aside.append(turnout_aside(self.context(start, end), reason, subject, rule, code, share))
 
     def figure(self, mention: Mention, number: _Number, item: _Item) -> None:
         """A name paired with a number: a figure if the name is certain, else set aside with why."""
         res = mention.resolution
         if res.status != FOUND:
-            self.aside(res.reason(mention.text, self.on), mention.text, item.start, item.end)
+            rule = {AMBIGUOUS: "ambiguous_name", NOT_ON_DATE: "region_not_on_date"}.get(
+                res.status, "unknown_name"
+            )
+            self.aside(
+                res.reason(mention.text, self.on),
+                mention.text,
+                item.start,
+                item.end,
+                rule,
+                res.code,
+                number.value,
+            )
         elif self.regions is not None and res.code not in self.regions:
             self.aside(
                 f"region {res.code} ({mention.text!r}) is not one of the election's regions",
                 mention.text,
                 item.start,
                 item.end,
+                "region_not_on_date",
+                res.code,
+                number.value,
             )
         else:
             self.figures.append(
@@ -270,7 +293,9 @@ class _Reader:
                 self._pair(item, prefer_after)
             elif item.mentions and self._listed_without_number(items, i, figure_items):
                 for m in item.mentions:
-                    self.aside(f"no number stated for {m.text!r}", m.text, item.start, item.end)
+                    self.aside(
+                        f"no number stated for {m.text!r}", m.text, item.start, item.end, "no_number", m.code
+                    )
             elif item.numbers and near:
                 self._orphan(item, inside)
 
@@ -340,6 +365,8 @@ class _Reader:
                     mention.text,
                     item.start,
                     item.end,
+                    "figures_not_paired",
+                    mention.code,
                 )
                 return
             number = item.numbers[0]
@@ -350,6 +377,9 @@ class _Reader:
                     mention.text,
                     item.start,
                     item.end,
+                    "figures_not_paired",
+                    mention.code,
+                    number.value,
                 )
                 return
             self.figure(mention, number, item)
@@ -372,15 +402,32 @@ class _Reader:
                 counts[n.start] = counts.get(n.start, 0) + 1
         for m, n in chosen:
             if n is None:
-                self.aside(f"no number can be paired with certainty with {m.text!r}", m.text, m.start, m.end)
+                why = f"no number can be paired with certainty with {m.text!r}"
+                self.aside(why, m.text, m.start, m.end, "figures_not_paired", m.code)
             elif counts[n.start] > 1:
-                self.aside(f"{n.text!r} stands next to two names", m.text, m.start, n.end)
+                self.aside(
+                    f"{n.text!r} stands next to two names",
+                    m.text,
+                    m.start,
+                    n.end,
+                    "figures_not_paired",
+                    m.code,
+                    n.value,
+                )
             else:
                 used[n.start] = m
                 self.figure(m, n, _Item(min(m.start, n.start), max(m.end, n.end)))
         for n in item.numbers:
             if n.start not in used and counts.get(n.start, 0) == 0:
-                self.aside(f"{n.text!r} is next to no region's name", None, n.start, n.end)
+                self.aside(
+                    f"{n.text!r} is next to no region's name",
+                    None,
+                    n.start,
+                    n.end,
+                    "unknown_name",
+                    None,
+                    n.value,
+                )
 
     def _orphan(self, item: _Item, inside: bool) -> None:
         residual = _residual(self.plain, item)
@@ -389,7 +436,7 @@ class _Reader:
             return  # framing next to the list: a headline's or lead's figure, not a region's
         for n in item.numbers:
             why = f"unknown region name {residual!r}" if words else f"{n.text!r} is next to no region's name"
-            self.aside(why, residual or None, item.start, item.end)
+            self.aside(why, residual or None, item.start, item.end, "unknown_name", None, n.value)
 
     def _national(self, item: _Item) -> None:
         phrase = _NATIONAL.search(self.masked, item.start, item.end)
@@ -400,6 +447,29 @@ class _Reader:
         near = [n for n in item.numbers if 0 <= distance(n) <= _FAR]
         if near:
             self.nationals.append((min(near, key=distance).value, self.context(item.start, item.end)))
+
+
+def turnout_aside(
+    text: str,
+    reason: str,
+    subject: str | None,
+    rule: str,
+    code: str | None = None,
+    share: float | None = None,
+) -> SetAside:
+    """A bulletin's figure set aside: what it is of (the region, 'KZ' nationally) and the share, if read."""
+    level = "national" if code == "KZ" else "region"
+    return SetAside(
+        TURNOUT,
+        text,
+        reason,
+        subject,
+        rule=rule,
+        level=level,
+        unit_id=code,
+        line="turnout_pct",
+        share_pct=share,
+    )
 
 
 def settle(figures: list[RegionFigure]) -> tuple[list[RegionFigure], list[SetAside]]:
@@ -416,7 +486,11 @@ def settle(figures: list[RegionFigure]) -> tuple[list[RegionFigure], list[SetAsi
         listed = " and ".join(f"{v:g}" for v in values)
         for f in group:
             reason = f"{code} is given twice with different figures ({listed}): neither is taken"
-            aside.append(SetAside(TURNOUT, f.context or f.text, reason, f.text))
+            aside.append(
+                turnout_aside(
+                    f.context or f.text, reason, f.text, "named_twice_different", code, f.turnout_pct
+                )
+            )
     return kept, aside
 
 
@@ -444,13 +518,17 @@ def parse_bulletin_text(
     bulletin.regions, twice = settle(reader.figures)
     bulletin.set_aside = reader.set_aside + twice
     nationals = sorted({v for v, _ in reader.nationals})
+    values = {context: v for v, context in reader.nationals}
     if len(nationals) == 1:
         bulletin.national_pct = nationals[0]
     elif nationals:
         listed = " and ".join(f"{v:g}" for v in nationals)
         for _, context in reader.nationals:
             reason = f"the national figure is given twice with different values ({listed}): neither is taken"
-            bulletin.set_aside.append(SetAside(TURNOUT, context, reason, "national"))
+            aside = turnout_aside(
+                context, reason, "national", "named_twice_different", "KZ", values[context]
+            )
+            bulletin.set_aside.append(aside)
     if bulletin.national_pct is None and not nationals and title and _NATIONAL.search(title):
         title_reader = _Reader(title, "", resolver, on, regions)
         title_reader.read()
@@ -492,17 +570,37 @@ def parse_bulletin_table(
                 bulletin.national_pct = shares[-1]
             elif shares and i > 1:
                 bulletin.set_aside.append(
-                    SetAside(TURNOUT, row_text, f"table row {i}: no known region name", cells[0].strip())
+                    turnout_aside(
+                        row_text,
+                        f"table row {i}: no known region name",
+                        cells[0].strip(),
+                        "unknown_name",
+                        None,
+                        shares[0],
+                    )
                 )
             continue
         resolution, name = named[0]
         if resolution.status != FOUND:
             bulletin.set_aside.append(
-                SetAside(TURNOUT, row_text, f"table row {i}: {resolution.reason(name, on)}", name)
+                turnout_aside(
+                    row_text,
+                    f"table row {i}: {resolution.reason(name, on)}",
+                    name,
+                    {AMBIGUOUS: "ambiguous_name", NOT_ON_DATE: "region_not_on_date"}.get(
+                        resolution.status, "unknown_name"
+                    ),
+                    resolution.code,
+                    shares[0] if len(shares) == 1 else None,
+                )
             )
         elif len(shares) != 1:
             reason = f"table row {i} ({name!r}): {len(shares)} share cells, expected one"
-            bulletin.set_aside.append(SetAside(TURNOUT, row_text, reason, name))
+            bulletin.set_aside.append(
+                turnout_aside(
+                    row_text, reason, name, "figures_not_paired" if shares else "no_number", resolution.code
+                )
+            )
         else:
             bulletin.regions.append(RegionFigure(resolution.code, shares[0], name, row_text))
     bulletin.regions, twice = settle(bulletin.regions)

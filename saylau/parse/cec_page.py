@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text, settle
+from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text, settle, turnout_aside
 from saylau.parse.classify import PageKind, classify_page
 from saylau.parse.numbers import UncertainNumber, parse_count
 from saylau.parse.page import LANG_CODES, PageContent, is_commission_document, read_page
@@ -32,7 +32,7 @@ from saylau.parse.results import (
     parse_results_text,
     tec_number,
 )
-from saylau.parse.setaside import RESULT, TURNOUT, SetAside
+from saylau.parse.setaside import RESULT, SetAside
 from saylau.reference import UnknownNameError, default_resolver
 
 
@@ -160,11 +160,13 @@ def parse_turnout(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, l
     set_aside = prose.set_aside + [f for t in tables for f in t.set_aside] + twice
     strays = [f for f in figures if f.region_code not in ctx.regions]
     set_aside += [
-        SetAside(
-            TURNOUT,
+        turnout_aside(
             f.context or f.text,
             f"region {f.region_code} did not exist on {ctx.election_date}",
             f.text,
+            "region_not_on_date",
+            f.region_code,
+            f.turnout_pct,
         )
         for f in strays
     ]

@@ -90,3 +90,27 @@ def test_a_copy_contradicting_its_own_percentage_is_listed_not_loaded(con):
 def test_the_conflicts_mart_builds_on_a_warehouse_without_disputes(con):
     build_marts(con)
     assert con.execute("select count(*) from marts.official_conflicts").fetchone()[0] == 0
+
+
+def test_language_versions_that_disagree_are_listed_with_each_page(con):
+    from dataclasses import replace
+
+    rus, kaz = BY_NAME["president_2022_final_rus"], BY_NAME["president_2022_final_kaz"]
+    typo = replace(
+        kaz, name="kaz_typo", paragraphs=tuple(p.replace("271 641", "271 614") for p in kaz.paragraphs)
+    )
+    BY_NAME["kaz_typo"] = typo
+    stage(con, rus.name, "kaz_typo")
+    promote_official(con, "kz-2022-11-20", "run-1")
+    build_marts(con)
+    rows = con.execute(
+        "select conflict, lang, value, is_current from marts.official_conflicts "
+        "where option_id = 'dairabayev' and line = 'votes' order by lang"
+    ).fetchall()
+    assert rows == [
+        ("languages_disagree", "kaz", 271_614, False),
+        ("languages_disagree", "rus", 271_641, False),
+    ]
+    assert con.execute(
+        "select count(*) from core.protocol_values where option_id = 'dairabayev'"
+    ).fetchone() == (0,)

@@ -31,7 +31,7 @@ from saylau.reference import Resolver
 
 _NATIONAL = re.compile(
     r"от\s+общего\s+(?:количества|числа)\s+(?:избирателей|участников)|жалпы\s+санынан"
-    r"|of\s+(?:all|the\s+total\s+number\s+of)\s+(?:voters|participants|eligible)|по\s+республике"
+    r"|of\s+(?:all|the\s+total\s+number\s+of)\s+(?:referendum\s+)?(?:voters|participants|eligible)|по\s+республике"
     r"|по\s+стране|по\s+Казахстану|республика\s+бойынша|ел\s+бойынша|nationwide|across\s+the\s+country"
     r"|national\s+turnout|in\s+the\s+country|countrywide",
     re.IGNORECASE,
@@ -525,9 +525,7 @@ def parse_bulletin_text(
         listed = " and ".join(f"{v:g}" for v in nationals)
         for _, context in reader.nationals:
             reason = f"the national figure is given twice with different values ({listed}): neither is taken"
-            aside = turnout_aside(
-                context, reason, "national", "named_twice_different", "KZ", values[context]
-            )
+            aside = turnout_aside(context, reason, "national", "named_twice_different", "KZ", values[context])
             bulletin.set_aside.append(aside)
     if bulletin.national_pct is None and not nationals and title and _NATIONAL.search(title):
         title_reader = _Reader(title, "", resolver, on, regions)

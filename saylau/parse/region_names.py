@@ -52,7 +52,7 @@ GENERIC_PATTERNS = (
     # ru cities: "по г. Нур-Султан", "городу Шымкенту"
     rf"(?:г\.|гор\.|город[{_LOW}]*)[ \t]*[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?",
     # kk: "Жетісу облысы", "Ақмола облысында", "Нұр-Сұлтан қаласы", "Ақтөбеде облысы"
-    rf"[{_UP}][{_LOW}-]+(?:[ \t]+[{_UP}][{_LOW}-]+)?[ \t]+(?:облыс|қалас)[{_LOW}]*",
+    rf"[{_UP}][{_LOW}]+(?:-[{_UP}{_LOW}][{_LOW}]+)*(?:[ \t]+[{_UP}][{_LOW}-]+)?[ \t]+(?:облыс|қалас)[{_LOW}]*",
     # kk Latin: "Aqmola oblysy", "Almaty qalasy"
     r"[A-ZÁÓÚÝǴŃÖÜŞ][\w'-]+(?:[ \t]+[A-Z][\w'-]+)?[ \t]+(?:oblys|qalas)\w*",
     # en: "Pavodar region", "Zhetisu Region", "Shymkemt city"

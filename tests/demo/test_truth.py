@@ -163,8 +163,6 @@ _PRELIMINARY_TURNOUT = (
 )
 XFAIL: dict[tuple[str, str, str, str], str] = {
     **{(e, lang, noise, "results"): _PRELIMINARY_TURNOUT for e in ELECTIONS for lang in LANGS for noise in ("tidy", "real")},
-    **{("kz-2024-10-06", "eng", noise, "bulletins"): "the English referendum bulletin's national figure ('... of all referendum participants included into the lists') is not read" for noise in ("tidy", "real")},
-    ("kz-2021-01-10", "kaz", "real", "bulletins"): "a Kazakh city name one edit off a single region ('Нұрр-Сұлтан қаласы') is not paired with it",
 }  # fmt: skip
 for _noise in ("tidy", "real"):
     XFAIL[("kz-2024-10-06", "eng", _noise, "results")] += (

@@ -11,7 +11,7 @@ import shutil
 import duckdb
 import pytest
 
-from flows.demo import demo_flow
+from demo.flow import demo_flow
 from flows.rebuild import rebuild
 from saylau import warehouse
 from saylau.marts import DataCheckError

@@ -395,6 +395,19 @@ def demo_site(
             help="Also write the election's files (official table, observers' exports, ground truth) here."
         ),
     ] = None,
+    elections: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated elections to serve: kz-2021-01-10 (the demo, default), kz-2022-11-20, "
+            "kz-2023-03-19, kz-2024-10-06."
+        ),
+    ] = "kz-2021-01-10",
+    noise: Annotated[
+        str,
+        typer.Option(
+            help="Copies' noise on the pages: 'none' (tidy), 'real' (every kind), or kinds, comma-separated."
+        ),
+    ] = "none",
 ) -> None:
     """Serve the local double of election.gov.kz (the demo election) on loopback until Ctrl-C."""
     from datetime import datetime
@@ -409,8 +422,27 @@ def demo_site(
     if write_to is not None:
         files = write_election(election, write_to)
         console.print(f"Wrote {len(files)} files to [bold]{write_to}[/] (ground truth under ground_truth/)")
-    clock = SimClock(datetime.fromisoformat(at) if at else AFTER_EVERYTHING, speed=speed)
-    site = DemoSite(election, clock=clock, faults=FaultConfig.named(faults, fault_seed), protocols=protocols)
+    from demo.noise import Noise
+
+    served = tuple(e.strip() for e in elections.split(",") if e.strip())
+    try:
+        chosen_noise = Noise.named(noise)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--noise") from exc
+    # one election and no --at: the clock stands after its every page; several: the site's own default
+    # (a week after the last election's last page)
+    clock = SimClock(datetime.fromisoformat(at), speed=speed) if at else None
+    if clock is None and len(served) == 1:
+        clock = SimClock(AFTER_EVERYTHING, speed=speed)
+    site = DemoSite(
+        election,
+        clock=clock,
+        faults=FaultConfig.named(faults, fault_seed),
+        protocols=protocols,
+        noise=chosen_noise,
+        elections=served,
+    )
+    clock = site.clock
     server = make_server(site, host, port)
     bound_host, bound_port = server.server_address[:2]
     console.print(f"Serving the CEC double at [bold]http://{bound_host}:{bound_port}/rus/news/releases/[/]")

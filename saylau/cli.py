@@ -486,30 +486,44 @@ def report(
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help='One SQL query, e.g. "select * from marts.election_totals".')],
+    sql: Annotated[
+        str, typer.Argument(help='SQL, one or more statements, e.g. "select * from marts.election_totals".')
+    ],
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (a list of objects).")] = False,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Database to query (default: the published one).")
+    ] = None,
+    max_rows: Annotated[
+        int | None, typer.Option("--max-rows", help="Print at most this many rows per statement.")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(help="Stop a statement running longer than this many seconds (0 = never).")
+    ] = 60.0,
     build_dir: BuildDir = None,
 ) -> None:
-    """Run a read-only SQL query against the published database and print the answer."""
-    from saylau.query import QueryError, run_query
+    """Run read-only SQL against the published database and print each answer (errors go to stderr, exit 1)."""
+    from saylau.query import QueryError, run_queries
 
-    s = _settings(build_dir)
+    path = db or _settings(build_dir).published_db
     try:
-        answer = run_query(s.published_db, sql)
+        answers = run_queries(path, sql, max_rows=max_rows, timeout=timeout or None)
     except QueryError as exc:
-        console.print(f"[red]{exc}[/]", markup=True, highlight=False)
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
-    if as_csv:
-        typer.echo(answer.to_csv(), nl=False)
-    elif as_json:
-        typer.echo(answer.to_json())
+    if as_json:
+        texts = [a.to_json() + "\n" for a in answers]
+    elif as_csv:
+        texts = [a.to_csv() for a in answers]
     else:
-        table = Table(*answer.columns)
-        for row in answer.rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
-        console.print(f"{len(answer.rows):,} rows from {s.published_db} (read-only)")
+        texts = [a.to_text() for a in answers]
+    typer.echo("\n".join(texts), nl=False)
+    for answer in answers:
+        if answer.truncated:
+            typer.echo(f"(only the first {max_rows:,} rows shown: --max-rows)", err=True)
+    if not (as_csv or as_json):
+        rows = ", ".join(f"{len(a.rows):,}" for a in answers)
+        typer.echo(f"{rows} rows from {path} (read-only)", err=True)
 
 
 def _print_summary(published_db: Path, title: str) -> None:

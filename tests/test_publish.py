@@ -13,6 +13,10 @@ import duckdb
 import pytest
 
 from saylau import marts, publish, warehouse
+from saylau.config import REFERENCE_DATA_DIR
+
+# every contest of the reference data: what marts.elections holds after any build
+CONTESTS = len((REFERENCE_DATA_DIR / "contests.csv").read_text(encoding="utf-8").strip().splitlines()) - 1
 
 
 def _build_and_publish(db, s):
@@ -26,20 +30,20 @@ def test_published_file_holds_marts_but_not_staging(ref_warehouse, build_setting
     con = duckdb.connect(str(result.database), read_only=True)
     schemas = {r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()}
     assert {"ref", "core", "marts", "meta", "quarantine"} <= schemas and "staging" not in schemas
-    assert con.execute("select count(*) from marts.elections").fetchone()[0] == 8
+    assert con.execute("select count(*) from marts.elections").fetchone()[0] == CONTESTS
     con.close()
     names = sorted(p.stem for p in result.parquet_files)
     assert names == sorted(t.split(".")[1] for t in result.tables if t.startswith("marts."))
     parquet = duckdb.sql(
         f"select count(*) from '{build_settings.parquet_dir / 'elections.parquet'}'"
     ).fetchone()[0]
-    assert parquet == 8
+    assert parquet == CONTESTS
 
 
 READER = textwrap.dedent(
     """
     import json, sys, time, duckdb
-    path, stop_file, min_reads = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    path, stop_file, min_reads, contests = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     reads, errors, seen = 0, [], set()
     deadline = time.time() + 120
     import os
@@ -49,7 +53,7 @@ READER = textwrap.dedent(
             n = con.execute("select count(*) from marts.elections").fetchone()[0]
             runs = con.execute("select count(*) from meta.runs").fetchone()[0]
             con.close()
-            if n != 8:
+            if n != contests:
                 errors.append(f"half-built state: {n} contests")
             seen.add(runs)
             reads += 1
@@ -64,7 +68,7 @@ def test_reader_queries_published_file_while_pipeline_writes(ref_warehouse, buil
     _build_and_publish(ref_warehouse, build_settings)
     stop = tmp_path / "stop"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(build_settings.published_db), str(stop), "20"],
+        [sys.executable, "-c", READER, str(build_settings.published_db), str(stop), "20", str(CONTESTS)],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -192,18 +192,23 @@ def run(
         election_id=election_id,
         policy=FetchPolicy(requests_per_second=rate, max_concurrency=concurrency),
     )
+    failed: ScrapeFailed | None = None
     try:
         outcome = pipeline.election_night(s, options, steps)
     except ScrapeFailed as exc:
-        console.print(f"[red]Run finished with failures[/] (everything else was published):\n{exc}")
-        raise typer.Exit(2) from exc
+        failed, outcome = exc, exc.outcome
     console.print(
         f"Election {outcome.election_id}: {outcome.fetched} pages fetched, {outcome.not_modified} unchanged (304), "
-        f"{outcome.new_versions} new versions, {outcome.staged_pages} parsed"
+        f"{outcome.new_versions} new versions, {outcome.staged_pages} parsed, "
+        f"{outcome.figures_set_aside} figures set aside (quarantine.cec_figures)"
     )
     console.print(f"Published database: [bold]{outcome.published_db}[/]")
     if outcome.report:
         console.print(f"Report: [bold]{outcome.report}[/]")
+    if failed is not None:
+        console.print("[red]Run finished with failures[/] (everything else was published):")
+        console.print(str(failed), markup=False, highlight=False)
+        raise typer.Exit(2) from failed
 
 
 @app.command()
@@ -219,7 +224,8 @@ def rebuild(
 
     outcome = pipeline.rebuild(_settings(build_dir, db), election_id)
     console.print(
-        f"Re-parsed {outcome.new_versions} archived page versions ({outcome.staged_pages} with figures)"
+        f"Re-parsed {outcome.new_versions} archived page versions ({outcome.staged_pages} with figures; "
+        f"{outcome.figures_set_aside} figures set aside: quarantine.cec_figures)"
     )
     for failure in outcome.failures:
         console.print(f"[red]{failure}[/]")

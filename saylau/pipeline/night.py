@@ -41,6 +41,7 @@ class NightOutcome:
     requests: int = 0  # every attempt, retries included
     new_versions: int = 0
     staged_pages: int = 0
+    figures_set_aside: int = 0  # figures of staged pages not read with certainty: quarantine.cec_figures
     failures: list[str] = field(default_factory=list)
     published_db: Path | None = None
     report: Path | None = None
@@ -181,6 +182,7 @@ def scrape_site(run: Run, options: NightOptions) -> NightOutcome:
         requests=sum(len(r.attempts) for r in results),
         new_versions=summary.new_versions,
         staged_pages=summary.parsed,
+        figures_set_aside=summary.figures_set_aside,
         failures=run_failures(db, run.run_id, list(summary.failed)),
     )
     if outcome.election_id and summary.new_versions:  # nothing new staged: core is already current

@@ -87,6 +87,7 @@ def rebuild(s: Settings, election_id: str | None = None, steps: Steps = PLAIN) -
         summary.election_id,
         new_versions=summary.new_versions,
         staged_pages=summary.parsed,
+        figures_set_aside=summary.figures_set_aside,
         failures=summary.failed,
         published_db=s.published_db,
     )

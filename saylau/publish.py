@@ -28,8 +28,9 @@ import duckdb
 from saylau.crashpoints import crashpoint
 from saylau.warehouse import table_names
 
-# Everything but staging (unvalidated rows) reaches analysts.
-PUBLISHED_SCHEMAS = ("ref", "raw", "core", "quarantine", "marts", "meta")
+# Everything but staging (unvalidated rows and the staging views) reaches analysts; of intermediate its
+# tables (intermediate.int_precinct_protocols feeds the report's forensics plots).
+PUBLISHED_SCHEMAS = ("ref", "raw", "core", "intermediate", "quarantine", "marts", "meta")
 
 
 @dataclass

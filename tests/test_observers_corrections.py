@@ -190,7 +190,7 @@ def test_a_repeated_copy_with_a_photo_is_not_thrown_away_as_a_duplicate(wh, buil
     assert query(wh, "select source_row, rule from quarantine.observer_protocols") == [(6, "duplicate_row")]
     assert result.good == 4
     assert query(
-        wh, "select unit_id, copies, versions, resolution from core.int_observer_protocol_conflicts"
+        wh, "select unit_id, copies, versions, resolution from intermediate.int_observer_protocol_conflicts"
     ) == [("KZ-75/3", 3, 2, "unresolved")]
     assert query(wh, "select distinct unit_id from core.protocol_values where source = 'observers'") == [
         ("KZ-75/4",)

@@ -218,7 +218,7 @@ def choose_leader(totals: Mapping[str, int | None], named: str | None = None) ->
 
     ``named`` (``--leader``: an option id, or a party name the resolver or the Russian party table knows)
     gives that option, ``"user"``; it must be one of ``totals``' options. Otherwise the option with the most
-    votes, ties broken by the smaller option id (as ``core.int_contest_leaders`` breaks them),
+    votes, ties broken by the smaller option id (as ``intermediate.int_contest_leaders`` breaks them),
     ``"most_votes"``; ``("", "none")`` when no option has a total (no row passed validation).
     """
     options = list(totals)

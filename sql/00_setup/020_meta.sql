@@ -40,3 +40,13 @@ create table if not exists meta.promoted_pages (
     url          varchar not null,
     sha256       varchar not null
 );
+
+-- meta.model_builds: one row per model (sql/10_staging, 20_intermediate, 30_marts) each time a run builds it
+-- (saylau.marts.build_marts): how long it took and how many rows it holds.
+create table if not exists meta.model_builds (
+    run_id    varchar,                        -- the run (meta.runs) that built it; NULL outside a run
+    model     varchar not null,               -- schema.name, e.g. 'marts.results_official'
+    seconds   double not null,                -- wall time of its create statement
+    rows      bigint,                         -- rows it holds (NULL for a view)
+    built_at  timestamptz not null
+);

@@ -1,15 +1,27 @@
--- core.int_observed_pecs: precincts where an observer was present on election day, by any trace: a
+-- intermediate.int_observed_pecs: precincts where an observer was present on election day, by any trace: a
 -- protocol copy of any contest (valid, conflicting or not), a turnout count or a violation report.
 --   election_id, unit_id, region_code
 --   sources             observer organisations present, comma-separated
 --   copy_contests       contests the observers sent a protocol copy of, comma-separated
-create or replace table core.int_observed_pecs as
-with traces as (
-    select election_id, unit_id, region_code, source, contest_id from core.observer_protocol_copies
+create or replace table intermediate.int_observed_pecs as
+with protocol_copies as (
+    select * from core.observer_protocol_copies
+),
+
+turnout_counts as (
+    select * from core.observer_turnout
+),
+
+violations as (
+    select * from core.observer_violations
+),
+
+traces as (
+    select election_id, unit_id, region_code, source, contest_id from protocol_copies
     union all
-    select election_id, unit_id, region_code, source, null from core.observer_turnout
+    select election_id, unit_id, region_code, source, null from turnout_counts
     union all
-    select election_id, unit_id, region_code, source, null from core.observer_violations
+    select election_id, unit_id, region_code, source, null from violations
     where unit_id is not null
 ),
 

@@ -1,23 +1,27 @@
--- core.int_observer_copies_as_sent: the observers' protocol copies as they sent them, one per precinct,
+-- intermediate.int_observer_copies_as_sent: the observers' protocol copies as they sent them, one per precinct,
 -- before saylau's validation: what the observers' own summary table was computed from.
--- From staging.observer_protocols (the newest version of each file): a row sent twice with the same
+-- From staging.stg_observers__protocols (the newest version of each file): a row sent twice with the same
 -- numbers counts once; of copies of one precinct with different numbers the first sent counts (file name,
 -- then row). Rows the validation refused (a mistyped precinct number, parties that do not add up) are
 -- here with their numbers as typed. One typing slip is undone, because its signature is unambiguous:
 -- ballots issued and ballots cancelled typed in each other's place (the copy's "cancelled" equals its
 -- ballots in the boxes, its "issued" does not, and the two still add up to the ballots received).
--- For what saylau trusts, use core.int_pec_wide (resolved copies, nothing repaired).
+-- For what saylau trusts, use intermediate.int_pec_wide (resolved copies, nothing repaired).
 --   election_id, contest_id, source (organisation), unit_id (precinct as typed), region_code
 --   registered ... valid        protocol lines as typed (issued / cancelled swapped back, see above)
 --   swapped_issued_cancelled    the copy had issued and cancelled in each other's place
 --   ballots_cast                valid + invalid
 --   party_votes                 map option_id -> votes
-create or replace table core.int_observer_copies_as_sent as
-with copies as (
+create or replace table intermediate.int_observer_copies_as_sent as
+with observer_protocols as (
+    select * from staging.stg_observers__protocols
+),
+
+copies as (
     select
         *,
         row_number() over (
-            partition by election_id, contest_id, organisation, unit_id
+            partition by election_id, contest_id, source, unit_id
             order by source_ref, source_row
         ) as copy_rank,
         coalesce(
@@ -26,7 +30,7 @@ with copies as (
             and ballots_issued + ballots_cancelled = ballots_received,
             false
         ) as swapped
-    from staging.observer_protocols
+    from observer_protocols
     where contest_id is not null and unit_id is not null
 ),
 
@@ -34,7 +38,7 @@ final as (
     select
         election_id,
         contest_id,
-        organisation as source,
+        source,
         unit_id,
         region_code,
         registered,
@@ -45,7 +49,7 @@ final as (
         invalid,
         valid,
         coalesce(valid, 0) + coalesce(invalid, 0) as ballots_cast,
-        cast(votes as map(varchar, bigint)) as party_votes,
+        party_votes,
         swapped as swapped_issued_cancelled
     from copies
     where copy_rank = 1

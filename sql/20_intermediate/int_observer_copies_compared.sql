@@ -1,11 +1,11 @@
--- int_observer_copies_compared: every current copy of a precinct protocol sent by observers, compared with
+-- intermediate.int_observer_copies_compared: every current copy of a precinct protocol sent by observers, compared with
 -- the other copies of the same protocol (same election, contest, organisation and precinct), and whether it
 -- is the copy that counts.
 --
 -- The rule (docs/observers.md): copies that agree count once. When copies disagree, the one version backed
 -- by a photo of the protocol counts; when no version, or more than one disagreeing version, has a photo,
 -- none counts: the precinct is left out of the observers' figures and listed in
--- core.int_observer_protocol_conflicts for someone to check against the photos or the observer.
+-- intermediate.int_observer_protocol_conflicts for someone to check against the photos or the observer.
 --   copy_id        file sha256 (16 hex) + ':' + row number of the copy
 --   signature      md5 of the copy's numbers (line:option=value, sorted): equal signature = same numbers
 --   has_photo      the copy gives a protocol-photo reference
@@ -14,8 +14,12 @@
 --   copies         copies of the precinct's protocol
 --   resolution     agreed | photo | unresolved
 --   counts         true for the single copy whose numbers enter core.protocol_values
-create or replace view core.int_observer_copies_compared as
-with copies as (
+create or replace view intermediate.int_observer_copies_compared as
+with protocol_copies as (
+    select * from core.observer_protocol_copies
+),
+
+copies as (
     select
         copy_id,
         election_id,
@@ -29,7 +33,7 @@ with copies as (
         ) as signature,
         min(source_ref) as source_ref,
         min(source_row) as source_row
-    from core.observer_protocol_copies
+    from protocol_copies
     group by copy_id, election_id, contest_id, source, unit_id
 ),
 

@@ -1,4 +1,4 @@
--- int_observer_protocol_conflicts: precincts whose protocol copies from one observer organisation disagree.
+-- intermediate.int_observer_protocol_conflicts: precincts whose protocol copies from one observer organisation disagree.
 -- One row per precinct and contest; analysts see here which precincts the observers' figures leave out
 -- (resolution 'unresolved') or decided by the photo-backed copy (resolution 'photo').
 --   election_id, contest_id, source (organisation), unit_id (pec id), region_code
@@ -8,10 +8,14 @@
 --   resolution      photo (the photo-backed version counts) | unresolved (no copy counts)
 --   chosen_copy_id  the copy that counts (NULL when unresolved)
 --   copy_ids        every copy, 'copy_id@file:row', for looking them up in core.observer_protocol_copies
-create or replace view core.int_observer_protocol_conflicts as
-with conflicting as (
+create or replace view intermediate.int_observer_protocol_conflicts as
+with copies_compared as (
+    select * from intermediate.int_observer_copies_compared
+),
+
+conflicting as (
     select *
-    from core.int_observer_copies_compared
+    from copies_compared
     where versions > 1
 ),
 

@@ -1,11 +1,19 @@
--- int_observer_protocols_resolved: the observers' protocol values that count, in core.protocol_values'
+-- intermediate.int_observer_protocols_resolved: the observers' protocol values that count, in core.protocol_values'
 -- shape (one row per line / party vote of the chosen copy of each observed precinct; see
 -- int_observer_copies_compared for the rule). The observer loader writes these rows into
 -- core.protocol_values with source = the organisation, level = 'pec', status and as_of NULL.
-create or replace view core.int_observer_protocols_resolved as
-with chosen as (
+create or replace view intermediate.int_observer_protocols_resolved as
+with copies_compared as (
+    select * from intermediate.int_observer_copies_compared
+),
+
+protocol_copies as (
+    select * from core.observer_protocol_copies
+),
+
+chosen as (
     select copy_id
-    from core.int_observer_copies_compared
+    from copies_compared
     where counts
 ),
 
@@ -26,7 +34,7 @@ final as (
         p.source_sha256,
         p.source_row,
         p.run_id
-    from core.observer_protocol_copies as p
+    from protocol_copies as p
     inner join chosen using (copy_id)
 )
 

@@ -36,12 +36,20 @@
 --   observer_ci_low, observer_ci_high   95% interval of the observer share (pct)
 --   significant                 official share outside that interval
 create or replace table marts.discrepancy_region as
-with official_pecs as (
-    select * from core.int_pec_wide where source = 'official'
+with pec_wide as (
+    select * from intermediate.int_pec_wide
+),
+
+pec_values as (
+    select * from intermediate.int_pec_values
+),
+
+official_pecs as (
+    select * from pec_wide where source = 'official'
 ),
 
 sample_pecs as (
-    select * from core.int_pec_wide where source <> 'official'
+    select * from pec_wide where source <> 'official'
 ),
 
 -- every row twice: once for its region, once for the whole (scope '*')
@@ -59,7 +67,7 @@ sample_scoped as (
 
 official_votes as (
     select v.election_id, v.contest_id, s.scope, v.option_id as party, sum(v.value) as votes
-    from int_pec_values as v
+    from pec_values as v
     inner join official_scoped as s using (election_id, contest_id, source, unit_id)
     where v.source = 'official' and v.line = 'votes'
     group by all
@@ -92,7 +100,7 @@ tec_sizes as (
 sample_parties as (
     select distinct s.election_id, s.contest_id, s.source, s.scope, v.option_id as party
     from sample_scoped as s
-    inner join int_pec_values as v using (election_id, contest_id, source, unit_id)
+    inner join pec_values as v using (election_id, contest_id, source, unit_id)
     where v.line = 'votes'
 ),
 
@@ -101,7 +109,7 @@ sample_votes as (
         s.share_base, s.ballots_issued, s.registered
     from sample_scoped as s
     inner join sample_parties as p using (election_id, contest_id, source, scope)
-    left join int_pec_values as v
+    left join pec_values as v
         on
             v.election_id = s.election_id
             and v.contest_id = s.contest_id

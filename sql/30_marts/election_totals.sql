@@ -14,15 +14,25 @@
 --   turnout_pct       ballots_issued / registered * 100
 --   valid, invalid    valid and invalid ballots (valid: where a unit gives party votes but no valid line,
 --                     its options' votes added up)
---   leader            option (party / candidate / answer) with the most votes (ties: the smaller id)
---   leader_votes      its votes
+--   leader            the contest's leader (intermediate.int_contest_leaders: the option an import names
+--                     with --leader, else the most votes; ties: the smaller id)
+--   leader_votes      its votes at the level the totals were summed from
 --   leader_share_pct  its share under the contest's own denominator rule (valid ballots for elections,
 --                     ballots cast = valid + invalid (+ valid-not-counted) for referendums and for
 --                     elections whose law counts all ballots cast, e.g. Russia)
 --   as_of             latest as_of among the figures used
 create or replace table marts.election_totals as
 with official as (
-    select * from core.int_protocol_values_current where source = 'official'
+    select * from intermediate.int_protocol_values_current
+    where source = 'official'
+),
+
+contest_leaders as (
+    select * from intermediate.int_contest_leaders
+),
+
+contests as (
+    select * from ref.contests
 ),
 
 -- one row per unit and level: its lines; where a source gives party votes but no valid line (the CEC's
@@ -108,10 +118,10 @@ votes as (
 ),
 
 leaders as (
-    -- ties: the smaller option id, as in core.int_contest_leaders
-    select election_id, contest_id, arg_min(option_id, (-votes, option_id)) as leader, max(votes) as leader_votes
-    from votes
-    group by all
+    select l.election_id, l.contest_id, l.leader, v.votes as leader_votes
+    from contest_leaders as l
+    inner join votes as v
+        on v.election_id = l.election_id and v.contest_id = l.contest_id and v.option_id = l.leader
 ),
 
 final as (
@@ -138,7 +148,7 @@ final as (
         l.as_of
     from lines as l
     left join leaders as w using (election_id, contest_id)
-    left join ref.contests as c using (election_id, contest_id)
+    left join contests as c using (election_id, contest_id)
 )
 
 select * from final

@@ -7,19 +7,35 @@
 --   official_rows       protocol values held from the official source
 --   observer_rows       protocol values held from observers' copies
 create or replace table marts.elections as
-with holdings as (
+with protocol_values as (
+    select * from core.protocol_values
+),
+
+elections as (
+    select * from ref.elections
+),
+
+contests as (
+    select * from ref.contests
+),
+
+ballot_options as (
+    select * from ref.ballot_options
+),
+
+holdings as (
     select
         election_id,
         contest_id,
         count(*) filter (where source = 'official') as official_rows,
         count(*) filter (where source <> 'official') as observer_rows
-    from core.protocol_values
+    from protocol_values
     group by all
 ),
 
 options as (
     select election_id, contest_id, count(*) as ballot_options
-    from ref.ballot_options
+    from ballot_options
     group by all
 ),
 
@@ -37,8 +53,8 @@ final as (
         coalesce(o.ballot_options, 0) as ballot_options,
         coalesce(h.official_rows, 0) as official_rows,
         coalesce(h.observer_rows, 0) as observer_rows
-    from ref.elections as e
-    inner join ref.contests as c using (election_id)
+    from elections as e
+    inner join contests as c using (election_id)
     left join options as o using (election_id, contest_id)
     left join holdings as h using (election_id, contest_id)
 )

@@ -1,6 +1,7 @@
 -- marts.forensics_digits: digit tests of precinct vote counts, as in the Election Forensics Toolkit
 -- (Hicken and Mebane): by election, contest, region and option.
 -- Answers: do the digits of the counts look like counts, or like numbers someone wrote down?
+-- Counts: the current official precinct votes (intermediate.int_pec_values).
 -- Row grain: region_code NULL = the whole election; option_id NULL = every option's counts together.
 -- z-scores compare each mean with its expectation under the null (Benford for the second digit, uniform
 -- last digits), using the null's sd: 2.8729 (second digit), 2.8723 (last digit), sqrt(0.2 x 0.8) (0/5).
@@ -14,7 +15,12 @@
 --   share_last_0_or_5     share of those counts ending in 0 or 5 (expectation 0.2)
 --   last_0_or_5_z         (share - 0.2) / sqrt(0.16 / counts_last)
 create or replace table marts.forensics_digits as
-with counts as (
+with pec_values as (
+    select * from intermediate.int_pec_values
+    where source = 'official'
+),
+
+counts as (
     select
         election_id,
         contest_id,
@@ -23,7 +29,7 @@ with counts as (
         value,
         case when value >= 10 then substr(value::varchar, 2, 1)::integer end as second_digit,
         case when value >= 100 then value % 10 end as last_digit
-    from int_precinct_values  -- temporary, built by sql/20_intermediate/int_precinct_protocols.sql
+    from pec_values
     where line = 'votes'
 ),
 

@@ -12,9 +12,13 @@
 --                                       (leader / (valid + invalid)); strongly positive is the stuffing sign
 --   leader_share_mean_pct               mean precinct leader share (pct)
 create or replace table marts.forensics_distribution as
-with precincts as (
+with precinct_protocols as (
+    select * from intermediate.int_precinct_protocols
+),
+
+precincts as (
     select *
-    from core.int_precinct_protocols
+    from precinct_protocols
     where registered > 0 and ballots_cast > 0 and turnout is not null and leader_share is not null
 ),
 

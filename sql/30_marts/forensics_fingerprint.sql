@@ -10,7 +10,11 @@
 --   voters                 registered voters in those precincts
 --   ballots_cast           valid + invalid ballots in those precincts
 create or replace table marts.forensics_fingerprint as
-with precincts as (
+with precinct_protocols as (
+    select * from intermediate.int_precinct_protocols
+),
+
+precincts as (
     select
         election_id,
         contest_id,
@@ -18,7 +22,7 @@ with precincts as (
         least(floor(100 * leader_share), 100)::integer as share_bin,
         registered,
         ballots_cast
-    from core.int_precinct_protocols
+    from precinct_protocols
     where turnout is not null and leader_share is not null
 ),
 

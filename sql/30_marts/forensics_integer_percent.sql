@@ -19,17 +19,25 @@
 --   observed_turnout_integer, expected_turnout_integer, excess_turnout   turnout-only variant
 --   observed_share_integer, expected_share_integer, excess_share         leader-share-only variant
 create or replace table marts.forensics_integer_percent as
-with params as (
+with forensics_parameters as (
+    select * from meta.forensics_parameters
+),
+
+precinct_protocols as (
+    select * from intermediate.int_precinct_protocols
+),
+
+params as (
     select
         max(value) filter (where name = 'integer_min_registered') as min_registered,
         max(value) filter (where name = 'integer_max_pct') as max_pct,
         max(value) filter (where name = 'integer_tolerance_pp') as tol
-    from meta.forensics_parameters
+    from forensics_parameters
 ),
 
 included as (
     select p.*
-    from core.int_precinct_protocols as p, params as x
+    from precinct_protocols as p, params as x
     where
         coalesce(p.ballots_in_boxes, p.ballots_cast) > 0
         and p.registered >= x.min_registered

@@ -3,10 +3,10 @@
 -- collected say, on the same definitions as the observers' published table?
 -- Two bases, side by side:
 --   'as_sent'   every copy the observers sent, one per precinct, numbers as typed
---               (core.int_observer_copies_as_sent): what the observers' own table was computed from, and
+--               (intermediate.int_observer_copies_as_sent): what the observers' own table was computed from, and
 --               what reproduces it;
---   'resolved'  the copies saylau trusts (core.int_pec_wide, source = the organisation): a copy refused by
---               validation or a conflict left unresolved is not in it (core.int_observer_*).
+--   'resolved'  the copies saylau trusts (intermediate.int_pec_wide, source = the organisation): a copy refused by
+--               validation or a conflict left unresolved is not in it (intermediate.int_observer_*).
 -- The observers' table takes party and spoiled shares of the ballots CAST (valid + invalid), which is why
 -- its columns add to 99-101; share_valid_pct gives the contest's own rule (of valid ballots in elections).
 --   election_id, contest      the contest
@@ -25,7 +25,23 @@
 --   share_valid_pct           votes / the contest's denominator (ref.contests.share_denominator) * 100
 -- Percentages are rounded to 2 decimals; the published table rounds to whole percents.
 create or replace table marts.observer_sample_summary as
-with pecs as (
+with pec_wide as (
+    select * from intermediate.int_pec_wide
+),
+
+pec_values as (
+    select * from intermediate.int_pec_values
+),
+
+copies_as_sent as (
+    select * from intermediate.int_observer_copies_as_sent
+),
+
+contests as (
+    select * from ref.contests
+),
+
+pecs as (
     select
         'resolved' as basis,
         election_id,
@@ -40,7 +56,7 @@ with pecs as (
         invalid,
         ballots_cast,
         share_base
-    from core.int_pec_wide
+    from pec_wide
     where source <> 'official'
     union all
     select
@@ -57,13 +73,13 @@ with pecs as (
         s.invalid,
         s.ballots_cast,
         case c.share_denominator when 'valid' then s.valid else s.ballots_cast end as share_base
-    from core.int_observer_copies_as_sent as s
-    left join ref.contests as c using (election_id, contest_id)
+    from copies_as_sent as s
+    left join contests as c using (election_id, contest_id)
 ),
 
 pec_votes as (
     select 'resolved' as basis, election_id, contest_id, source, unit_id, option_id as party, value as votes
-    from int_pec_values
+    from pec_values
     where source <> 'official' and line = 'votes'
     union all
     select
@@ -74,7 +90,7 @@ pec_votes as (
         unit_id,
         unnest(map_keys(party_votes)) as party,
         unnest(map_values(party_votes)) as votes
-    from core.int_observer_copies_as_sent
+    from copies_as_sent
 ),
 
 -- every precinct once for its region and once for the whole (scope NULL); a copy whose region was not

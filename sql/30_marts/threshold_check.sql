@@ -16,16 +16,36 @@
 --   observer_share_cast_pct           the observers' share of all ballots cast (their own table's definition)
 --   passes_official, passes_observer  share >= threshold_pct
 create or replace table marts.threshold_check as
-with national as (
+with current_values as (
+    select * from intermediate.int_protocol_values_current
+),
+
+pec_values as (
+    select * from intermediate.int_pec_values
+),
+
+pec_wide as (
+    select * from intermediate.int_pec_wide
+),
+
+contests as (
+    select * from ref.contests
+),
+
+parties as (
+    select * from ref.parties
+),
+
+national as (
     select election_id, contest_id, line, option_id, sum(value) as value
-    from core.int_protocol_values_current
+    from current_values
     where source = 'official' and level = 'national'
     group by all
 ),
 
 pec as (
     select election_id, contest_id, line, option_id, sum(value) as value
-    from int_pec_values
+    from pec_values
     where source = 'official'
     group by all
 ),
@@ -59,7 +79,7 @@ official as (
         from official_lines
         group by all
     ) as d using (election_id, contest_id)
-    left join ref.contests as c using (election_id, contest_id)
+    left join contests as c using (election_id, contest_id)
     where v.line = 'votes'
 ),
 
@@ -72,14 +92,14 @@ observer as (
         sum(v.value) as votes,
         any_value(t.share_base) as base,
         any_value(t.ballots_cast) as cast_base
-    from int_pec_values as v
+    from pec_values as v
     inner join (
         select election_id, contest_id, source, sum(share_base) as share_base, sum(ballots_cast) as ballots_cast
-        from core.int_pec_wide
+        from pec_wide
         where source <> 'official'
         group by all
     ) as t using (election_id, contest_id, source)
-    inner join (select distinct election_id, contest_id, source from core.int_pec_wide) as w
+    inner join (select distinct election_id, contest_id, source from pec_wide) as w
         using (election_id, contest_id, source)
     where v.source <> 'official' and v.line = 'votes'
     group by all
@@ -99,8 +119,8 @@ final as (
         100.0 * o.votes / nullif(o.base, 0) >= c.threshold_pct as passes_official,
         100.0 * b.votes / nullif(b.base, 0) >= c.threshold_pct as passes_observer
     from official as o
-    left join ref.contests as c using (election_id, contest_id)
-    left join ref.parties as p on p.party_id = o.party
+    left join contests as c using (election_id, contest_id)
+    left join parties as p on p.party_id = o.party
     left join observer as b
         on b.election_id = o.election_id and b.contest_id = o.contest_id and b.party = o.party
     where coalesce(p.kind, 'party') = 'party'

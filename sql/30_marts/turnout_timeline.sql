@@ -14,15 +14,27 @@
 --   observed_pecs             precincts in that observer figure
 --   gap_pp                    official minus observer turnout, percentage points
 create or replace table marts.turnout_timeline as
-with official as (
+with turnout_official as (
+    select * from core.turnout_official
+),
+
+observer_turnout as (
+    select * from core.observer_turnout
+),
+
+pec_wide as (
+    select * from intermediate.int_pec_wide
+),
+
+official as (
     select election_id, region_code, as_of, max(turnout_pct) as official_turnout_pct
-    from core.turnout_official
+    from turnout_official
     group by all
 ),
 
 pec_registered as (
     select election_id, unit_id, max(registered) as registered
-    from core.int_pec_wide
+    from pec_wide
     where source = 'official'
     group by all
 ),
@@ -36,7 +48,7 @@ counts as (
         t.as_of,
         max(t.voters_counted) as voters_counted,
         coalesce(max(t.registered), any_value(p.registered)) as registered
-    from core.observer_turnout as t
+    from observer_turnout as t
     left join pec_registered as p using (election_id, unit_id)
     group by t.election_id, t.source, t.unit_id, t.region_code, t.as_of
 ),

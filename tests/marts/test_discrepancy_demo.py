@@ -59,7 +59,7 @@ def test_flagged_precincts_are_exactly_the_rewritten_observed_ones(demo_warehous
 
 def test_every_observed_precinct_with_a_resolved_copy_is_compared(demo_warehouse):
     copies = demo_warehouse.query(
-        "select contest_id, count(distinct unit_id) as n from core.int_observer_protocols_resolved group by 1"
+        "select contest_id, count(distinct unit_id) as n from intermediate.int_observer_protocols_resolved group by 1"
     ).set_index("contest_id")["n"]
     for contest in CONTESTS:
         assert len(_compared(demo_warehouse, contest)) == copies[contest]

@@ -9,8 +9,7 @@ import json
 from datetime import datetime
 
 from saylau import warehouse
-from saylau.config import SQL_DIR
-from saylau.sqlrun import run_file
+from saylau.sqlrun import model_graph, run_models
 from tests.marts.test_marts_unit import E21, LINES, _build, _lines, _protocol
 
 E23 = "kz-2023-03-19"
@@ -183,8 +182,8 @@ def test_discrepancy_region_interval_without_an_official_precinct_count(ref_ware
 
 def test_ties_follow_one_rule_in_every_mart_and_load_order(ref_warehouse):
     """Amanat and Adal tie (600 votes each) and the three precincts' turnout bins (60%, 50%, 40%) hold the
-    same voters. The leader is the smaller option id (core.int_contest_leaders' rule, which the
-    discrepancy and observer-effect marts follow) in election_totals and the forensics marts too, Shpilkin's
+    same voters. The leader is the smaller option id (intermediate.int_contest_leaders' rule,
+    which every mart with a leader follows) in election_totals and the forensics marts too, Shpilkin's
     mode is the highest of the tied bins, and loading the same rows in another order changes nothing."""
     precincts = [
         ("KZ-75/1", _lines(1000, 600, 0, 600), {"amanat": 300, "adal": 300}),
@@ -199,12 +198,12 @@ def test_ties_follow_one_rule_in_every_mart_and_load_order(ref_warehouse):
                 votes = dict(reversed(list(votes.items())))
             _protocol(con, E21, "mazhilis", "official", "pec", pec, "KZ-75", lines, votes, "final")
         _build(con)
-        for name in ("election_totals", "forensics_shpilkin"):
-            run_file(con, SQL_DIR / "30_marts" / f"{name}.sql")
+        graph = model_graph()
+        run_models(con, graph, graph.select(["election_totals", "forensics_shpilkin"]))
         return (
             con.execute("select leader from marts.election_totals").fetchall(),
             con.execute("select leader from marts.forensics_shpilkin").fetchall(),
-            con.execute("select leader from core.int_contest_leaders").fetchall(),
+            con.execute("select leader from intermediate.int_contest_leaders").fetchall(),
             con.execute("select modal_turnout_pct from marts.forensics_shpilkin").fetchall(),
         )
 
@@ -285,7 +284,8 @@ def test_election_totals_from_cec_pages_without_a_precinct_table(ref_warehouse):
                 con, E21, "maslikhat_city", "official", "tec", tec, "KZ-75", lines, votes, "final", final
             )
         _build(con)
-        run_file(con, SQL_DIR / "30_marts" / "election_totals.sql")
+        graph = model_graph()
+        run_models(con, graph, graph.select(["election_totals"]))
         rows = con.execute(
             "select contest, level, registered, ballots_issued, turnout_pct, valid, invalid, leader, "
             "leader_votes, leader_share_pct from marts.election_totals order by contest"

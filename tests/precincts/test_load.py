@@ -154,7 +154,7 @@ def test_observers_precinct_table_is_loaded_under_their_source(db, tmp_path, bui
             "select source, count(distinct unit_id) from core.protocol_values group by 1 order by 1"
         ).fetchall()
         assert by_source == [("haq", 1), ("official", 1)]  # the second import did not replace the first
-        assert con.execute("select count(*) from core.int_precinct_protocols").fetchone() == (1,)
+        assert con.execute("select count(*) from intermediate.int_precinct_protocols").fetchone() == (1,)
 
 
 def test_an_organisation_named_as_typed_gets_the_id_its_observers_files_use(db, tmp_path, build_settings):

@@ -27,7 +27,7 @@ def forensics(ctx: ReportContext) -> Section:
     contest = ctx.main_contest
     if contest is None:
         return Section("forensics", title, note("not available yet: no contest with official results"))
-    # the party the forensic marts follow (core.int_precinct_protocols: the import's, else the most votes)
+    # the party the forensic marts follow (intermediate.int_contest_leaders: the import's --leader, else the most votes)
     leader = mart_leader(ctx, "marts.forensics_shpilkin", contest)
     parts.append(
         f"<p>Plots for the contest <b>{esc(contest)}</b> (official precinct protocols); the tables below cover "
@@ -71,9 +71,9 @@ def forensics(ctx: ReportContext) -> Section:
         parts.append(note(str(m)))
     # 3. integer-percent histogram (from the precinct protocols; the test's figures from the mart)
     parts.append("<h3>Integer percents</h3>")
-    if table_exists(ctx.con, "core.int_precinct_protocols"):
+    if table_exists(ctx.con, "intermediate.int_precinct_protocols"):
         values = ctx.con.execute(
-            "select 100 * turnout as turnout_pct, 100 * leader_share as share_pct from core.int_precinct_protocols "
+            "select 100 * turnout as turnout_pct, 100 * leader_share as share_pct from intermediate.int_precinct_protocols "
             "where election_id = ? and contest_id = ? and registered >= 100",
             [ctx.election_id, contest],
         ).df()
@@ -91,9 +91,11 @@ def forensics(ctx: ReportContext) -> Section:
             )
             figures += 1
         else:
-            parts.append(note(f"not available yet: core.int_precinct_protocols is empty for {contest}"))
+            parts.append(
+                note(f"not available yet: intermediate.int_precinct_protocols is empty for {contest}")
+            )
     else:
-        parts.append(note("not available yet: core.int_precinct_protocols is missing"))
+        parts.append(note("not available yet: intermediate.int_precinct_protocols is missing"))
     try:
         integer = election_rows(ctx, "marts.forensics_integer_percent", order="contest")
         parts.append(
@@ -181,6 +183,6 @@ def forensics(ctx: ReportContext) -> Section:
     parts.append(
         "<p class='src'>marts.forensics_shpilkin_bins, marts.forensics_fingerprint, "
         "marts.forensics_integer_percent, marts.forensics_shpilkin, marts.forensics_distribution, "
-        "core.int_precinct_protocols.</p>"
+        "intermediate.int_precinct_protocols.</p>"
     )
     return Section("forensics", title, "".join(parts), figures)

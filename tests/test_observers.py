@@ -260,7 +260,7 @@ def test_every_error_kind_lands_where_it_should(wh, build_settings, tmp_path):
         ("KZ-75/4", 1500),
     ]
     conflicts = query(
-        wh, "select unit_id, copies, versions, resolution from core.int_observer_protocol_conflicts"
+        wh, "select unit_id, copies, versions, resolution from intermediate.int_observer_protocol_conflicts"
     )
     assert conflicts == [("KZ-75/3", 2, 2, "photo")]
     flags = query(wh, "select unit_id, rule from core.validation_flags where table_name = 'observer_protocols' "
@@ -281,7 +281,7 @@ def test_conflict_without_photo_counts_neither_copy(wh, build_settings, tmp_path
         ("KZ-75/2",)
     ]
     assert query(
-        wh, "select unit_id, resolution, chosen_copy_id from core.int_observer_protocol_conflicts"
+        wh, "select unit_id, resolution, chosen_copy_id from intermediate.int_observer_protocol_conflicts"
     ) == [("KZ-75/1", "unresolved", None)]
     assert query(wh, "select failed_rows from meta.data_quality where rule = 'conflict_unresolved'") == [(1,)]
 

@@ -137,7 +137,7 @@ def test_disagreeing_observers_are_both_kept_and_visible(demo_load):
     pec = error["pec_id"]
     conflict = _query(
         db,
-        "select copies, versions, resolution, contest_id from core.int_observer_protocol_conflicts "
+        "select copies, versions, resolution, contest_id from intermediate.int_observer_protocol_conflicts "
         "where unit_id = ?",
         [pec],
     )

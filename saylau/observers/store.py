@@ -2,7 +2,7 @@
 
 Copies of one precinct's protocol from one organisation that disagree are all kept
 (``core.observer_protocol_copies``) and flagged; which copy counts is decided in SQL
-(``core.int_observer_protocols_resolved``): the single version backed by a photo of the protocol,
+(``intermediate.int_observer_protocols_resolved``): the single version backed by a photo of the protocol,
 otherwise none. Only resolved copies enter ``core.protocol_values`` (:func:`resolve_observer_protocols`).
 """
 
@@ -145,7 +145,7 @@ def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
 def resolve_observer_protocols(con: duckdb.DuckDBPyConnection) -> int:
     """Replace observers' rows in ``core.protocol_values`` by the copies that count; returns rows written.
 
-    Which copy counts is decided by ``core.int_observer_copies_compared`` (see docs/observers.md).
+    Which copy counts is decided by ``intermediate.int_observer_copies_compared`` (see docs/observers.md).
     """
     ensure_views(con)
     # only rows that came from observers' files: an organisation's precinct table imported under its id
@@ -157,7 +157,7 @@ def resolve_observer_protocols(con: duckdb.DuckDBPyConnection) -> int:
         "and i.source = v.source and i.election_id = v.election_id and i.contest_id = v.contest_id)"
     )
     con.execute(f"delete from core.protocol_values as v where {from_files}")
-    con.execute("insert into core.protocol_values by name select * from core.int_observer_protocols_resolved")
+    con.execute("insert into core.protocol_values by name select * from intermediate.int_observer_protocols_resolved")
     return con.execute(f"select count(*) from core.protocol_values as v where {from_files}").fetchone()[0]
 
 
@@ -165,7 +165,7 @@ def record_conflicts(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """Count precincts whose observer copies disagree with no photo to decide, into ``meta.data_quality``."""
     ensure_views(con)
     n = con.execute(
-        "select count(*) from core.int_observer_protocol_conflicts where resolution = 'unresolved'"
+        "select count(*) from intermediate.int_observer_protocol_conflicts where resolution = 'unresolved'"
     ).fetchone()[0]
     con.execute("delete from meta.data_quality where run_id = ? and rule = 'conflict_unresolved'", [run_id])
     if n:

@@ -80,6 +80,10 @@ def test_every_certain_line_right_every_uncertain_one_set_aside(sample):
     assert lines == sample.lines
     assert votes == sample.votes
     assert shares == sample.shares
+    turnout = [
+        r["share_pct"] for r in parsed.results if r["level"] == "national" and r["line"] == "turnout_pct"
+    ]
+    assert turnout == ([sample.turnout] if sample.turnout is not None else [])
     for key, rule in sample.set_aside.items():
         assert rule in _rules(parsed, key), (key, [(f.subject, f.rule, f.reason) for f in parsed.set_aside])
     expected_keys = set(sample.set_aside)

@@ -7,8 +7,13 @@ Real copies name an option more than once (a list, then a sentence; "парти�
 "AMANAT («Аманат»)"): the same figure named twice is one line; two different figures for one option are a
 conflict, and neither is taken. A count that contradicts the percentage printed beside it (beyond the
 rounding of the printed digits, against the page's own denominator) is set aside too
-(``count_contradicts_share``). What is set aside is an :class:`Aside` with the text around it and why;
-nothing is guessed.
+(``count_contradicts_share``). The turnout is read from who took part ("приняли участие 63,3%
+избирателей", "63.66% of the participants ... took part", "сайлаушылардың 54,19% қатысты") as from
+"явка"; a turnout stated as two different figures is a conflict. A protocol line given only as a percentage
+is set aside (``share_without_count``), a total stated as the whole of a part ("Из 7 940 478 действительных
+голосов за Токаева отдано 6 456 393") is read as its line. What is set aside is an :class:`Aside` with the
+text around it and why; nothing is guessed. How the prose is cut (labels, numbers, clauses, dates) is in
+:mod:`saylau.parse.result_text`.
 """
 
 from __future__ import annotations
@@ -22,58 +27,24 @@ from rapidfuzz.distance import Levenshtein
 from saylau.candidates import candidate_names
 from saylau.parse.numbers import UncertainNumber, parse_count, parse_percent
 from saylau.parse.result_lines import Reading as _Reading
+from saylau.parse.result_lines import _decimals, _same_share
 from saylau.parse.result_lines import combine as _combine
+from saylau.parse.result_text import (
+    _ANY_LABEL,
+    _APPROXIMATE,
+    _LABELS,
+    _NOT_VOTES,
+    _SP,
+    _SUBCLAUSE_END,
+    _TURNOUT_LABEL,
+    _clauses,
+    _mask,
+    _sentences,
+    _Token,
+    _tokens,
+)
 from saylau.parse.setaside import snippet
 from saylau.reference import Resolver, UnknownNameError, default_resolver, normalise_name
-
-LINE_LABELS: dict[str, str] = {
-    "registered": r"тізіміне|voters\s+on\s+the\s+lists?|включен\w*|внесен\w*|в\s+списк\w*|тізім\w*\s+енгізіл\w*"
-    r"|енгізілген|included\s+in(?:to)?\s+the\s+(?:voter\s+)?lists?|registered|избирател\w+\s+в\s+списк\w*"
-    r"|тізімдегі|имеющ\w+\s+право|eligible|құқығы\s+бар",
-    "ballots_issued": r"получил\w*\s+(?:избирательн\w+\s+)?бюллетен\w*|бюллетен\w*\s+получил\w*"
-    r"|бюллетен\w*[^.,;]{0,40}?\sалд[ыі]\w*|бюллетень\s+алған|received\s+(?:the\s+)?ballot\w*"
-    r"|ballots?\s+(?:were\s+)?issued|выдано|берілген|принял\w*\s+участие|took\s+part|participated"
-    r"|қатысты|қатысушы\w*\s+саны",
-    "invalid": r"недействительн\w*|жарамсыз\w*|invalid|испорчен\w*",
-    "valid_not_counted": r"оба\s+вариант\w*|both\s+(?:options|answers)|екі\s+(?:жауап|нұсқа)\w*",
-    "valid": r"(?<![Нн]е)(?<!не\s)действительн\w*|(?<!\w)жарамды\w*|(?<![Ii]n)valid",
-}
-_LABELS = {line: re.compile(pattern, re.IGNORECASE) for line, pattern in LINE_LABELS.items()}
-_ANY_LABEL = re.compile("|".join(f"(?:{p})" for p in LINE_LABELS.values()), re.IGNORECASE)
-_TURNOUT_LABEL = re.compile(r"явк\w*|turnout|сайлауға\s+қатысу\w*|қатысқан", re.IGNORECASE)
-
-_SP = "[ \u00a0\u2009\u202f]"
-_NUMBER = re.compile(
-    rf"\d{{1,3}}\s*(?:млн\.?|миллион\w*|million)\s*(?:\d{{1,3}}\s*(?:тысяч\w*|тыс\.?|мың|thousand))?\s*\d{{0,3}}"
-    rf"|\d{{1,3}}(?:{_SP}\d{{3}})+(?![\d])"
-    rf"|\d{{1,3}}(?:,\d{{3}})+(?![\d.,]*%)"
-    rf"|\d+(?:[.,]\d+)?(?:{_SP}?%)?",
-    re.IGNORECASE,
-)
-_CLAUSE_END = re.compile(r";|\n|(?<!\b\w)\.(?=\s+[\dA-ZА-ЯЁӘҒҚҢӨҰҮҺІ«\"])|\.$")
-# Within a sentence, ", " (comma and space) and " и " / " and " separate figures: thousands commas in English
-# copies and decimal commas never have a space after them.
-_SUBCLAUSE_END = re.compile(r",\s|\s(?:и|а\s+также|and|және)\s|:\s")
-# sentences about seats or the threshold name parties again, with figures that are not votes
-_NOT_VOTES = re.compile(r"мандат|seats?\b|орын\w*|барьер|порог|шек\w*|threshold|барьер", re.IGNORECASE)
-_MONTHS = (
-    r"январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|қаңтар|ақпан|наурыз|сәуір"
-    r"|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан|january|february|march|april|may|june|july"
-    r"|august|september|october|november|december"
-)
-# dates and times are no figures: masked (same length) before numbers are read
-_DATES = re.compile(
-    rf"\b\d{{1,2}}\s+(?:{_MONTHS})\w*(?:\s+\d{{4}}(?:\s*(?:года|г\.|жылғы|жылы|year))?)?"
-    rf"|\b(?:{_MONTHS})\w*\s+\d{{1,2}}(?:,\s*\d{{4}})?"
-    r"|\b\d{4}\s*(?:года|году|год|г\.|жылғы|жылы|ж\.)"
-    r"|\b(?:19|20)\d{2}\b(?!\s*[%\d])"
-    r"|\b\d{1,2}:\d{2}\b|\b\d{2}\.\d{2}\.\d{4}\b",
-    re.IGNORECASE,
-)
-
-
-def _mask(text: str) -> str:
-    return _DATES.sub(lambda m: " " * len(m.group(0)), text)
 
 
 @dataclass
@@ -107,48 +78,6 @@ class ResultsStatement:
 
     def aside(self, **kwargs) -> None:
         self.set_aside.append(Aside(**kwargs))
-
-
-@dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    is_percent: bool
-
-
-def _tokens(text: str, start: int = 0, end: int | None = None) -> list[_Token]:
-    out = []
-    for m in _NUMBER.finditer(text, start, len(text) if end is None else end):
-        raw = m.group(0).strip()
-        if not raw:
-            continue
-        after = text[m.end() : m.end() + 12]
-        is_percent = raw.endswith("%") or bool(re.match(r"\s*(?:%|пайыз|процент|percent)", after, re.I))
-        out.append(_Token(m.start(), m.end(), raw, is_percent))
-    return out
-
-
-def _clauses(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each clause: sentences split further at ", " and conjunctions."""
-    spans = []
-    for start, end in _sentences(text):
-        sub_start = start
-        for sub in _SUBCLAUSE_END.finditer(text, start, end):
-            spans.append((sub_start, sub.start()))
-            sub_start = sub.end()
-        spans.append((sub_start, end))
-    return [(a, b) for a, b in spans if b > a]
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in [*_CLAUSE_END.finditer(text), None]:
-        end = m.start() if m else len(text)
-        if end > start:
-            spans.append((start, end))
-        start = m.end() if m else len(text)
-    return spans
 
 
 # --- where the prose names an option ---------------------------------------------------------------------
@@ -245,15 +174,46 @@ def parse_results_text(
     """
     resolver = resolver or default_resolver()
     result = ResultsStatement()
-    masked = _mask(text)
+    masked, seen = _part_of_total(text, _mask(text), lang, result)
     named = find_mentions(text, resolver, election_id, referendum)
     mentions = _not_describing_lines(masked, named)
     on_ballot = [m for m in mentions if options is None or m[2] in options]
-    _read_lines(text, masked, mentions, lang, result)
+    _read_lines(text, masked, mentions, lang, result, seen)
     readings = _read_options(text, masked, on_ballot, mentions, lang, result, options)
     readings += _unknown_lines(text, masked, named, lang, resolver, result, options)
     _combine(text, readings, result, share_denominator)
     return result
+
+
+_COUNT = rf"\d{{1,3}}(?:(?:{_SP}|,)\d{{3}})+(?!\d)|\d+"
+_PART_OF = re.compile(
+    rf"\s*(?:(?:[Ии]з|[Oo]f|[Oo]ut\s+of)\s+(?:the\s+|all\s+|общего\s+числа\s+)?(?P<count>{_COUNT})"
+    rf"(?P<label>(?:\s+[^\W\d]+){{1,4}}?)(?=\s*,|\s+(?:за|for)\s|\s+\d|\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ«\"])"
+    rf"|(?P<kcount>{_COUNT})(?P<klabel>(?:\s+[^\W\d]+){{0,3}}?\s+[^\W\d]+(?:ның|нің|дың|дің|тың|тің))(?=\s+\d))"
+)
+
+
+def _part_of_total(text: str, masked: str, lang: str, result: ResultsStatement) -> tuple[str, dict]:
+    """A count stated as part of a total ("Из 7 940 478 действительных голосов за Токаева отдано 6 456 393",
+    "Of the 7,940,478 valid votes, 6,456,393 were cast for Tokayev", "7 940 478 жарамды дауыстың 6 456 393
+    дауысы ..."): the total is its protocol line, and is masked so that the rest of the sentence reads as
+    the option's line. Returns the masked text and the lines read (as :func:`_read_lines` collects them)."""
+    seen: dict[str, list] = {}
+    for s_start, s_end in _sentences(masked):
+        m = _PART_OF.match(masked, s_start, s_end)
+        if not m:
+            continue
+        label = m.group("label") or m.group("klabel")
+        lines = [line for line, pattern in _LABELS.items() if pattern.search(label)]
+        if len(lines) != 1:
+            continue
+        try:
+            value = parse_count(m.group("count") or m.group("kcount"), lang)
+        except UncertainNumber:
+            continue  # left to the sentence's own reading (set aside there)
+        seen.setdefault(lines[0], []).append((value, snippet(text, s_start, s_end)))
+        masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
+    return masked, seen
 
 
 def _not_describing_lines(masked: str, mentions: list) -> list:
@@ -272,11 +232,14 @@ def _not_describing_lines(masked: str, mentions: list) -> list:
     return kept
 
 
-def _read_lines(text: str, masked: str, mentions: list, lang: str, result: ResultsStatement) -> None:
+def _read_lines(
+    text: str, masked: str, mentions: list, lang: str, result: ResultsStatement, seen: dict | None = None
+) -> None:
     """The protocol lines and the turnout, clause by clause, from the clauses that name no option; a
     sentence naming no option whose clauses gave nothing is read whole (a label and its count split by a
-    comma: "Бюллетеней, в которых отмечены оба варианта ответа, – 82 724")."""
-    seen: dict[str, list[tuple[int, str]]] = {}
+    comma: "Бюллетеней, в которых отмечены оба варианта ответа, – 82 724"). ``seen`` holds lines read
+    before (a total stated as part of a sentence about an option: see :func:`_part_of_total`)."""
+    seen = seen if seen is not None else {}
     previous = None
     for s_start, s_end in _sentences(masked):
         if any(s_start <= a < s_end for a, _, _, _ in mentions):
@@ -289,13 +252,12 @@ def _read_lines(text: str, masked: str, mentions: list, lang: str, result: Resul
                 previous = _read_clause(text, masked, start, end, lang, result, previous, seen)
             continue
         read_before = sum(len(v) for v in seen.values()) + len(result.set_aside)
-        turnout_before = result.turnout_pct
         for start, end in _clauses(masked[:s_end]):
             if start >= s_start:
                 previous = _read_clause(text, masked, start, end, lang, result, previous, seen)
-        nothing = read_before == sum(len(v) for v in seen.values()) + len(result.set_aside)
-        if nothing and turnout_before == result.turnout_pct:
+        if read_before == sum(len(v) for v in seen.values()) + len(result.set_aside):
             _read_clause(text, masked, s_start, s_end, lang, result, None, seen)
+    _settle_turnout(seen.pop(_TURNOUT, []), result)
     for line, values in seen.items():
         if len({v for v, _ in values}) == 1:
             result.lines[line] = values[0][0]
@@ -313,6 +275,57 @@ def _read_lines(text: str, masked: str, mentions: list, lang: str, result: Resul
             )
 
 
+_TURNOUT = "turnout_pct"
+
+
+def _turnout_reading(
+    masked: str, percents: list[_Token], around: str, result: ResultsStatement, seen: dict
+) -> None:
+    """One clause's turnout ("явка составила 63,3%", "приняли участие 63,3% избирателей", "63.66% of the
+    participants ... took part", "сайлаушылардың 54,19% қатысты"): one percentage is read, an approximate
+    one or several are set aside."""
+    if any(_APPROXIMATE.search(masked[max(0, t.start - 20) : t.start]) for t in percents):
+        rule, reason = "approximate", 'the turnout is approximate ("more than", "about"): not loaded'
+    elif len(percents) > 1:
+        rule, reason = "figures_not_paired", f"{len(percents)} percentages in one turnout clause: not paired"
+    else:
+        try:
+            seen.setdefault(_TURNOUT, []).append((parse_percent(percents[0].text), around, percents[0].text))
+            return
+        except UncertainNumber as exc:
+            rule, reason = "uncertain_number", str(exc)
+    result.aside(subject="turnout", text=around, line=_TURNOUT, reason=reason, rule=rule)
+
+
+def _settle_turnout(readings: list[tuple[float, str, str]], result: ResultsStatement) -> None:
+    """The page's turnout: its readings agree (at the coarser of their printed precisions: the most precise
+    is taken) or, stated as two different figures, neither is taken."""
+    if not readings:
+        return
+    as_read = [_Reading(_TURNOUT, "turnout", 0, 0, share=v, share_text=t) for v, _, t in readings]
+    if all(_same_share(a, b) for a in as_read for b in as_read):
+        result.turnout_pct = max(as_read, key=lambda r: _decimals(r.share_text)).share
+        return
+    for value, around, _printed in readings:
+        result.aside(
+            subject="turnout",
+            text=around,
+            line=_TURNOUT,
+            share_pct=value,
+            rule="named_twice_different",
+            reason="the page states the turnout as "
+            + " and as ".join(sorted({t for _, _, t in readings}))
+            + ": neither is taken",
+        )
+
+
+def _percent_or_none(percents: list[_Token]) -> float | None:
+    try:
+        return parse_percent(percents[0].text) if len(percents) == 1 else None
+    except UncertainNumber:
+        return None
+
+
 def _read_clause(
     text: str,
     masked: str,
@@ -321,7 +334,7 @@ def _read_clause(
     lang: str,
     result: ResultsStatement,
     previous: str | None,
-    seen: dict[str, list[tuple[int, str]]],
+    seen: dict,
 ) -> str | None:
     """Read one clause; returns the protocol line it gave (for "..., что составляет 63,25%")."""
     clause = masked[start:end]
@@ -334,14 +347,25 @@ def _read_clause(
     if "invalid" in labels and "valid" in labels and not re.search(r"(?<![Нн]е)действительн", clause):
         labels.remove("valid")
     around = snippet(text, start, end)
-    if _TURNOUT_LABEL.search(clause) and percents and result.turnout_pct is None:
-        try:
-            result.turnout_pct = parse_percent(percents[0].text)
-        except UncertainNumber as exc:
-            result.aside(subject="turnout", text=around, reason=str(exc), rule="uncertain_number")
-    if not labels and not counts and len(percents) == 1 and previous == "ballots_issued":
-        if result.turnout_pct is None:
-            result.turnout_pct = parse_percent(percents[0].text)
+    turnout = bool(percents) and bool(
+        _TURNOUT_LABEL.search(clause)
+        or ("ballots_issued" in labels and not counts)  # "приняли участие 63,3% избирателей"
+        or (not labels and not counts and len(percents) == 1 and previous == "ballots_issued")
+    )
+    if turnout:
+        _turnout_reading(clause, percents, around, result, seen)
+        if not counts:
+            return None
+    elif labels and not counts and percents:
+        result.aside(
+            subject=", ".join(sorted(labels)),
+            text=around,
+            line=labels[0] if len(labels) == 1 else None,
+            share_pct=_percent_or_none(percents),
+            rule="share_without_count",
+            reason=f"{' / '.join(sorted(labels))} is stated only as a percentage, with no count: "
+            "not a protocol line to load",
+        )
         return None
     if not labels or not counts:
         return None
@@ -360,8 +384,8 @@ def _read_clause(
         result.aside(subject=line, text=around, line=line, reason=str(exc), rule="uncertain_number")
         return None
     seen.setdefault(line, []).append((value, around))
-    if line == "ballots_issued" and percents and result.turnout_pct is None:
-        result.turnout_pct = parse_percent(percents[0].text)
+    if line == "ballots_issued" and percents and not turnout:
+        _turnout_reading(clause, percents, around, result, seen)
     return line
 
 
@@ -429,13 +453,6 @@ def _figures_start(masked: str, sentence_start: int, mention_start: int) -> int 
             if any(t.is_percent for t in tokens) and any(not t.is_percent for t in tokens):
                 break  # a count and its share: the option's figures
     return found
-
-
-_APPROXIMATE = re.compile(
-    r"(?:более|около|свыше|почти|порядка|менее|примерно|more\s+than|over|about|almost|nearly|around"
-    r"|шамамен|астам|жуық)\s*$",
-    re.IGNORECASE,
-)
 
 
 def _read_segment(

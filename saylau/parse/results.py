@@ -54,8 +54,8 @@ def read_results_header(header: list[str], resolver: Resolver | None = None) -> 
     unknown = []
     for i, cell in enumerate(header):
         name = re.sub(r"\s+", " ", cell).strip()
-        if not name or name in {"№", "#", "No", "No."}:
-            continue
+        if not name or name in {"№", "#", "No."} or (name == "No" and region_column is None):
+            continue  # a row-number column ("No" after the region column is a referendum's answer)
         is_share = "%" in name or bool(re.search(r"процент|пайыз|share", name, re.IGNORECASE))
         bare = re.sub(
             r"\(?\s*(?:%|голос\w*|дауыс\w*|votes?)\s*\)?|,\s*$", "", name, flags=re.IGNORECASE

@@ -157,17 +157,7 @@ def _ids(site: DemoSite, election_id: str) -> set[int]:
 
 # Cases the parser does not read right yet (election, language, noise, pages): what it lacks. Strict: each
 # fails loudly once the parser reads it, so the list only shrinks.
-_PRELIMINARY_TURNOUT = (
-    "the preliminary communique's national turnout ('приняли участие 63,3% избирателей', "
-    "'63.66% of the referendum participants ... took part') is not read as turnout_pct"
-)
-XFAIL: dict[tuple[str, str, str, str], str] = {
-    **{(e, lang, noise, "results"): _PRELIMINARY_TURNOUT for e in ELECTIONS for lang in LANGS for noise in ("tidy", "real")},
-}  # fmt: skip
-for _noise in ("tidy", "real"):
-    XFAIL[("kz-2024-10-06", "eng", _noise, "results")] += (
-        "; the regional table's 'No' column (the referendum answer) is not read"
-    )
+XFAIL: dict[tuple[str, str, str, str], str] = {}
 PAGES = {"bulletins": ("turnout",), "results": ("preliminary", "final")}
 
 CASES = [

@@ -2,8 +2,8 @@
 written for these tests in our own words: a headline, a dateline naming a city, a lead, the lines as a list and
 then again in a sentence, counts with thin or no-break spaces or in words, percentages in brackets, trailing tags.
 
-Each sample states what a careful reader takes from it: ``votes`` and ``shares`` per option and the protocol
-``lines`` (every certain line), and ``set_aside`` (option or line -> the rule it is set aside by). Nothing else
+Each sample states what a careful reader takes from it: ``votes`` and ``shares`` per option, the protocol
+``lines`` (every certain line) and the national ``turnout``, and ``set_aside`` (option or line -> the rule it is set aside by). Nothing else
 may be read from the page: a figure not listed is a guess.
 """
 
@@ -27,6 +27,7 @@ class Sample:
     votes: dict = field(default_factory=dict)
     shares: dict = field(default_factory=dict)
     set_aside: dict = field(default_factory=dict)  # option id or line -> rule
+    turnout: float | None = None  # the national turnout the page states (None: it states none)
 
     def html(self) -> bytes:
         body = "".join(f"<p>{p}</p>" for p in self.paragraphs)
@@ -186,6 +187,7 @@ SAMPLES = [
         lines=dict(registered=11960364, ballots_issued=9261460),
         shares=dict(kosanov=16.23),
         set_aside=dict(tokayev="approximate"),
+        turnout=77.4,
     ),
     # --- 10 January 2021, Mazhilis (the page that failed: parties named twice, Latin and Cyrillic) -----
     Sample(
@@ -214,6 +216,7 @@ SAMPLES = [
         lines=L21,
         votes=V21,
         shares=P21,
+        turnout=63.25,
     ),
     Sample(
         "mazhilis_2021_preliminary_eng",
@@ -230,6 +233,7 @@ SAMPLES = [
         ),
         "11.01.2021 09:30",
         shares=dict(amanat=71.97, ak_zhol=10.95, qhp=9.03, auyl=5.29, adal=3.57),
+        turnout=63.3,
     ),
     # --- 20 November 2022, presidential ----------------------------------------------------------------
     Sample(
@@ -258,6 +262,7 @@ SAMPLES = [
         lines=L22,
         votes=V22,
         shares=P22,
+        turnout=69.44,
     ),
     Sample(
         "president_2022_final_kaz",
@@ -279,6 +284,7 @@ SAMPLES = [
         lines=L22,
         votes=V22,
         shares=P22,
+        turnout=69.44,
     ),
     Sample(
         "president_2022_final_eng",
@@ -300,6 +306,7 @@ SAMPLES = [
         lines=L22,
         votes=V22,
         shares=P22,
+        turnout=69.44,
     ),
     Sample(
         "president_2022_preliminary_rus",
@@ -401,6 +408,7 @@ SAMPLES = [
         lines=dict(ballots_issued=7986293),
         votes=dict(yes=6163863),
         shares=dict(yes=77.18, no=18.66),
+        turnout=68.06,
     ),
     Sample(
         "referendum_2022_preliminary_eng",
@@ -416,6 +424,7 @@ SAMPLES = [
         lines=dict(ballots_issued=7986293),
         votes=dict(yes=6163863),
         shares=dict(yes=77.18, no=18.66),
+        turnout=68.06,
     ),
     # --- 6 October 2024, referendum on a nuclear power plant -------------------------------------------
     Sample(
@@ -434,6 +443,7 @@ SAMPLES = [
         lines=dict(registered=12284487, ballots_issued=7820204, valid_not_counted=82724),
         votes=dict(yes=5561937, no=2045271),
         shares=dict(yes=71.12, no=26.15),
+        turnout=63.66,
     ),
     Sample(
         "referendum_2024_preliminary_kaz",
@@ -449,6 +459,7 @@ SAMPLES = [
         lines=dict(ballots_issued=7820204),
         votes=dict(yes=5561937, no=2045271),
         shares=dict(yes=71.12, no=26.15),
+        turnout=63.66,
     ),
     Sample(
         "referendum_2024_preliminary_eng",
@@ -466,5 +477,6 @@ SAMPLES = [
         lines=dict(registered=12284487, ballots_issued=7820204, valid_not_counted=82724),
         votes=dict(yes=5561937, no=2045271),
         shares=dict(yes=71.12, no=26.15),
+        turnout=63.66,
     ),
 ]

@@ -15,8 +15,10 @@ import duckdb
 import pandas as pd
 
 from saylau.crashpoints import crashpoint
+from saylau.load import store
+from saylau.load.store import store_counts, store_protocols, store_rejected
 from saylau.reference import default_resolver
-from saylau.validate import Validated, store_counts, store_protocols, store_rejected, validate_frame
+from saylau.validate import Validated, validate_frame
 from saylau.warehouse import table_exists
 from schemas.official import shares_schema, turnout_schema
 from schemas.protocol import protocol_schema
@@ -250,15 +252,14 @@ def _delete_quarantine(
 def _delete_page_rows(con: duckdb.DuckDBPyConnection, election_id: str, in_units: bool = False) -> None:
     """Remove the election's official protocol values and cec_results flags (of the units re-validated)
     that were parsed from a CEC page, any version, so promotion writes them again from the latest only."""
-    units = " and " + _IN_UNITS.format(t="c") if in_units else ""
-    con.execute(
-        "delete from core.protocol_values as c where c.election_id = ? and c.source = 'official' "
-        "and exists (select 1 from raw.pages as p where p.url = c.source_ref and p.sha256 = c.source_sha256)"
-        + units,
-        [election_id],
+    units = " and " + _IN_UNITS.format(t="t") if in_units else ""
+    from_pages = (
+        "t.election_id = ? and t.source = 'official' "
+        "and exists (select 1 from raw.pages as p where p.url = t.source_ref and p.sha256 = t.source_sha256)"
     )
+    store.clear(con, store.Scope(from_pages + units, [election_id]))
     con.execute(
-        "delete from core.validation_flags as c where c.table_name = 'cec_results' and c.election_id = ?"
+        "delete from core.validation_flags as t where t.table_name = 'cec_results' and t.election_id = ?"
         + units,
         [election_id],
     )

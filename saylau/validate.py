@@ -3,9 +3,9 @@
 :func:`validate_frame` splits a staging frame into rows that pass every *hard* rule (``good``), rows that
 fail one or more (``rejected``: the row as it came, one line per rule it broke, with the values that
 broke it) and *soft*-rule hits (``flags``: a check declared with ``raise_warning=True``; the row stays in
-``good``). :func:`store_protocols` writes the three to the warehouse: ``core.protocol_values``,
-``quarantine.<table>`` and ``meta.data_quality`` (+ ``core.validation_flags``). Nothing is dropped
-silently and nothing is "fixed".
+``good``). :func:`saylau.load.store.store_protocols` writes the three to the warehouse:
+``core.protocol_values``, ``quarantine.<table>`` and ``meta.data_quality`` (+ ``core.validation_flags``).
+Nothing is dropped silently and nothing is "fixed".
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-import duckdb
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import ParserError, SchemaErrors
 
-from saylau.protocol import CONTEXT_COLUMNS, KEY_COLUMNS, PROVENANCE_COLUMNS, option_columns, to_long
-from saylau.warehouse import table_exists
+from saylau.protocol import CONTEXT_COLUMNS, KEY_COLUMNS, PROVENANCE_COLUMNS, option_columns
 
 REJECT = "reject"
 FLAG = "flag"
@@ -119,7 +116,7 @@ def _check_lines(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> dict[str, l
     return out
 
 
-def _values_text(frame: pd.DataFrame, positions: pd.Index, columns: Sequence[str]) -> pd.Series:
+def values_text(frame: pd.DataFrame, positions: pd.Index, columns: Sequence[str]) -> pd.Series:
     """``"a=1, b=2"`` for each row position, naming the given columns' values (missing shown as NA)."""
     if not columns:
         return pd.Series("", index=positions, dtype=object)
@@ -195,7 +192,7 @@ def _row_failures(
     for rule, part in frame_level.groupby("rule", sort=False):
         columns = lines.get(str(rule), [])
         positions = pd.Index(part["position"].unique())
-        text = _values_text(original, positions, list(dict.fromkeys(columns)))
+        text = values_text(original, positions, list(dict.fromkeys(columns)))
         records.append(pd.DataFrame({"position": positions, "rule": rule, "text": text.to_numpy()}))
     out = pd.concat(records, ignore_index=True).drop_duplicates()
     if out.duplicated(["position", "rule"]).any():
@@ -336,7 +333,7 @@ def _flags_frame(
             passed = check(good).check_output
             bad = good.index[~passed.fillna(True).astype(bool).to_numpy()]
             if len(bad):
-                text = _values_text(good, bad, lines.get(str(check.name), []))
+                text = values_text(good, bad, lines.get(str(check.name), []))
                 parts.append(_flag_rows(good, bad, keys, str(check.name), text, check.error))
         for column, checks in soft_columns.items():
             if column not in good.columns:
@@ -345,7 +342,7 @@ def _flags_frame(
                 passed = check(good[column]).check_output
                 bad = good.index[~passed.fillna(True).astype(bool).to_numpy()]
                 if len(bad):
-                    text = _values_text(good, bad, [column])
+                    text = values_text(good, bad, [column])
                     parts.append(_flag_rows(good, bad, keys, str(check.name), text, check.error))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
@@ -376,212 +373,3 @@ def _counts(table_name: str, rejected: pd.DataFrame, flags: pd.DataFrame) -> pd.
     counts.insert(0, "table_name", table_name)
     counts["failed_rows"] = counts["failed_rows"].astype("int64")
     return counts[COUNT_COLUMNS].sort_values(["severity", "rule"]).reset_index(drop=True)
-
-
-# --- writing to the warehouse -------------------------------------------------------------------------
-
-
-def quarantine_table(table_name: str) -> str:
-    """``quarantine.<table>`` for a staging table name (``staging.x`` or ``x``)."""
-    name = table_name.split(".")[-1]
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise ValueError(f"not a usable table name: {table_name!r}")
-    return f"quarantine.{name}"
-
-
-def _duck_type(series: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(series):
-        return "boolean"
-    if pd.api.types.is_integer_dtype(series):
-        return "bigint"
-    if pd.api.types.is_float_dtype(series):
-        return "double"
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return "timestamp"
-    return "varchar"
-
-
-def append_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Append a frame to a table by column name, creating the table or adding columns as needed.
-
-    Quarantined rows keep every column they came with, so the table grows to the union of columns.
-    Values are stored as text unless the column is numeric or a time, which keeps a bad value as written.
-    """
-    schema, name = table.split(".")
-    existing = dict(
-        con.execute(
-            "select column_name, data_type from information_schema.columns "
-            "where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchall()
-    )
-    if not existing:
-        cols = ", ".join(f'"{c}" {_duck_type(frame[c])}' for c in frame.columns)
-        con.execute(f"create table if not exists {table} ({cols})")
-    else:
-        for c in frame.columns:
-            if c not in existing:
-                con.execute(f'alter table {table} add column "{c}" {_duck_type(frame[c])}')
-    if frame.empty:
-        return
-    con.register("_append_frame", frame)
-    try:
-        con.execute(f"insert into {table} by name select * from _append_frame")
-    finally:
-        con.unregister("_append_frame")
-
-
-def _text_columns(frame: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
-    """Columns other than ``keep`` as text (rejected values are kept as written, whatever their type)."""
-    out = frame.copy()
-    for c in out.columns:
-        if c not in keep:
-            out[c] = (
-                out[c].astype(object).where(out[c].notna(), None).map(lambda v: None if v is None else str(v))
-            )
-    return out
-
-
-def store_rejected(con: duckdb.DuckDBPyConnection, table_name: str, validated: Validated, run_id: str) -> int:
-    """Rejected rows -> ``quarantine.<table>`` with run id and time; returns rows written."""
-    if validated.rejected.empty:
-        return 0
-    rows = _text_columns(validated.rejected, keep=("row_position", "source_row"))
-    rows["row_position"] = validated.rejected["row_position"].astype("int64").to_numpy()
-    if "source_row" in rows.columns:
-        rows["source_row"] = pd.to_numeric(rows["source_row"], errors="coerce").astype("Int64")
-    rows["table_name"] = table_name
-    rows["run_id"] = run_id
-    rows["quarantined_at"] = datetime.now(UTC).replace(tzinfo=None)
-    append_frame(con, quarantine_table(table_name), rows)
-    return len(rows)
-
-
-def store_flags(con: duckdb.DuckDBPyConnection, table_name: str, validated: Validated, run_id: str) -> int:
-    """Soft-rule hits -> ``core.validation_flags`` (protocol key columns + a text key for other tables)."""
-    if validated.flags.empty:
-        return 0
-    flags = validated.flags
-    out = pd.DataFrame(
-        {
-            "table_name": table_name,
-            "run_id": run_id,
-            "row_position": flags["row_position"].astype("int64").to_numpy(),
-            "rule": flags["rule"].astype(str).to_numpy(),
-            "severity": flags["severity"].astype(str).to_numpy(),
-            "failing_values": flags["failing_values"].astype(str).to_numpy(),
-            "reason": flags["reason"].astype(str).to_numpy(),
-        }
-    )
-    for c in (*KEY_COLUMNS, "region_code", "source_ref", "source_sha256"):
-        out[c] = flags[c].astype(object).where(flags[c].notna(), None).to_numpy() if c in flags else None
-    out["source_row"] = (
-        pd.to_numeric(flags["source_row"], errors="coerce").astype("Int64").to_numpy()
-        if "source_row" in flags
-        else pd.NA
-    )
-    out["source_row"] = out["source_row"].astype("Int64")
-    other = [k for k in validated.key_columns if k not in out.columns and k in flags.columns]
-    if other:
-        text = _values_text(flags, flags.index, other)
-        out["row_key"] = text.to_numpy()
-    else:
-        out["row_key"] = None
-    con.register("_flags_frame", out)
-    try:
-        con.execute("insert into core.validation_flags by name select * from _flags_frame")
-    finally:
-        con.unregister("_flags_frame")
-    return len(out)
-
-
-def store_counts(con: duckdb.DuckDBPyConnection, validated: Validated, run_id: str) -> int:
-    """Per-rule counts -> ``meta.data_quality`` for this run; returns rows written.
-
-    Counts belong to the inputs they were found in: when every input of this table (``source_sha256``)
-    was counted by an earlier run already, a rerun over the same inputs adds nothing, so rebuilding from
-    unchanged inputs leaves ``marts.data_quality`` as it was. Inputs are listed in
-    ``meta.data_quality_inputs``.
-    """
-    if validated.counts.empty:
-        return 0
-    table = str(validated.counts["table_name"].iloc[0])
-    shas = _source_shas(validated)
-    if shas:
-        seen = con.execute(
-            "select count(distinct source_sha256) from meta.data_quality_inputs "
-            "where table_name = ? and source_sha256 in (select unnest(?))",
-            [table, shas],
-        ).fetchone()[0]
-        if seen == len(shas):
-            return 0
-        con.executemany(
-            "insert into meta.data_quality_inputs values (?, ?, ?)", [[run_id, table, sha] for sha in shas]
-        )
-    counts = validated.counts.assign(run_id=run_id)
-    con.register("_dq_frame", counts)
-    try:
-        con.execute("insert into meta.data_quality by name select * from _dq_frame")
-    finally:
-        con.unregister("_dq_frame")
-    return len(counts)
-
-
-def integer_option_columns(frame: pd.DataFrame) -> list[str]:
-    """Option columns holding counts (free-text extras such as a photo reference are not options)."""
-    return [c for c in option_columns(frame) if pd.api.types.is_integer_dtype(frame[c])]
-
-
-def store_protocols(
-    con: duckdb.DuckDBPyConnection,
-    table_name: str,
-    validated: Validated,
-    run_id: str,
-    replace_by_source: bool = True,
-) -> None:
-    """Write one validated protocol table to the warehouse, in one transaction.
-
-    Good rows go to ``core.protocol_values`` (long, via :func:`saylau.protocol.to_long`), rejected rows to
-    ``quarantine.<table_name>`` (with rule, failing values and their source: ``source_ref`` +
-    ``source_row`` or URL + ``source_sha256``), soft-rule hits to ``core.validation_flags`` and the counts
-    to ``meta.data_quality``. What an earlier run stored from the same source bytes (``source_sha256``)
-    and table is replaced, so storing the same input twice adds nothing. A caller that has removed what it
-    replaces itself (``replace_by_source=False``: promotion, which re-validates units, not whole sources)
-    only adds.
-    """
-    good = validated.good
-    shas = _source_shas(validated) if replace_by_source else []
-    con.execute("begin transaction")
-    try:
-        if shas:
-            con.execute("delete from core.protocol_values where source_sha256 in (select unnest(?))", [shas])
-            con.execute(
-                "delete from core.validation_flags where table_name = ? "
-                "and source_sha256 in (select unnest(?))",
-                [table_name, shas],
-            )
-            target = quarantine_table(table_name)
-            if table_exists(con, target):
-                con.execute(f"delete from {target} where source_sha256 in (select unnest(?))", [shas])
-        if len(good):
-            long = to_long(good.assign(run_id=run_id), integer_option_columns(good))
-            con.register("_protocol_long", long)
-            try:
-                con.execute("insert into core.protocol_values by name select * from _protocol_long")
-            finally:
-                con.unregister("_protocol_long")
-        store_rejected(con, table_name, validated, run_id)
-        store_flags(con, table_name, validated, run_id)
-        store_counts(con, validated, run_id)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-
-
-def _source_shas(validated: Validated) -> list[str]:
-    shas: set[str] = set()
-    for frame in (validated.good, validated.rejected):
-        if "source_sha256" in frame.columns:
-            shas |= {str(s) for s in frame["source_sha256"].dropna().unique()}
-    return sorted(shas)

@@ -430,7 +430,8 @@ def test_copy_whose_list_differs_from_the_official_one_is_rejected(wh, build_set
     """A mistyped precinct number that exists in the registry: the voter list gives it away."""
     import pandas as pd
 
-    from saylau.validate import store_protocols, validate_frame
+    from saylau.load.store import store_protocols
+    from saylau.validate import validate_frame
     from schemas.protocol import protocol_schema
 
     official = pd.DataFrame(

@@ -17,8 +17,9 @@ import pytest
 
 from saylau import reference, warehouse
 from saylau.config import Settings
+from saylau.load.store import store_protocols
 from saylau.observers import load_observers
-from saylau.validate import store_protocols, validate_frame
+from saylau.validate import validate_frame
 from schemas.protocol import protocol_schema
 
 demo_outputs = pytest.importorskip("demo.outputs")

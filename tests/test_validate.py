@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from saylau import warehouse
 from saylau.config import SQL_DIR
+from saylau.load.store import store_protocols
 from saylau.sqlrun import run_file
-from saylau.validate import Validated, store_protocols, validate_frame
+from saylau.validate import Validated, validate_frame
 from schemas.protocol import protocol_schema
 
 OPTIONS = ["amanat", "ak_zhol", "adal"]

@@ -20,6 +20,7 @@ import duckdb
 from saylau import manifest
 from saylau.archive import Archive
 from saylau.config import Settings, settings
+from saylau.load.store import store_counts, store_flags, store_rejected
 from saylau.load.tables import is_workbook
 from saylau.observers import cells
 from saylau.observers.cells import ObserverFileError, read_headers
@@ -35,7 +36,6 @@ from saylau.observers.store import (
 )
 from saylau.observers.summary import load_aggregate, looks_like_aggregate
 from saylau.observers.validate import election_context, problems_of, validate_export
-from saylau.validate import store_counts, store_flags, store_rejected
 from saylau.warehouse import connect
 
 MAX_FILE_BYTES = 200_000_000  # a file larger than this is refused unread

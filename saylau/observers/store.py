@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from saylau.config import SQL_DIR
+from saylau.load import store
 from saylau.observers.columns import TABLES
 from saylau.observers.parse import ParsedExport, empty_column
 from saylau.protocol import to_long
@@ -151,14 +152,15 @@ def resolve_observer_protocols(con: duckdb.DuckDBPyConnection) -> int:
     # only rows that came from observers' files: an organisation's precinct table imported under its id
     # (`import-precincts --source <organisation>`, core.precinct_imports) is no copy and stays
     from_files = (
-        "source in (select distinct organisation from raw.observer_files) "
-        "and source_sha256 in (select sha256 from raw.observer_files) "
-        "and not exists (select 1 from core.precinct_imports as i where i.source_sha256 = v.source_sha256 "
-        "and i.source = v.source and i.election_id = v.election_id and i.contest_id = v.contest_id)"
+        "t.source in (select distinct organisation from raw.observer_files) "
+        "and t.source_sha256 in (select sha256 from raw.observer_files) "
+        "and not exists (select 1 from core.precinct_imports as i where i.source_sha256 = t.source_sha256 "
+        "and i.source = t.source and i.election_id = t.election_id and i.contest_id = t.contest_id)"
     )
-    con.execute(f"delete from core.protocol_values as v where {from_files}")
-    con.execute("insert into core.protocol_values by name select * from intermediate.int_observer_protocols_resolved")
-    return con.execute(f"select count(*) from core.protocol_values as v where {from_files}").fetchone()[0]
+    store.replace(
+        con, store.Scope(from_files), select="select * from intermediate.int_observer_protocols_resolved"
+    )
+    return con.execute(f"select count(*) from core.protocol_values as t where {from_files}").fetchone()[0]
 
 
 def record_conflicts(con: duckdb.DuckDBPyConnection, run_id: str) -> int:

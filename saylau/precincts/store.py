@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
+from saylau.load import store
 from saylau.precincts.register import ElectionInfo
 from saylau.precincts.table import PrecinctTable
 from saylau.protocol import LINES
-from saylau.warehouse import table_exists
 
 PROTOCOL_TABLE = (
     "precinct_protocols"  # validation's table name: rejects land in quarantine.precinct_protocols
@@ -44,15 +44,13 @@ def store_validated(
     info: ElectionInfo,
     source: str = "official",
 ) -> int:
-    """Write a validated precinct table as :func:`saylau.validate.store_protocols` does, inside the caller's
-    transaction: earlier rows of this contest from the same bytes replaced (one file may hold several
+    """Write a validated precinct table through the one store (:func:`saylau.load.store.replace`), inside the
+    caller's transaction: earlier rows of this contest from the same bytes replaced (one file may hold several
     contests), good rows to ``core.protocol_values``, rejects
     to ``quarantine.precinct_protocols``, soft flags and per-rule counts. The wide -> long step (3 million
     values for a Russian table) is DuckDB's UNPIVOT, which gives :func:`saylau.protocol.to_long`'s rows
     (missing values not emitted) several times faster than melting in pandas. Returns values inserted.
     """
-    from saylau import validate
-
     good = validated.good
     shas = sorted(
         {
@@ -62,15 +60,11 @@ def store_validated(
             for x in f["source_sha256"].dropna()
         }
     )
-    quarantine = validate.quarantine_table(PROTOCOL_TABLE)
-    contest = "election_id = ? and contest_id = ? and source = ? and source_sha256 in (select unnest(?))"
-    key = [info.election_id, info.contest_id, source, shas]
-    con.execute(f"delete from core.protocol_values where {contest}", key)
-    con.execute(
-        f"delete from core.validation_flags where table_name = ? and {contest}", [PROTOCOL_TABLE, *key]
+    scope = store.Scope(
+        "t.election_id = ? and t.contest_id = ? and t.source = ? and t.source_sha256 in (select unnest(?))",
+        [info.election_id, info.contest_id, source, shas],
+        PROTOCOL_TABLE,
     )
-    if table_exists(con, quarantine):
-        con.execute(f"delete from {quarantine} where {contest}", key)
     inserted = 0
     if len(good):
         lines = [line for line in LINES if line in good.columns]
@@ -86,25 +80,23 @@ def store_validated(
         provenance = [str(good["source_ref"].iloc[0]), str(good["source_sha256"].iloc[0]), run_id]
         quoted = ", ".join(f'"{c}"' for c in values)
         options = ", ".join(f"'{o}'" for o in option_ids) or "''"
+        select = (
+            "select ? as election_id, ? as contest_id, ? as source, 'pec' as level, unit_id, region_code, "
+            f"case when name in ({options}) then 'votes' else name end as line, "
+            f"case when name in ({options}) then name end as option_id, "
+            "value, status, null::timestamp as as_of, ? as source_ref, ? as source_sha256, source_row, "
+            f"? as run_id from (unpivot _precinct_wide on {quoted} into name name value value)"
+        )
         con.register("_precinct_wide", frame)
         try:
-            before = con.execute("select count(*) from core.protocol_values").fetchone()[0]
-            con.execute(
-                "insert into core.protocol_values (election_id, contest_id, source, level, unit_id, region_code, "
-                "line, option_id, value, status, as_of, source_ref, source_sha256, source_row, run_id) "
-                "select ?, ?, ?, 'pec', unit_id, region_code, "
-                f"case when name in ({options}) then 'votes' else name end, "
-                f"case when name in ({options}) then name end, "
-                "value, status, null, ?, ?, source_row, ? "
-                f"from (unpivot _precinct_wide on {quoted} into name name value value)",
-                [*constants, *provenance],
-            )
-            inserted = con.execute("select count(*) from core.protocol_values").fetchone()[0] - before
+            inserted = store.replace(
+                con, scope, select=select, select_params=[*constants, *provenance], validated=validated,
+                run_id=run_id,
+            )  # fmt: skip
         finally:
             con.unregister("_precinct_wide")
-    validate.store_rejected(con, PROTOCOL_TABLE, validated, run_id)
-    validate.store_flags(con, PROTOCOL_TABLE, validated, run_id)
-    validate.store_counts(con, validated, run_id)
+    else:
+        store.replace(con, scope, validated=validated, run_id=run_id)
     return inserted
 
 
@@ -133,18 +125,12 @@ def record_import(
     """Drop what earlier imports of this election, contest and source loaded (core rows, quarantined
     rows, flags); record this import."""
     earlier = (
-        "election_id = ? and contest_id = ? and source = ? "
-        "and source_sha256 in (select source_sha256 from core.precinct_imports where election_id = ? "
+        "t.election_id = ? and t.contest_id = ? and t.source = ? "
+        "and t.source_sha256 in (select source_sha256 from core.precinct_imports where election_id = ? "
         "and contest_id = ? and source = ? and source_sha256 <> ?)"
     )
     key = [info.election_id, info.contest_id, source, info.election_id, info.contest_id, source, sha256]
-    con.execute(f"delete from core.protocol_values where {earlier}", key)
-    con.execute(
-        f"delete from core.validation_flags where table_name = ? and {earlier}", [PROTOCOL_TABLE, *key]
-    )
-    quarantine = f"quarantine.{PROTOCOL_TABLE}"
-    if table_exists(con, quarantine):
-        con.execute(f"delete from {quarantine} where {earlier}", key)
+    store.clear(con, store.Scope(earlier, key, PROTOCOL_TABLE))
     con.execute(
         "delete from core.precinct_imports where election_id = ? and contest_id = ? and source = ?",
         [info.election_id, info.contest_id, source],

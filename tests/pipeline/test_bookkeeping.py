@@ -15,15 +15,19 @@ from saylau.pipeline import bookkeeping
 def _runs(db):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("select flow, status, error, mart_checksums from meta.runs order by started_at").fetchall()
+        return con.execute(
+            "select flow, status, error, mart_checksums from meta.runs order by started_at"
+        ).fetchall()
     finally:
         con.close()
 
 
 def test_a_job_that_raises_is_recorded_failed_with_its_error(build_settings):
-    with pytest.raises(RuntimeError, match="boom"):
-        with pipeline.job(build_settings, "load_observers", {"paths": []}):
-            raise RuntimeError("boom")
+    with (
+        pytest.raises(RuntimeError, match="boom"),
+        pipeline.job(build_settings, "load_observers", {"paths": []}),
+    ):
+        raise RuntimeError("boom")
     ((flow, status, error, _),) = _runs(build_settings.work_db)
     assert (flow, status, error) == ("load_observers", "failed", "RuntimeError: boom")
 
@@ -39,9 +43,8 @@ def test_a_job_marks_a_dead_run_of_any_job_crashed_and_finishes_with_checksums(b
 
 
 def test_a_name_that_is_no_locked_job_is_refused(build_settings):
-    with pytest.raises(ValueError, match="LOCKED_FLOWS"):
-        with pipeline.job(build_settings, "something_else"):
-            pass
+    with pytest.raises(ValueError, match="LOCKED_FLOWS"), pipeline.job(build_settings, "something_else"):
+        pass
 
 
 def test_a_second_job_waits_for_the_writer_lock(build_settings):

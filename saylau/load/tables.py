@@ -94,7 +94,9 @@ def unpack(body: bytes, name: str) -> tuple[bytes, str]:
                 if m.lower().endswith(TABLE_SUFFIXES) and not m.startswith("__") and not m.endswith("/")
             ]
             if len(members) != 1:
-                raise TableFileError(f"{name}: expected one table (.csv or .xlsx) inside the zip, found {members}")
+                raise TableFileError(
+                    f"{name}: expected one table (.csv or .xlsx) inside the zip, found {members}"
+                )
             unpacked = archive.getinfo(members[0]).file_size  # reading stops there, whatever the data
             if unpacked > MAX_UNPACKED_BYTES:
                 raise TableFileError(
@@ -169,7 +171,10 @@ def read_frame(body: bytes, name: str) -> pd.DataFrame:
         header = [h or "" for h in rows[0]]
         numbered = [(i, r) for i, r in enumerate(rows[1:]) if any(c is not None for c in r)]
         frame = pd.DataFrame(
-            [[("" if c is None else c) for c in (r + [None] * len(header))[: len(header)]] for _, r in numbered],
+            [
+                [("" if c is None else c) for c in (r + [None] * len(header))[: len(header)]]
+                for _, r in numbered
+            ],
             columns=header,
             index=pd.Index([i for i, _ in numbered], dtype="int64"),
         )
@@ -177,7 +182,9 @@ def read_frame(body: bytes, name: str) -> pd.DataFrame:
     text = decode_text(body, name)
     separator = separator_of(text)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator, keep_default_na=False, na_values=[], low_memory=False)
+        frame = pd.read_csv(
+            io.StringIO(text), sep=separator, keep_default_na=False, na_values=[], low_memory=False
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise TableFileError(f"{name}: not a readable CSV table ({exc})") from exc
     lines = _record_lines(text, separator)

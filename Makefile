@@ -19,9 +19,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
+## lint: ruff on the Python, sqlfluff (DuckDB dialect, rules in .sqlfluff) on sql/
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

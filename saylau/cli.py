@@ -85,17 +85,48 @@ def init(build_dir: BuildDir = None, db: DbOption = None) -> None:
 
 
 @app.command()
-def marts(build_dir: BuildDir = None, db: DbOption = None) -> None:
-    """Rebuild every mart from core (sql/10..30), run the data checks and print each mart's checksum."""
-    from saylau import pipeline
+def marts(
+    build_dir: BuildDir = None,
+    db: DbOption = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            help="Rebuild MODEL and what it reads; MODEL+ also what reads it (repeatable; e.g. results_official).",
+        ),
+    ] = None,
+    list_models: Annotated[
+        bool, typer.Option("--list", help="Print the models in build order with what each reads, and stop.")
+    ] = False,
+) -> None:
+    """Rebuild the marts from core (sql/10..30 in the order of what each model reads), run the data checks
+    and print each mart's checksum."""
+    from saylau import pipeline, warehouse
+    from saylau.sqlrun import SqlFileError, model_graph
 
+    try:
+        graph = model_graph()
+        if select:
+            graph.select(select)  # an unknown model fails here, before a run is recorded
+    except SqlFileError as exc:
+        console.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    if list_models:
+        typer.echo("\n".join(graph.describe()))
+        return
     s = _settings(build_dir, db)
-    checksums = pipeline.rebuild_marts(s).marts
+    outcome = pipeline.rebuild_marts(s, select=select or ())
     table = Table("mart", "rows", "checksum")
-    for name, c in checksums.items():
+    for name, c in outcome.marts.items():
         table.add_row(name, str(c.rows), c.checksum)
     console.print(table)
-    console.print(f"Marts rebuilt in {s.work_db}")
+    with warehouse.connect(s.work_db, read_only=True) as con:
+        built = con.execute(
+            "select model, seconds from meta.model_builds where run_id = ? order by seconds desc",
+            [outcome.run_id],
+        ).fetchall()
+    slowest = ", ".join(f"{m} {sec:.2f} s" for m, sec in built[:3])
+    console.print(f"Built {len(built)} models in {s.work_db} (slowest: {slowest}; all in meta.model_builds)")
 
 
 @app.command()

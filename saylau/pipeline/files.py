@@ -177,7 +177,9 @@ def demo_files(
         return outcome
 
 
-def rebuild_marts(s: Settings, steps: Steps = PLAIN) -> FilesOutcome:
-    """Rebuild every mart from core and run the data checks, as a recorded run (no publish)."""
-    with job(s, "marts", {}, steps) as run:
+def rebuild_marts(s: Settings, steps: Steps = PLAIN, select: Sequence[str] = ()) -> FilesOutcome:
+    """Rebuild every mart from core (``select``: those models and what they read, ``MODEL+`` also what reads
+    them; saylau.marts.build_marts reads it from the run's parameters) and run the data checks, as a
+    recorded run (no publish)."""
+    with job(s, "marts", {"select": list(select)} if select else {}, steps) as run:
         return _finish(run, FilesOutcome(run.run_id), [], publish=False)

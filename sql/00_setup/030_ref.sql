@@ -116,13 +116,13 @@ create table if not exists ref.official_totals (
 -- The registry of commissions: territorial (tec) and precinct (pec). pec_id = region code + '/' + number,
 -- because precinct numbers restart in every region. Filled from the demo election or imports.
 create table if not exists ref.commissions (
-    election_id varchar not null,
+    election_id   varchar not null,
     commission_id varchar not null,       -- 'KZ-75/123' for a precinct; 'KZ-75/T05' for a territorial commission
-    level       varchar not null,         -- tec | pec
-    region_code varchar,
-    parent_id   varchar,                  -- a precinct's territorial commission
-    number      integer,
-    name        varchar,
-    is_abroad   boolean default false,
+    level         varchar not null,         -- tec | pec
+    region_code   varchar,
+    parent_id     varchar,                  -- a precinct's territorial commission
+    number        integer,
+    name          varchar,
+    is_abroad     boolean default false,
     primary key (election_id, commission_id)
 );

@@ -7,8 +7,9 @@ create table if not exists core.protocol_values (
     level         varchar not null,  -- national | region | tec | pec
     unit_id       varchar not null,  -- 'KZ' | region code | commission id
     region_code   varchar,           -- first-level unit, for grouping
-    line          varchar not null,  -- registered | ballots_received | ballots_issued | ballots_cancelled | ballots_lost
-                                     -- | ballots_in_boxes | invalid | valid | valid_not_counted | votes
+    -- line: registered | ballots_received | ballots_issued | ballots_cancelled | ballots_lost | ballots_in_boxes
+    -- | invalid | valid | valid_not_counted | votes
+    line          varchar not null,
     option_id     varchar,           -- party / candidate / answer for line = 'votes'; NULL otherwise
     value         bigint not null,
     status        varchar,           -- preliminary | final (official); NULL for observer copies

@@ -26,9 +26,12 @@ create table if not exists meta.forensics_parameters (
     note  varchar
 );
 
+-- (sqlfluff's DuckDB dialect wants the rows of a values list unindented)
+-- noqa: disable=LT02
 insert or ignore into meta.forensics_parameters values
     ('shpilkin_mode_min_pct', 20, 'lowest turnout (pct) where the Shpilkin modal bin is searched'),
     ('shpilkin_mode_max_pct', 70, 'turnout (pct) below which the Shpilkin modal bin is searched'),
     ('integer_min_registered', 100, 'integer-percent test: precincts with at least this many registered'),
     ('integer_max_pct', 99, 'integer-percent test: precincts with turnout and leader share at most this'),
     ('integer_tolerance_pp', 0.05, 'integer-percent test: within this many pp of a whole percent');
+-- noqa: enable=LT02

@@ -40,28 +40,28 @@ create table if not exists raw.observer_files (
 
 -- staging.observer_protocols: one row per protocol copy (wide), as typed by observers, not yet trusted.
 create table if not exists staging.observer_protocols (
-    copy_id        varchar not null,  -- file sha256 + ':' + row number: one protocol copy
-    organisation   varchar not null,
-    election_id    varchar not null,
-    contest_id     varchar,
-    region_code    varchar,
-    precinct       varchar,           -- precinct number as written
-    unit_id        varchar,           -- region_code/number
-    registered     bigint,
-    ballots_received bigint,
-    ballots_issued bigint,
+    copy_id           varchar not null,  -- file sha256 + ':' + row number: one protocol copy
+    organisation      varchar not null,
+    election_id       varchar not null,
+    contest_id        varchar,
+    region_code       varchar,
+    precinct          varchar,           -- precinct number as written
+    unit_id           varchar,           -- region_code/number
+    registered        bigint,
+    ballots_received  bigint,
+    ballots_issued    bigint,
     ballots_cancelled bigint,
-    ballots_in_boxes bigint,
-    invalid        bigint,
-    valid          bigint,
-    votes          json,              -- {"option_id": votes, ...}
-    photo_ref      varchar,
-    notes          varchar,
-    observer_hash  varchar,           -- salted sha256 of the observer's name/phone/e-mail; never the values
-    source_ref     varchar not null,
-    source_sha256  varchar not null,
-    source_row     integer not null,
-    run_id         varchar
+    ballots_in_boxes  bigint,
+    invalid           bigint,
+    valid             bigint,
+    votes             json,              -- {"option_id": votes, ...}
+    photo_ref         varchar,
+    notes             varchar,
+    observer_hash     varchar,           -- salted sha256 of the observer's name/phone/e-mail; never the values
+    source_ref        varchar not null,
+    source_sha256     varchar not null,
+    source_row        integer not null,
+    run_id            varchar
 );
 
 -- staging.observer_turnout: observers' own counts of voters through the day at their precincts.
@@ -83,20 +83,20 @@ create table if not exists staging.observer_turnout (
 
 -- staging.observer_violations: violation reports.
 create table if not exists staging.observer_violations (
-    organisation   varchar not null,
-    election_id    varchar not null,
-    region_code    varchar,
-    precinct       varchar,
-    unit_id        varchar,
-    as_of          timestamp,
-    kind           varchar,
-    description    varchar,
-    photo_ref      varchar,
-    observer_hash  varchar,
-    source_ref     varchar not null,
-    source_sha256  varchar not null,
-    source_row     integer not null,
-    run_id         varchar
+    organisation  varchar not null,
+    election_id   varchar not null,
+    region_code   varchar,
+    precinct      varchar,
+    unit_id       varchar,
+    as_of         timestamp,
+    kind          varchar,
+    description   varchar,
+    photo_ref     varchar,
+    observer_hash varchar,
+    source_ref    varchar not null,
+    source_sha256 varchar not null,
+    source_row    integer not null,
+    run_id        varchar
 );
 
 -- core.observer_protocol_copies: every protocol copy that passed validation, long (one row per line /
@@ -136,19 +136,19 @@ create table if not exists core.observer_turnout (
 );
 
 create table if not exists core.observer_violations (
-    source         varchar not null,
-    election_id    varchar not null,
-    region_code    varchar,
-    unit_id        varchar,
-    as_of          timestamp,
-    kind           varchar not null,
-    description    varchar,
-    photo_ref      varchar,
-    observer_hash  varchar,
-    source_ref     varchar,
-    source_sha256  varchar,
-    source_row     integer,
-    run_id         varchar
+    source        varchar not null,
+    election_id   varchar not null,
+    region_code   varchar,
+    unit_id       varchar,
+    as_of         timestamp,
+    kind          varchar not null,
+    description   varchar,
+    photo_ref     varchar,
+    observer_hash varchar,
+    source_ref    varchar,
+    source_sha256 varchar,
+    source_row    integer,
+    run_id        varchar
 );
 
 -- core.published_aggregates: observers' (or anyone's) published summary tables, loaded as they are,

@@ -39,33 +39,33 @@ create table if not exists raw.pages (
 
 -- staging.cec_turnout: turnout figures as bulletins state them (national: region_code 'KZ').
 create table if not exists staging.cec_turnout (
-    election_id  varchar not null,
-    region_code  varchar not null,
-    as_of        timestamp not null,        -- election day + bulletin time, the capital's local time
-    turnout_pct  double not null,
-    lang         varchar not null,
-    url          varchar not null,
-    sha256       varchar not null,
-    run_id       varchar
+    election_id varchar not null,
+    region_code varchar not null,
+    as_of       timestamp not null,        -- election day + bulletin time, the capital's local time
+    turnout_pct double not null,
+    lang        varchar not null,
+    url         varchar not null,
+    sha256      varchar not null,
+    run_id      varchar
 );
 
 -- staging.cec_results: figures from results communiques and tables: counts (value) or shares (share_pct).
 create table if not exists staging.cec_results (
-    election_id  varchar not null,
-    contest_id   varchar not null,
-    level        varchar not null,          -- national | region | tec | pec
-    unit_id      varchar not null,
-    region_code  varchar,
-    line         varchar not null,          -- a saylau.protocol LINES name, 'votes', or 'turnout_pct'
-    option_id    varchar,
-    value        bigint,
-    share_pct    double,
-    status       varchar not null,          -- preliminary | final
-    as_of        timestamp,
-    lang         varchar not null,
-    url          varchar not null,
-    sha256       varchar not null,
-    run_id       varchar
+    election_id varchar not null,
+    contest_id  varchar not null,
+    level       varchar not null,          -- national | region | tec | pec
+    unit_id     varchar not null,
+    region_code varchar,
+    line        varchar not null,          -- a saylau.protocol LINES name, 'votes', or 'turnout_pct'
+    option_id   varchar,
+    value       bigint,
+    share_pct   double,
+    status      varchar not null,          -- preliminary | final
+    as_of       timestamp,
+    lang        varchar not null,
+    url         varchar not null,
+    sha256      varchar not null,
+    run_id      varchar
 );
 
 -- core.turnout_official: the CEC's turnout figures by region (and 'KZ' nationally) through election day,

@@ -25,7 +25,7 @@ renamed as (
         ballots_in_boxes,
         invalid,
         valid,
-        cast(votes as map(varchar, bigint)) as party_votes,
+        cast(votes as map(varchar, bigint)) as party_votes,  -- noqa: LT01
         source_ref,
         source_row
     from source

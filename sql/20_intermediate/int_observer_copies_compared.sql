@@ -29,7 +29,9 @@ copies as (
         any_value(region_code) as region_code,
         bool_or(has_photo) as has_photo,
         md5(
-            string_agg(line || ':' || coalesce(option_id, '') || '=' || value::varchar, ';' order by line, option_id)
+            string_agg(
+                line || ':' || coalesce(option_id, '') || '=' || value::varchar, ';' order by line, option_id
+            )
         ) as signature,
         min(source_ref) as source_ref,
         min(source_row) as source_row

@@ -31,7 +31,8 @@ final as (
         any_value(photo_versions) as photo_versions,
         any_value(resolution) as resolution,
         max(case when counts then copy_id end) as chosen_copy_id,
-        string_agg(copy_id || '@' || source_ref || ':' || source_row::varchar, '; ' order by copy_id) as copy_ids
+        string_agg(copy_id || '@' || source_ref || ':' || source_row::varchar, '; ' order by copy_id)
+            as copy_ids
     from conflicting
     group by election_id, contest_id, source, unit_id
 )

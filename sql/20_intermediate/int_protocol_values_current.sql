@@ -53,13 +53,7 @@ final as (
         region_code,
         line,
         option_id,
-        version.value as value,
-        version.status as status,
-        version.as_of as as_of,
-        version.source_ref as source_ref,
-        version.source_sha256 as source_sha256,
-        version.source_row as source_row,
-        version.run_id as run_id
+        version.*  -- value, status, as_of, source_ref, source_sha256, source_row, run_id
     from current_versions
 )
 

@@ -105,7 +105,8 @@ sample_parties as (
 ),
 
 sample_votes as (
-    select s.election_id, s.contest_id, s.source, s.scope, s.unit_id, p.party, coalesce(v.value, 0) as votes,
+    select
+        s.election_id, s.contest_id, s.source, s.scope, s.unit_id, p.party, coalesce(v.value, 0) as votes,
         s.share_base, s.ballots_issued, s.registered
     from sample_scoped as s
     inner join sample_parties as p using (election_id, contest_id, source, scope)
@@ -182,9 +183,11 @@ estimates as (
         o.ballots_issued as official_ballots_issued,
         o.share_base as official_share_base,
         -- finite population correction (1 - n/N); none (1) when the official count is unknown
-        case when v.n > 1 then
-            (case when o.official_pecs is null then 1 else greatest(1 - v.n / o.official_pecs, 0) end)
-            * v.n / (v.n - 1)
+        case
+            when v.n > 1
+                then
+                    (case when o.official_pecs is null then 1 else greatest(1 - v.n / o.official_pecs, 0) end)
+                    * v.n / (v.n - 1)
         end as var_factor
     from sample_var as v
     left join official as o using (election_id, contest_id, scope)
@@ -200,9 +203,11 @@ final as (
         e.official_pecs,
         t.observed_tecs,
         round(x.expected_tecs, 1) as expected_tecs,
-        case when x.expected_tecs is not null then t.observed_tecs >= 0.5 * x.expected_tecs end as random_sample,
+        case when x.expected_tecs is not null then t.observed_tecs >= 0.5 * x.expected_tecs end
+            as random_sample,
         e.party,
-        round(100.0 * e.official_ballots_issued / nullif(e.official_registered, 0), 2) as official_turnout_pct,
+        round(100.0 * e.official_ballots_issued / nullif(e.official_registered, 0), 2)
+            as official_turnout_pct,
         round(100 * e.turnout_r, 2) as observer_turnout_pct,
         round(100.0 * e.official_ballots_issued / nullif(e.official_registered, 0) - 100 * e.turnout_r, 2)
             as turnout_gap_pp,

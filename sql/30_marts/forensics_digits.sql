@@ -43,7 +43,8 @@ grouped as (
         avg(second_digit) as second_digit_mean,
         count(last_digit) as counts_last,
         avg(last_digit) as last_digit_mean,
-        avg(case when last_digit in (0, 5) then 1.0 when last_digit is not null then 0.0 end) as share_last_0_or_5
+        avg(case when last_digit in (0, 5) then 1.0 when last_digit is not null then 0.0 end)
+            as share_last_0_or_5
     from counts
     group by grouping sets (
         (election_id, contest_id),

@@ -138,7 +138,10 @@ sums as (
         -- Kahan sums rounded to 1e-6: a rebuild over the same core gives the same bytes whatever order
         -- the parallel aggregation adds in
         round(fsum(1 - (1 - p_turnout) * (1 - p_share)), 6) as expected_integer,
-        round(sqrt(greatest(0, fsum((1 - (1 - p_turnout) * (1 - p_share)) * (1 - p_turnout) * (1 - p_share)))), 6)
+        round(
+            sqrt(greatest(0, fsum((1 - (1 - p_turnout) * (1 - p_share)) * (1 - p_turnout) * (1 - p_share)))),
+            6
+        )
             as expected_sd,
         round(fsum(p_turnout), 6) as expected_turnout_integer,
         round(fsum(p_share), 6) as expected_share_integer

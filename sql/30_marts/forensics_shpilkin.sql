@@ -26,7 +26,10 @@ final as (
         max(b.turnout_bin) filter (where b.is_mode) + 0.5::double as modal_turnout_pct,
         max(b.leader_votes / nullif(b.others, 0)) filter (where b.is_mode) as modal_ratio,
         -- rounded to 1e-3 votes so a rebuild gives the same bytes whatever order the bins are added in
-        round(fsum(b.leader_votes - b.expected_leader_votes) filter (where b.expected_leader_votes is not null), 3)
+        round(
+            fsum(b.leader_votes - b.expected_leader_votes) filter (where b.expected_leader_votes is not null),
+            3
+        )
             as anomalous_votes,
         sum(b.leader_votes) as leader_votes,
         sum(b.ballots_cast) as ballots_cast,

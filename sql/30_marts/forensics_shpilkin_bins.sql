@@ -42,7 +42,11 @@ precincts as (
         leader_votes,
         ballots_cast - leader_votes as others
     from precinct_protocols
-    where registered > 0 and ballots_issued is not null and ballots_cast is not null and leader_votes is not null
+    where
+        registered > 0
+        and ballots_issued is not null
+        and ballots_cast is not null
+        and leader_votes is not null
 ),
 
 bins as (

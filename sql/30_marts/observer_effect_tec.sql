@@ -48,8 +48,11 @@ pecs as (
 ),
 
 copies as (
-    select election_id, contest_id, unit_id,
-        avg(registered) as registered, avg(ballots_issued) as ballots_issued, avg(leader_votes) as leader_votes
+    select
+        election_id, contest_id, unit_id,
+        avg(registered) as registered,
+        avg(ballots_issued) as ballots_issued,
+        avg(leader_votes) as leader_votes
     from pec_wide
     where source <> 'official' and registered > 0
     group by election_id, contest_id, unit_id
@@ -106,18 +109,18 @@ final as (
         100.0 * (unobserved_issued / unobserved_registered - observed_issued / observed_registered)
             as excess_turnout_pp,
         (unobserved_issued / unobserved_registered - observed_issued / observed_registered)
-            * unobserved_registered as excess_ballots,
+        * unobserved_registered as excess_ballots,
         (unobserved_leader / unobserved_registered - observed_leader / observed_registered)
-            * unobserved_registered as excess_leader_votes,
+        * unobserved_registered as excess_leader_votes,
         coalesce(c.copied_pecs, 0) as copied_pecs,
         round(100.0 * c.copy_issued / c.copy_registered, 2) as copy_turnout_pct,
         round(100.0 * c.copy_leader / c.copy_registered, 2) as copy_leader_pct,
         100.0 * (unobserved_issued / unobserved_registered - c.copy_issued / c.copy_registered)
             as excess_turnout_vs_copies_pp,
         (unobserved_issued / unobserved_registered - c.copy_issued / c.copy_registered)
-            * unobserved_registered as excess_ballots_vs_copies,
+        * unobserved_registered as excess_ballots_vs_copies,
         (unobserved_leader / unobserved_registered - c.copy_leader / c.copy_registered)
-            * unobserved_registered as excess_leader_votes_vs_copies
+        * unobserved_registered as excess_leader_votes_vs_copies
     from groups as g
     left join copied as c using (election_id, contest_id, tec_id)
 )

@@ -122,7 +122,8 @@ lines as (
 ),
 
 votes as (
-    select s.basis, s.election_id, s.contest_id, s.source, s.scope as region_code, v.party, sum(v.votes) as votes
+    select
+        s.basis, s.election_id, s.contest_id, s.source, s.scope as region_code, v.party, sum(v.votes) as votes
     from pec_votes as v
     inner join scoped as s using (basis, election_id, contest_id, source, unit_id)
     group by s.basis, s.election_id, s.contest_id, s.source, s.scope, v.party

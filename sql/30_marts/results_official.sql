@@ -71,7 +71,10 @@ count_rows as (
             100.0 * u.votes / nullif(
                 case c.share_denominator
                     when 'valid' then coalesce(u.valid, u.option_votes)
-                    else coalesce(u.valid, u.option_votes) + coalesce(u.invalid, 0) + coalesce(u.valid_not_counted, 0)
+                    else
+                        coalesce(u.valid, u.option_votes)
+                        + coalesce(u.invalid, 0)
+                        + coalesce(u.valid_not_counted, 0)
                 end, 0
             ), 2
         ) as share_pct,
@@ -84,7 +87,8 @@ count_rows as (
         u.status,
         u.as_of
     from (
-        select *, sum(votes) over (partition by election_id, contest_id, level, unit_id, origin) as option_votes
+        select
+            *, sum(votes) over (partition by election_id, contest_id, level, unit_id, origin) as option_votes
         from counts
     ) as u
     left join contests as c on c.election_id = u.election_id and c.contest_id = u.contest_id

@@ -94,7 +94,8 @@ observer as (
         any_value(t.ballots_cast) as cast_base
     from pec_values as v
     inner join (
-        select election_id, contest_id, source, sum(share_base) as share_base, sum(ballots_cast) as ballots_cast
+        select
+            election_id, contest_id, source, sum(share_base) as share_base, sum(ballots_cast) as ballots_cast
         from pec_wide
         where source <> 'official'
         group by all

@@ -170,6 +170,8 @@ def test_the_bulletin_time_in_any_form(text, on, when):
         ("ШҚО бойынша", "KZ-63"),
         ("БҚО бойынша", "KZ-27"),
         ("Pavodar region", "KZ-55"),  # one edit off one region's name
+        ("Нұр-ССұлтан қаласы бойынша", "KZ-71"),  # a capital typed twice: one edit off
+        ("Ақмола облысы бойынша", "KZ-11"),
         ("Ақтөбеде облысы", "KZ-15"),
     ],
 )

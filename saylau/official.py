@@ -19,7 +19,7 @@ from saylau.load import store
 from saylau.load.store import store_counts, store_protocols, store_rejected
 from saylau.reference import default_resolver
 from saylau.validate import Validated, validate_frame
-from saylau.warehouse import table_exists
+from saylau.warehouse import insert_frame, table_exists
 from schemas.official import shares_schema, turnout_schema
 from schemas.protocol import protocol_schema
 
@@ -149,9 +149,7 @@ def promote_official(
     summary.quarantined += checked.rejected_rows
     con.execute("delete from core.turnout_official where election_id = ?", [election_id])
     if len(checked.good):
-        con.register("_turnout", checked.good.assign(run_id=run_id))
-        con.execute("insert into core.turnout_official by name select * from _turnout")
-        con.unregister("_turnout")
+        insert_frame(con, "core.turnout_official", checked.good.assign(run_id=run_id))
     summary.turnout_rows = len(checked.good)
     crashpoint("promote.turnout")
 
@@ -200,9 +198,7 @@ def promote_official(
             [election_id, contest_id],
         )
         if len(checked.good):
-            con.register("_shares", checked.good.assign(run_id=run_id))
-            con.execute("insert into core.result_shares by name select * from _shares")
-            con.unregister("_shares")
+            insert_frame(con, "core.result_shares", checked.good.assign(run_id=run_id))
         summary.share_rows += len(checked.good)
     con.execute("begin transaction")
     con.execute("delete from meta.promoted_pages where election_id = ?", [election_id])

@@ -76,6 +76,19 @@ def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     )
 
 
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame, verb: str = "insert") -> int:
+    """Insert a pandas frame into ``table`` by column name (``verb``: ``insert``, ``insert or ignore``,
+    ``insert or replace``); returns the frame's rows. The one way frames enter the warehouse."""
+    if verb not in ("insert", "insert or ignore", "insert or replace"):
+        raise ValueError(f"not an insert: {verb!r}")
+    con.register("_insert_frame", frame)
+    try:
+        con.execute(f"{verb} into {table} by name select * from _insert_frame")
+    finally:
+        con.unregister("_insert_frame")
+    return len(frame)
+
+
 def table_names(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     """Base tables of one schema, sorted."""
     rows = con.execute(

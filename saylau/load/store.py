@@ -31,7 +31,7 @@ import pandas as pd
 
 from saylau.protocol import KEY_COLUMNS, option_columns, to_long
 from saylau.validate import Validated, values_text
-from saylau.warehouse import table_exists
+from saylau.warehouse import insert_frame, table_exists
 
 VALUES = "core.protocol_values"
 FLAGS = "core.validation_flags"
@@ -68,16 +68,11 @@ def clear(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
         con.execute(f"delete from {quarantine} as t where {scope.where}", params)
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, long: pd.DataFrame) -> int:
+def insert_values(con: duckdb.DuckDBPyConnection, long: pd.DataFrame) -> int:
     """Long protocol rows (:func:`saylau.protocol.to_long`'s columns) into core; returns rows written."""
     if long.empty:
         return 0
-    con.register("_protocol_long", long)
-    try:
-        con.execute(f"insert into {VALUES} by name select * from _protocol_long")
-    finally:
-        con.unregister("_protocol_long")
-    return len(long)
+    return insert_frame(con, VALUES, long)
 
 
 def insert_select(con: duckdb.DuckDBPyConnection, select: str, params: Sequence[object] = ()) -> int:
@@ -102,7 +97,7 @@ def replace(
     clear(con, scope)
     written = 0
     if rows is not None:
-        written += insert_frame(con, rows)
+        written += insert_values(con, rows)
     if select is not None:
         written += insert_select(con, select, select_params)
     if validated is not None:
@@ -157,11 +152,7 @@ def append_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
                 con.execute(f'alter table {table} add column "{c}" {_duck_type(frame[c])}')
     if frame.empty:
         return
-    con.register("_append_frame", frame)
-    try:
-        con.execute(f"insert into {table} by name select * from _append_frame")
-    finally:
-        con.unregister("_append_frame")
+    insert_frame(con, table, frame)
 
 
 def _text_columns(frame: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
@@ -220,12 +211,7 @@ def store_flags(con: duckdb.DuckDBPyConnection, table_name: str, validated: Vali
         out["row_key"] = text.to_numpy()
     else:
         out["row_key"] = None
-    con.register("_flags_frame", out)
-    try:
-        con.execute("insert into core.validation_flags by name select * from _flags_frame")
-    finally:
-        con.unregister("_flags_frame")
-    return len(out)
+    return insert_frame(con, FLAGS, out)
 
 
 def store_counts(con: duckdb.DuckDBPyConnection, validated: Validated, run_id: str) -> int:
@@ -252,12 +238,7 @@ def store_counts(con: duckdb.DuckDBPyConnection, validated: Validated, run_id: s
             "insert into meta.data_quality_inputs values (?, ?, ?)", [[run_id, table, sha] for sha in shas]
         )
     counts = validated.counts.assign(run_id=run_id)
-    con.register("_dq_frame", counts)
-    try:
-        con.execute("insert into meta.data_quality by name select * from _dq_frame")
-    finally:
-        con.unregister("_dq_frame")
-    return len(counts)
+    return insert_frame(con, "meta.data_quality", counts)
 
 
 def integer_option_columns(frame: pd.DataFrame) -> list[str]:

@@ -22,7 +22,7 @@ from saylau.observers.parse import ParsedExport, empty_column
 from saylau.protocol import to_long
 from saylau.sqlrun import run_file
 from saylau.validate import Validated
-from saylau.warehouse import table_exists
+from saylau.warehouse import insert_frame, table_exists
 
 CORE_TABLES = {
     "protocol": "core.observer_protocol_copies",
@@ -90,11 +90,7 @@ def stage_rows(con: duckdb.DuckDBPyConnection, parsed: ParsedExport, run_id: str
                 .where(frame[c].notna(), None)
                 .map(lambda v: None if v is None else str(v))
             )
-    con.register("_stage_frame", out)
-    try:
-        con.execute(f"insert into {table} by name select * from _stage_frame")
-    finally:
-        con.unregister("_stage_frame")
+    insert_frame(con, table, out)
 
 
 def store_core(
@@ -122,11 +118,7 @@ def store_core(
         [table.split(".")[1]],
     ).fetchall()]  # fmt: skip
     frame = frame[[c for c in columns if c in frame.columns]]
-    con.register("_core_frame", frame)
-    try:
-        con.execute(f"insert into {table} by name select * from _core_frame")
-    finally:
-        con.unregister("_core_frame")
+    insert_frame(con, table, frame)
 
 
 # the views that decide which observer copy counts, in the order they build on each other

@@ -18,6 +18,7 @@ from saylau.crashpoints import crashpoint
 from saylau.fetch import FetchResult, Validators
 from saylau.parse.page import is_news_article
 from saylau.scrape.discovery import Discovery
+from saylau.warehouse import insert_frame
 
 FETCH_COLUMNS = [
     "run_id",
@@ -49,12 +50,7 @@ def insert_rows(
     """Insert ``rows`` (tuples in the order of ``columns``) into ``table`` by column name."""
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=columns)
-    con.register("_rows", frame)
-    try:
-        con.execute(f"{verb} into {table} by name select * from _rows")
-    finally:
-        con.unregister("_rows")
+    insert_frame(con, table, pd.DataFrame(rows, columns=columns), verb)
 
 
 def record_fetches(

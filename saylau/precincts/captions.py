@@ -258,11 +258,6 @@ ATTRIBUTE_CAPTIONS: dict[str, str] = {
 ``ref.commissions``), a link, an election name, an address (ignored) and a level (every row must be a
 precinct's; then ignored)."""
 
-PRECINCT_LEVELS = frozenset(
-    {"уик", "uik", "pec", "precinct", "участок", "участковая", "участковая избирательная комиссия",
-     "участковая комиссия", "избирательный участок", "polling station", "station"}
-)  # fmt: skip
-
 
 def attribute_role(caption: str) -> str | None:
     """``name``, ``url``, ``election``, ``level`` or ``address`` for a known text column, else None."""

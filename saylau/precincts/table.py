@@ -56,6 +56,13 @@ _TRANSLIT = {
 }  # fmt: skip
 
 
+# what a table's level column says on a precinct's row (a TEC's totals row would count its precincts twice)
+PRECINCT_LEVELS = frozenset(
+    {"уик", "uik", "pec", "precinct", "участок", "участковая", "участковая избирательная комиссия",
+     "участковая комиссия", "избирательный участок", "polling station", "station"}
+)  # fmt: skip
+
+
 def transliterate(text: str) -> str:
     """Latin spelling of a Russian or Kazakh name (one letter-by-letter table; case kept for the first)."""
     out = []
@@ -273,8 +280,6 @@ def build_table(
     if not plan.options:
         raise PrecinctImportError(f"{source}: no option columns (parties, candidates or answers)")
     if "level" in plan.attributes:
-        from saylau.precincts.captions import PRECINCT_LEVELS
-
         level = frame[plan.attributes["level"]].astype(str).map(fold)
         wrong = ~level.isin(PRECINCT_LEVELS) & (level != "")
         if wrong.any():

@@ -24,6 +24,7 @@ from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text, set
 from saylau.parse.classify import PageKind, classify_page
 from saylau.parse.numbers import UncertainNumber, parse_count
 from saylau.parse.page import LANG_CODES, PageContent, is_commission_document, read_page
+from saylau.parse.result_regions import Split, split_region_prose
 from saylau.parse.results import (
     LayoutError,
     contest_of,
@@ -210,14 +211,14 @@ def parse_results(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, l
     status = "preliminary" if parsed.kind == PageKind.PRELIMINARY else "final"
     as_of = page.published  # the communique's own publication time (local), which tells versions apart
     contest = ctx.contest_id
-    statement = parse_results_text(
-        page.title + "\n" + page.text,
-        lang,
+    how = dict(
         options=ctx.options or None,
         election_id=ctx.election_id,
         referendum=contest == "referendum",
         share_denominator=ctx.share_denominator,
     )
+    prose = split_region_prose(page.title + "\n" + page.text, lang, ctx.election_date, **how)
+    statement = parse_results_text(prose.national_text, lang, **how)
     aside = _asides(parsed, ctx, status, as_of)
     for a in statement.set_aside:
         aside(
@@ -236,6 +237,7 @@ def parse_results(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, l
         statement.shares,
         statement.turnout_pct,
     )
+    rows += _region_prose_rows(prose, ctx, status, as_of, aside)
     for table in page.tables:
         try:
             regions, problems = parse_results_table(table, lang)
@@ -273,6 +275,7 @@ def parse_results(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, l
             rows += _unit_rows(
                 ctx, contest, "region", code, code, status, as_of, r.lines, r.votes, r.shares, r.turnout_pct
             )
+    rows = _without_twice_stated(rows, aside)
     if not rows:
         reasons = "; ".join(f.reason for f in parsed.set_aside) or "no line names a figure"
         raise _fail(parsed, f"states no line that can be read with certainty: {reasons}")
@@ -283,6 +286,67 @@ def parse_results(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, l
     if missing:
         parsed.problems.append("no national line for " + ", ".join(missing))
     parsed.results = rows
+
+
+def _region_prose_rows(
+    prose: Split, ctx: ElectionContext, status: str, as_of: datetime | None, aside
+) -> list[dict]:
+    """The rows of the regions' results written in prose; their uncertain lines set aside by region."""
+    rows = []
+    for r in prose.regions:
+        s = r.statement
+        for a in s.set_aside:
+            aside(
+                a.text,
+                a.reason,
+                a.rule,
+                a.subject,
+                "region",
+                r.code,
+                a.line,
+                a.option_id,
+                a.value,
+                a.share_pct,
+            )
+        if r.code is None:
+            continue
+        if r.code not in ctx.regions:
+            aside(r.name, f"region {r.code} did not exist on {ctx.election_date}", "region_not_on_date", r.name,
+                  "region", r.code)  # fmt: skip
+            continue
+        rows += _unit_rows(
+            ctx,
+            ctx.contest_id,
+            "region",
+            r.code,
+            r.code,
+            status,
+            as_of,
+            s.lines,
+            s.votes,
+            s.shares,
+            s.turnout_pct,
+        )
+    return rows
+
+
+def _without_twice_stated(rows: list[dict], aside) -> list[dict]:
+    """One row per figure of the page: the same figure stated twice (a region in prose and in a table) is one;
+    two different values for one figure are a conflict, and neither is taken."""
+    by: dict[tuple, list[dict]] = {}
+    for r in rows:
+        by.setdefault((r["level"], r["unit_id"], r["line"], r["option_id"]), []).append(r)
+    out = []
+    for (level, unit, line, option), rs in by.items():
+        values = {(r["value"], r["share_pct"]) for r in rs}
+        if len(values) == 1:
+            out.append(rs[0])
+            continue
+        for r in rs:
+            aside(f"{unit}: {option or line} {r['value'] if r['value'] is not None else r['share_pct']}",
+                  f"{unit} {option or line} is stated with different figures on one page: neither is taken",
+                  "named_twice_different", option or line, level, unit, line, option, r["value"], r["share_pct"])  # fmt: skip
+    return out
 
 
 def _asides(parsed: ParsedPage, ctx: ElectionContext, status: str, as_of: datetime | None):

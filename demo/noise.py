@@ -96,7 +96,9 @@ class Noise:
         """The noise of one page, from its own generator; ``codes`` are the regions the page lists."""
         if not self.kinds or rng.random() < self.tidy_share:
             return PageNoise()
-        on = {k for k in self.kinds if rng.random() < 0.6}
+        on = {
+            k for k in sorted(self.kinds) if rng.random() < 0.6
+        }  # sorted: a set's order follows the hash seed
         pick = {k: (str(rng.choice(codes)) if codes else None) for k in ("typo", "duplicate", "missing_unit")}
         time_at = str(rng.choice(["both", "text", "title"])) if "time_placement" in on else "both"
         ambiguous = str(rng.choice(["KZ-27", "KZ-63"]))

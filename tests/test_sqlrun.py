@@ -217,3 +217,14 @@ def test_build_marts_records_each_models_time_and_a_marts_run_builds_its_selecti
             r[0] for r in con.execute("select model from meta.model_builds where run_id = 'r2'").fetchall()
         }
     assert models == set(sqlrun.model_graph().models)
+
+
+def test_the_graph_in_docs_is_the_graph():
+    """docs/warehouse.md lists every model in build order with what it reads, as the runner reads it."""
+    graph = sqlrun.model_graph()
+    lines = []
+    for m in graph.order():
+        reads = [i.split(".", 1)[1] for i in graph.inputs(m.name)] + graph.sources(m.name)
+        lines.append(f"{m.name:<45} <- " + ", ".join(reads))
+    doc = (Path(__file__).parent.parent / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    assert "\n".join(lines) in doc

@@ -4,7 +4,8 @@
 -- page); every version stays in core.protocol_values. Here, per election, contest, source, level, unit,
 -- line and option: final beats preliminary, then the latest as_of (a missing as_of counts as oldest).
 -- Columns as in core.protocol_values; region_code is the unit's (any version's), the rest the chosen
--- version's. A filter on source, level, line or option is pushed below the ranking.
+-- version's. A filter on source, level, line or option is pushed below the ranking, so a reader pays only
+-- for the rows it reads.
 create or replace view intermediate.int_protocol_values_current as
 with protocol_values as (
     select * from core.protocol_values
@@ -18,6 +19,7 @@ ranked as (
 ),
 
 current_versions as (
+    -- one aggregate per column (not one struct): a reader's unused columns are never computed
     select
         election_id,
         contest_id,
@@ -27,34 +29,19 @@ current_versions as (
         any_value(region_code) as region_code,
         line,
         option_id,
-        arg_max(
-            {
-                'value': value,
-                'status': status,
-                'as_of': as_of,
-                'source_ref': source_ref,
-                'source_sha256': source_sha256,
-                'source_row': source_row,
-                'run_id': run_id
-            },
-            version_rank
-        ) as version
+        arg_max(value, version_rank) as value,
+        arg_max(status, version_rank) as status,
+        arg_max(as_of, version_rank) as as_of,
+        arg_max(source_ref, version_rank) as source_ref,
+        arg_max(source_sha256, version_rank) as source_sha256,
+        arg_max(source_row, version_rank) as source_row,
+        arg_max(run_id, version_rank) as run_id
     from ranked
     group by election_id, contest_id, source, level, unit_id, line, option_id
 ),
 
 final as (
-    select
-        election_id,
-        contest_id,
-        source,
-        level,
-        unit_id,
-        region_code,
-        line,
-        option_id,
-        version.*  -- value, status, as_of, source_ref, source_sha256, source_row, run_id
-    from current_versions
+    select * from current_versions
 )
 
 select * from final;

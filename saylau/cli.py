@@ -233,6 +233,9 @@ def run(
         f"{outcome.new_versions} new versions, {outcome.staged_pages} parsed, "
         f"{outcome.figures_set_aside} figures set aside (quarantine.cec_figures)"
     )
+    if outcome.postponed:  # robots.txt unreadable, or a host too slow: the next run asks for them
+        console.print(f"{len(outcome.postponed)} pages postponed to the next run, e.g.", markup=False)
+        console.print(outcome.postponed[0], markup=False, highlight=False)
     console.print(f"Published database: [bold]{outcome.published_db}[/]")
     if outcome.report:
         console.print(f"Report: [bold]{outcome.report}[/]")

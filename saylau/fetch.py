@@ -1,9 +1,19 @@
 """Polite HTTP fetching, and replay of what was fetched, behind one interface.
 
 :class:`LiveFetcher` is what election night uses: a per-host rate limit and concurrency cap (plain Python,
-thread-safe), a User-Agent naming the project and a contact, robots.txt honoured, connect/read timeouts,
-retries with exponential backoff and jitter on 5xx, timeouts, resets and truncated bodies, Retry-After
-honoured on 429/503, a cap on body size, and conditional GET (ETag / If-Modified-Since).
+thread-safe), a User-Agent naming the project and a contact, robots.txt honoured, connect/read timeouts
+and a deadline for each whole response, retries with exponential backoff and jitter on 5xx, timeouts,
+resets and truncated bodies, Retry-After honoured on 429/503, a cap on body size, and conditional GET
+(ETag / If-Modified-Since). Pages never follow a redirect (a 3xx is the page's answer).
+
+robots.txt is fetched like a page (the host's rate limit, the deadline, retries with back-off, a size cap:
+what lies beyond :attr:`FetchPolicy.robots_max_bytes` is ignored, RFC 9309) and follows at most
+:attr:`FetchPolicy.max_redirects` redirects on its own host (one off the host, or a loop, is no robots.txt
+at all). It is fetched once per run and host: every fetcher of one :attr:`FetchPolicy.run` shares it
+(:class:`HostState`). A robots.txt that cannot be read (no answer in time, 5xx after every retry) is no
+"no": the host's pages are *postponed* (:attr:`FetchResult.postponed`, no request made, nothing recorded),
+so the next run, which reads robots.txt again, fetches them. So are a host's remaining pages once
+:attr:`FetchPolicy.slow_host_limit` of its answers overran the deadline in this run.
 :class:`ReplayFetcher` answers the same calls from the archive, with no network at all.
 
 Every attempt is kept in :attr:`FetchResult.attempts`, so ``raw.fetches`` can record each one.
@@ -11,18 +21,23 @@ Every attempt is kept in :attr:`FetchResult.attempts`, so ``raw.fetches`` can re
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from saylau.archive import Archive, sha256_of
 from saylau.config import USER_AGENT
@@ -46,6 +61,11 @@ class FetchPolicy:
     max_bytes: int = 5_000_000
     user_agent: str = USER_AGENT
     honour_robots: bool = True
+    deadline: float = 60.0  # seconds for one whole response (connect, headers, body), however it trickles
+    robots_max_bytes: int = 512_000  # robots.txt read this far, the rest ignored (RFC 9309: at least 500 KiB)
+    max_redirects: int = 5  # robots.txt's redirects followed on its own host
+    slow_host_limit: int = 3  # answers past the deadline on one host in a run before its pages are postponed
+    run: str | None = None  # the run these fetchers serve: robots.txt and a host's state are shared by it
 
 
 @dataclass(frozen=True)
@@ -78,6 +98,7 @@ class FetchResult:
     url: str
     attempts: list[Attempt] = field(default_factory=list)
     body: bytes | None = None
+    postponed: str | None = None  # not asked this run, and why (robots.txt unreadable, host too slow)
 
     @property
     def last(self) -> Attempt:
@@ -99,7 +120,11 @@ class FetchResult:
 
     @property
     def error(self) -> str | None:
-        return None if self.ok or self.not_modified else (self.last.error or f"HTTP {self.status}")
+        if self.ok or self.not_modified:
+            return None
+        if not self.attempts:
+            return self.postponed and f"postponed: {self.postponed}"
+        return self.last.error or f"HTTP {self.status}"
 
     @property
     def sha256(self) -> str | None:
@@ -159,6 +184,125 @@ class BodyTooLarge(Exception):
     pass
 
 
+# --- a deadline for the whole response -------------------------------------------------------------------
+# requests' timeouts bound each socket read, not a response: a host sending a byte every few seconds keeps
+# one answer going for good. Each attempt arms a watchdog that shuts the attempt's socket down at its
+# deadline; the connections of :func:`_session` register their socket with the watchdog of their thread.
+
+_WATCH = threading.local()
+
+
+class _Watchdog:
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        _WATCH.current = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _WATCH.current = None
+
+    def add(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            self._socks.append(sock)
+            fired = self.fired
+        if fired:
+            _shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            socks = list(self._socks)
+        for sock in socks:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(sock: socket.socket | None) -> socket.socket | None:
+    watch = getattr(_WATCH, "current", None)
+    if watch is not None:
+        watch.add(sock)
+    return sock
+
+
+class _Conn(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _watched(super()._new_conn())
+
+    def request(self, *args, **kwargs) -> None:  # a kept-alive connection: its socket is this attempt's
+        _watched(getattr(self, "sock", None))
+        super().request(*args, **kwargs)
+
+
+class _TLSConn(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _watched(super()._new_conn())
+
+    def request(self, *args, **kwargs) -> None:
+        _watched(getattr(self, "sock", None))
+        super().request(*args, **kwargs)
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _Conn
+
+
+class _TLSPool(HTTPSConnectionPool):
+    ConnectionCls = _TLSConn
+
+
+class _WatchedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}
+
+
+class DeadlineExceeded(Exception):
+    pass
+
+
+# --- what the fetchers of one run share per host ----------------------------------------------------------
+
+
+class HostState:
+    """One host in one run: its robots.txt (read once) and how many answers overran the deadline."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.robots_read = False
+        self.robots: RobotFileParser | None = None  # None: no robots.txt, everything allowed
+        self.robots_unreadable: str | None = None  # why robots.txt could not be read (pages postponed)
+        self.overruns = 0
+
+
+_RUNS: dict[str, dict[str, HostState]] = {}
+_RUNS_LOCK = threading.Lock()
+_RUNS_KEPT = 8  # the hosts' state of this many recent runs stays in memory
+
+
+def run_hosts(run: str) -> dict[str, HostState]:
+    """The hosts' state every fetcher of ``run`` in this process shares."""
+    with _RUNS_LOCK:
+        if run not in _RUNS:
+            while len(_RUNS) >= _RUNS_KEPT:
+                _RUNS.pop(next(iter(_RUNS)))
+            _RUNS[run] = {}
+        return _RUNS[run]
+
+
 class LiveFetcher:
     """Fetches over HTTP with the politeness of a :class:`FetchPolicy`."""
 
@@ -173,77 +317,133 @@ class LiveFetcher:
         self._local = threading.local()
         self._rng = rng or random.Random()
         self._sleep = sleep
-        self._robots: dict[str, RobotFileParser | None] = {}
-        self._robots_lock = threading.Lock()
+        self._hosts = run_hosts(self.policy.run) if self.policy.run else {}
+        self._hosts_lock = _RUNS_LOCK if self.policy.run else threading.Lock()
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
             session.headers["User-Agent"] = self.policy.user_agent
+            adapter = _WatchedAdapter()
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
             self._local.session = session
         return session
 
+    def _host(self, origin: str) -> HostState:
+        with self._hosts_lock:
+            return self._hosts.setdefault(origin, HostState())
+
     # robots.txt -----------------------------------------------------------------------------------
     def allowed(self, url: str) -> bool:
-        """Whether robots.txt lets this project's User-Agent fetch the URL (fetched once per host)."""
-        if not self.policy.honour_robots:
-            return True
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        with self._robots_lock:
-            if origin not in self._robots:
-                self._robots[origin] = self._load_robots(origin)
-            robots = self._robots[origin]
-        return True if robots is None else robots.can_fetch(self.policy.user_agent, url)
+        """Whether robots.txt lets this project's User-Agent fetch the URL (read once per run and host;
+        an unreadable robots.txt allows nothing now, see :meth:`postponed_because`)."""
+        return self._robots_verdict(url) is None
 
-    def _load_robots(self, origin: str) -> RobotFileParser | None:
-        parser = RobotFileParser(origin + "/robots.txt")
-        for _ in range(self.policy.retries + 1):
-            try:
-                response = self._session().get(
-                    origin + "/robots.txt", timeout=(self.policy.connect_timeout, self.policy.read_timeout)
-                )
-            except requests.RequestException:
+    def _robots_verdict(self, url: str) -> str | None:
+        """None when the URL may be fetched; else "disallowed" or why the host's pages wait."""
+        if not self.policy.honour_robots:
+            return None
+        parts = urlsplit(url)
+        state = self._host(f"{parts.scheme}://{parts.netloc}")
+        with state.lock:  # one fetcher reads it; the others of the run wait for its answer
+            if not state.robots_read:
+                state.robots, state.robots_unreadable = self._load_robots(f"{parts.scheme}://{parts.netloc}")
+                state.robots_read = True
+            robots, unreadable = state.robots, state.robots_unreadable
+        if unreadable:
+            return unreadable
+        if robots is not None and not robots.can_fetch(self.policy.user_agent, url):
+            return "disallowed"
+        return None
+
+    def _load_robots(self, origin: str) -> tuple[RobotFileParser | None, str | None]:
+        """(parser or None for "no robots.txt", why it could not be read or None)."""
+        url, hops, seen = origin + "/robots.txt", 0, set()
+        last = "no answer"
+        attempt_no = 0
+        while attempt_no <= self.policy.retries:
+            seen.add(url)
+            attempt, body, location = self._limited_attempt(url, None, self.policy.robots_max_bytes, True)
+            status = attempt.status
+            if attempt.error is None and status is not None and 300 <= status < 400 and location:
+                target = urljoin(url, location)
+                hops += 1
+                if not on_host(origin, target) or target in seen or hops > self.policy.max_redirects:
+                    return None, None  # a redirect off the host, or a loop: no robots.txt (RFC 9309 2.3.1.2)
+                url = target
                 continue
-            if response.status_code in RETRY_STATUSES:
-                continue
-            if response.status_code >= 400:
-                return None  # no robots.txt: everything allowed
-            parser.parse(response.text.splitlines())
-            return parser
-        # robots.txt never answered: be conservative and fetch nothing from the host
-        parser.disallow_all = True
-        return parser
+            if attempt.error is None and status is not None and status not in RETRY_STATUSES:
+                if status >= 300:
+                    return None, None  # no robots.txt (4xx, or a redirect without a target): all allowed
+                parser = RobotFileParser(url)
+                text = (body or b"").decode("utf-8", errors="replace")
+                lines = text.splitlines()
+                if len(body or b"") >= self.policy.robots_max_bytes and lines:
+                    lines = lines[:-1]  # the last line was cut at the cap
+                parser.parse(lines)
+                return parser, None
+            last = attempt.error or f"HTTP {status}"
+            if attempt.error and attempt.error.startswith("deadline"):
+                break  # a host that trickles is not asked again this run
+            if attempt_no < self.policy.retries:
+                self._sleep(self._wait_before_retry(attempt_no, attempt))
+            attempt_no += 1
+        return None, f"robots.txt could not be read ({last}); the host's pages wait for the next run"
 
     # fetching -------------------------------------------------------------------------------------
     def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
         result = FetchResult(url)
-        if not self.allowed(url):
+        verdict = self._robots_verdict(url)
+        if verdict == "disallowed":
             result.attempts.append(
                 Attempt(url, datetime.now(UTC), None, {}, None, None, 0.0, "disallowed by robots.txt", False)
             )
             return result
-        host = urlsplit(url).netloc
+        parts = urlsplit(url)
+        state = self._host(f"{parts.scheme}://{parts.netloc}")
+        if verdict is None and state.overruns >= self.policy.slow_host_limit > 0:
+            verdict = (
+                f"{state.overruns} answers of the host overran the {self.policy.deadline:g} s deadline this "
+                "run; its other pages wait for the next run"
+            )
+        if verdict is not None:
+            result.postponed = verdict
+            return result
         for attempt_no in range(self.policy.retries + 1):
-            self._limiter.acquire(host)
-            try:
-                attempt, body = self._attempt(url, validators)
-            finally:
-                self._limiter.release(host)
+            attempt, body, _ = self._limited_attempt(url, validators, self.policy.max_bytes)
             result.attempts.append(attempt)
             if attempt.error is None and attempt.status is not None and attempt.status not in RETRY_STATUSES:
                 result.body = body if attempt.status == 200 else None
                 return result
             if attempt.status is not None and 400 <= attempt.status < 500 and attempt.status != 429:
                 return result  # a client error will not get better by asking again
-            if attempt.error and attempt.error.startswith("body larger"):
-                return result
+            if attempt.error and attempt.error.startswith(("body larger", "deadline")):
+                if attempt.error.startswith("deadline"):
+                    with state.lock:
+                        state.overruns += 1
+                return result  # too big, or too slow: the next run asks again
             if attempt_no < self.policy.retries:
                 self._sleep(self._wait_before_retry(attempt_no, attempt))
         return result
 
-    def _attempt(self, url: str, validators: Validators | None) -> tuple[Attempt, bytes | None]:
+    def _limited_attempt(
+        self, url: str, validators: Validators | None, cap: int, keep_prefix: bool = False
+    ) -> tuple[Attempt, bytes | None, str | None]:
+        host = urlsplit(url).netloc
+        self._limiter.acquire(host)
+        try:
+            return self._attempt(url, validators, cap, keep_prefix)
+        finally:
+            self._limiter.release(host)
+
+    def _attempt(
+        self, url: str, validators: Validators | None, cap: int | None = None, keep_prefix: bool = False
+    ) -> tuple[Attempt, bytes | None, str | None]:
+        """One request: (the attempt, the body of a 200, the Location of a redirect). ``keep_prefix``:
+        a body over ``cap`` is cut there instead of refused (robots.txt)."""
+        cap = self.policy.max_bytes if cap is None else cap
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -251,31 +451,44 @@ class LiveFetcher:
             headers["If-Modified-Since"] = validators.last_modified
         started = datetime.now(UTC)
         t0 = time.perf_counter()
-        status, kept, body, error = None, {}, None, None
+        status, kept, body, error, location = None, {}, None, None, None
+        watch = _Watchdog(self.policy.deadline)
         try:
-            with self._session().get(
-                url,
-                headers=headers,
-                stream=True,
-                allow_redirects=False,
-                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
-            ) as response:
+            with (
+                watch,
+                self._session().get(
+                    url,
+                    headers=headers,
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                ) as response,
+            ):
                 status = response.status_code
                 kept = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
+                location = response.headers.get("location")
                 if status == 200:
-                    body = self._read_capped(response)
+                    body = self._read_capped(response, cap, keep_prefix, watch)
+                if watch.fired:
+                    raise DeadlineExceeded()
         except BodyTooLarge:
-            error = f"body larger than the cap of {self.policy.max_bytes} bytes"
-        except requests.Timeout as exc:
-            error = f"timeout: {type(exc).__name__}"
-        except (
-            requests.ConnectionError,
-            requests.exceptions.ChunkedEncodingError,
-            requests.exceptions.ContentDecodingError,
-        ) as exc:
-            error = f"connection error: {type(exc).__name__}: {str(exc)[:200]}"
-        except requests.RequestException as exc:
-            error = f"request failed: {type(exc).__name__}: {str(exc)[:200]}"
+            error = f"body larger than the cap of {cap} bytes"
+        except (DeadlineExceeded, requests.RequestException) as exc:
+            if watch.fired:  # whatever broke the read, it was the watchdog
+                error = f"deadline: no whole answer within {self.policy.deadline:g} s"
+            elif isinstance(exc, requests.Timeout):
+                error = f"timeout: {type(exc).__name__}"
+            elif isinstance(
+                exc,
+                (
+                    requests.ConnectionError,
+                    requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError,
+                ),
+            ):
+                error = f"connection error: {type(exc).__name__}: {str(exc)[:200]}"
+            else:
+                error = f"request failed: {type(exc).__name__}: {str(exc)[:200]}"
         elapsed = time.perf_counter() - t0
         if error:
             body = None
@@ -291,16 +504,23 @@ class LiveFetcher:
             error,
             bool(headers),
         )
-        return attempt, body
+        return attempt, body, location
 
-    def _read_capped(self, response: requests.Response) -> bytes:
+    def _read_capped(
+        self, response: requests.Response, cap: int, keep_prefix: bool = False, watch: _Watchdog | None = None
+    ) -> bytes:
         declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
+        if declared and declared.isdigit() and int(declared) > cap and not keep_prefix:
             raise BodyTooLarge()
         chunks, size = [], 0
         for chunk in response.iter_content(chunk_size=65536):
+            if watch is not None and watch.fired:
+                raise DeadlineExceeded()
             size += len(chunk)
-            if size > self.policy.max_bytes:
+            if size > cap:
+                if keep_prefix:
+                    chunks.append(chunk[: len(chunk) - (size - cap)])
+                    return b"".join(chunks)
                 raise BodyTooLarge()
             chunks.append(chunk)
         body = b"".join(chunks)
@@ -322,6 +542,22 @@ class LiveFetcher:
                 return min(retry_after, self.policy.retry_after_max)
         backoff = min(self.policy.backoff_max, self.policy.backoff_base * 2**attempt_no)
         return backoff * (0.5 + self._rng.random())  # jitter: 50%..150%
+
+
+def on_host(origin: str, url: str) -> bool:
+    """Whether ``url`` is on the host of ``origin``: the same name and port (http and https on their
+    standard ports count as one host: a site moving its robots.txt to https stays itself)."""
+    a, b = urlsplit(origin), urlsplit(url)
+    if b.scheme not in ("http", "https") or a.hostname != b.hostname:
+        return False
+    try:
+        ports = (
+            a.port or (443 if a.scheme == "https" else 80),
+            b.port or (443 if b.scheme == "https" else 80),
+        )
+    except ValueError:
+        return False
+    return ports[0] == ports[1] or set(ports) <= {80, 443} and not (a.port or b.port)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

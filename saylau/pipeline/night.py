@@ -11,7 +11,7 @@ fail *after* everything else was staged, validated and published: never a silent
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from saylau import official, scrape, warehouse
@@ -42,6 +42,7 @@ class NightOutcome:
     new_versions: int = 0
     staged_pages: int = 0
     figures_set_aside: int = 0  # figures of staged pages not read with certainty: quarantine.cec_figures
+    postponed: list[str] = field(default_factory=list)  # pages not asked this run, and why (next run asks)
     failures: list[str] = field(default_factory=list)
     published_db: Path | None = None
     report: Path | None = None
@@ -150,7 +151,8 @@ def scrape_site(run: Run, options: NightOptions) -> NightOutcome:
         absent = sorted(scrape.absent_urls(con))
         checked = scrape.last_checked(con)
     shape = options.site or scrape.SiteShape(base_url=options.base_url)
-    policy, workers = options.policy, options.workers
+    # every fetcher of this run (discovery, each batch) shares each host's robots.txt, read once
+    policy, workers = replace(options.policy, run=run.run_id), options.workers
     articles, listing_results = steps.call(
         "discover-pages",
         discover_pages,
@@ -183,6 +185,7 @@ def scrape_site(run: Run, options: NightOptions) -> NightOutcome:
         new_versions=summary.new_versions,
         staged_pages=summary.parsed,
         figures_set_aside=summary.figures_set_aside,
+        postponed=[f"{r.url}: {r.postponed}" for r in results if r.postponed],
         failures=run_failures(db, run.run_id, list(summary.failed)),
     )
     if outcome.election_id and summary.new_versions:  # nothing new staged: core is already current

@@ -177,6 +177,7 @@ def test_the_warehouse_graph(tmp_path):
         "intermediate.int_results_shares_only",
         "intermediate.int_results_summed_from_pec",
         "marts.election_totals",
+        "marts.official_conflicts",  # marks the version the marts show among all versions
         "marts.threshold_check",
     ]
     readers = {m for m in names if "core.protocol_values" in graph.models[m].reads}
@@ -228,3 +229,32 @@ def test_the_graph_in_docs_is_the_graph():
         lines.append(f"{m.name:<45} <- " + ", ".join(reads))
     doc = (Path(__file__).parent.parent / "docs" / "warehouse.md").read_text(encoding="utf-8")
     assert "\n".join(lines) in doc
+
+
+def test_every_model_reads_its_relations_through_import_ctes_at_the_top():
+    """Each relation a model reads is named once, in an import CTE (`x as (select * from rel [where ...])`),
+    and the import CTEs come before the model's own CTEs."""
+    import sqlglot
+    from sqlglot import exp
+
+    def is_import(cte: exp.CTE) -> bool:
+        sel = cte.this
+        return (
+            isinstance(sel, exp.Select)
+            and [type(e) for e in sel.expressions] == [exp.Star]
+            and not sel.args.get("joins")
+            and isinstance(sel.args["from_"].this, exp.Table)
+            and bool(sel.args["from_"].this.db)  # a relation, not another CTE
+        )
+
+    for model in sqlrun.model_graph().models.values():
+        query = sqlglot.parse_one(model.path.read_text(encoding="utf-8"), dialect="duckdb").expression
+        ctes = list(query.ctes)
+        kinds = [is_import(c) for c in ctes]
+        assert kinds == sorted(kinds, reverse=True), f"{model.name}: an import CTE after the model's own"
+        outside = {
+            f"{t.db}.{t.name}"
+            for t in query.find_all(exp.Table)
+            if t.db and not (t.find_ancestor(exp.CTE) is not None and is_import(t.find_ancestor(exp.CTE)))
+        }
+        assert not outside, f"{model.name} reads {outside} outside its import CTEs"

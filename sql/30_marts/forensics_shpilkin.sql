@@ -14,8 +14,12 @@ with bins as (
     select * from marts.forensics_shpilkin_bins
 ),
 
+contest_leaders as (
+    select * from intermediate.int_contest_leaders
+),
+
 leaders as (
-    select election_id, contest_id as contest, leader from intermediate.int_contest_leaders
+    select election_id, contest_id as contest, leader from contest_leaders
 ),
 
 final as (

@@ -23,18 +23,50 @@
 --   is_current               this version is the one marts.results_official shows
 --   reason                   the disagreement in words
 create or replace table marts.official_conflicts as
-with counts as (
-    select
-        *,
-        count(distinct value) over (
-            partition by election_id, contest_id, level, unit_id, line, coalesce(option_id, '')
-        ) as versions,
-        row_number() over (
-            partition by election_id, contest_id, level, unit_id, line, coalesce(option_id, '')
-            order by (status = 'final') desc nulls last, as_of desc nulls last
-        ) as version_rank
-    from core.protocol_values
+with protocol_values as (
+    select * from core.protocol_values
     where source = 'official' and level <> 'pec'
+),
+
+current_values as (
+    select * from intermediate.int_protocol_values_current
+    where source = 'official' and level <> 'pec'
+),
+
+result_shares as (
+    select * from core.result_shares
+),
+
+cec_results as (
+    select * from quarantine.cec_results
+),
+
+cec_figures as (
+    select * from quarantine.cec_figures
+),
+
+-- every version of each count; the current one (intermediate.int_protocol_values_current) is the version
+-- the marts show
+counts as (
+    select
+        p.*,
+        count(distinct p.value) over (
+            partition by p.election_id, p.contest_id, p.level, p.unit_id, p.line, coalesce(p.option_id, '')
+        ) as versions,
+        c.value is not null as is_current
+    from protocol_values as p
+    left join current_values as c
+        on
+            c.election_id = p.election_id
+            and c.contest_id = p.contest_id
+            and c.level = p.level
+            and c.unit_id = p.unit_id
+            and c.line = p.line
+            and c.option_id is not distinct from p.option_id
+            and c.value = p.value
+            and c.status is not distinct from p.status
+            and c.as_of is not distinct from p.as_of
+            and c.source_sha256 is not distinct from p.source_sha256
 ),
 
 shares as (
@@ -47,7 +79,7 @@ shares as (
             partition by election_id, contest_id, level, unit_id, line, coalesce(option_id, '')
             order by (status = 'final') desc nulls last, as_of desc nulls last, source_ref
         ) as version_rank
-    from core.result_shares
+    from result_shares
 ),
 
 versions as (
@@ -55,7 +87,7 @@ versions as (
         'versions_differ' as conflict,
         election_id, contest_id, level, unit_id, option_id, line, value, null::double as share_pct,
         status, as_of, null as lang, source_ref as url, source_sha256 as sha256,
-        version_rank = 1 as is_current,
+        is_current,
         'the official versions of this count differ; marts show the final, then the latest' as reason
     from counts
     where versions > 1
@@ -77,7 +109,7 @@ languages as (
         status, as_of, lang, source_ref as url, source_sha256 as sha256,
         false as is_current,
         coalesce(reason, 'the language versions of the page state different figures') as reason
-    from quarantine.cec_results
+    from cec_results
     where rule = 'languages_disagree'
 ),
 
@@ -89,7 +121,7 @@ pages as (
         status, as_of, lang, url, sha256,
         false as is_current,
         reason
-    from quarantine.cec_figures
+    from cec_figures
     where kind = 'result' and rule in ('named_twice_different', 'count_contradicts_share')
 ),
 

@@ -34,6 +34,9 @@ REFERENCE_TABLES = {
     "ballot_options.csv": "ref.ballot_options",
     "candidates.csv": "ref.candidates",
     "official_totals.csv": "ref.official_totals",
+    "districts.csv": "ref.districts",
+    "district_units.csv": "ref.district_units",
+    "district_candidates.csv": "ref.district_candidates",
 }
 
 # ref tables that imports may extend (e.g. a foreign election brought in by import-precincts)
@@ -98,6 +101,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = REFERENCE_DA
     for name, table in REFERENCE_TABLES.items():
         frame = read_reference(name, data_dir)
         frames[table] = REFERENCE_SCHEMAS[table].validate(frame, lazy=True)
+    frames["ref.ballot_options"] = with_district_ballots(frames)
     check_reference_integrity(frames)
     counts = {}
     con.execute("begin transaction")
@@ -118,14 +122,45 @@ def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = REFERENCE_DA
     return counts
 
 
+def with_district_ballots(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """ballot_options.csv plus the ballots of the single-member contests, derived from their districts.
+
+    Each district candidate is an option of the contest (at their ballot position), and "against all" where
+    the contest has it, so that every candidate's votes are on a known ballot like a party's.
+    """
+    ballots = frames["ref.ballot_options"]
+    stood = frames["ref.district_candidates"]
+    if stood.empty:
+        return ballots
+    contests = frames["ref.contests"]
+    against = contests.loc[
+        (contests["kind"] == "single_member") & (contests["has_against_all"] == "true"),
+        ["election_id", "contest_id"],
+    ]
+    against = against.merge(stood[["election_id", "contest_id"]].drop_duplicates())
+    extra = pd.concat(
+        [
+            stood[["election_id", "contest_id", "option_id", "position"]],
+            against.assign(option_id="against_all", position=float("nan")),
+        ],
+        ignore_index=True,
+    )
+    extra["position"] = extra["position"].astype(float)
+    return pd.concat([ballots, extra], ignore_index=True).drop_duplicates(
+        ["election_id", "contest_id", "option_id"]
+    )
+
+
 def check_reference_integrity(frames: dict[str, pd.DataFrame]) -> None:
     """Cross-file rules: every alias, crosswalk entry and ballot option points at a known id."""
     regions = set(frames["ref.regions"]["code"])
     parties = set(frames["ref.parties"]["party_id"])
+    problems = check_district_integrity(frames)
+    # a district candidate is a ballot option without a ref.parties row (names: ref.candidates)
+    parties = parties | set(frames["ref.district_candidates"]["option_id"])
     contests = set(
         zip(frames["ref.contests"]["election_id"], frames["ref.contests"]["contest_id"], strict=True)
     )
-    problems = []
     for table, column, known in [
         ("ref.region_aliases", "region_code", regions),
         ("ref.region_crosswalk", "code_2021", regions),
@@ -146,6 +181,8 @@ def check_reference_integrity(frames: dict[str, pd.DataFrame]) -> None:
             strict=True,
         )
     )
+    stood = frames["ref.district_candidates"]
+    ballots |= set(zip(stood["election_id"], stood["option_id"], strict=True))
     for i, key in enumerate(
         zip(frames["ref.candidates"]["election_id"], frames["ref.candidates"]["option_id"], strict=True)
     ):
@@ -164,6 +201,73 @@ def check_reference_integrity(frames: dict[str, pd.DataFrame]) -> None:
             problems.append(f"{table}: aliases normalising to {key!r} point at different ids {clash}")
     if problems:
         raise ValueError("reference data is inconsistent:\n  " + "\n  ".join(problems))
+
+
+def check_district_integrity(frames: dict[str, pd.DataFrame]) -> list[str]:
+    """The single-member districts' rules: districts of single-member contests in known regions, what they
+    cover in their own region and never one precinct twice in a contest, candidates in a known district
+    of its contest, nominated by a party or themselves, and named in candidates.csv."""
+    problems: list[str] = []
+    contests = frames["ref.contests"]
+    kinds = {
+        (e, c): k
+        for e, c, k in zip(contests["election_id"], contests["contest_id"], contests["kind"], strict=True)
+    }
+    regions = set(frames["ref.regions"]["code"])
+    districts = frames["ref.districts"]
+    known = {}
+    for i, row in enumerate(districts.itertuples(index=False)):
+        known[(row.election_id, row.district_id)] = row
+        if kinds.get((row.election_id, row.contest_id)) != "single_member":
+            problems.append(
+                f"ref.districts row {i + 2}: {row.contest_id!r} is no single_member contest of {row.election_id}"
+            )
+        if row.region_code not in regions:
+            problems.append(f"ref.districts row {i + 2}: region_code={row.region_code!r} is not a known id")
+    covered: dict[tuple, str] = {}
+    has_units = set()
+    for i, row in enumerate(frames["ref.district_units"].itertuples(index=False)):
+        district = known.get((row.election_id, row.district_id))
+        if district is None:
+            problems.append(
+                f"ref.district_units row {i + 2}: district {row.district_id!r} is not in districts.csv"
+            )
+            continue
+        has_units.add((row.election_id, row.district_id))
+        if row.region_code != district.region_code:
+            problems.append(
+                f"ref.district_units row {i + 2}: {row.region_code} is not {row.district_id}'s region"
+            )
+        for n in range(int(row.number_from), int(row.number_to) + 1):
+            key = (row.election_id, district.contest_id, row.level, row.region_code, n)
+            if key in covered and covered[key] != row.district_id:
+                problems.append(
+                    f"ref.district_units row {i + 2}: {row.level} {row.region_code} {n} is in {covered[key]} "
+                    f"and {row.district_id} of {district.contest_id}"
+                )
+            covered[key] = row.district_id
+    for key in sorted(set(known) - has_units):
+        problems.append(f"ref.districts: {key[1]} ({key[0]}) covers no precinct (district_units.csv)")
+    parties = set(frames["ref.parties"].loc[frames["ref.parties"]["kind"] == "party", "party_id"])
+    named = set(
+        zip(frames["ref.candidates"]["election_id"], frames["ref.candidates"]["option_id"], strict=True)
+    )
+    stood = frames["ref.district_candidates"]
+    for i, row in enumerate(stood.itertuples(index=False)):
+        district = known.get((row.election_id, row.district_id))
+        if district is None or district.contest_id != row.contest_id:
+            problems.append(
+                f"ref.district_candidates row {i + 2}: {row.district_id!r} is no district of {row.contest_id}"
+            )
+        if row.nominated_by != "self" and row.nominated_by not in parties:
+            problems.append(
+                f"ref.district_candidates row {i + 2}: nominated_by={row.nominated_by!r} is no party"
+            )
+        if (row.election_id, row.option_id) not in named:
+            problems.append(
+                f"ref.district_candidates row {i + 2}: {row.option_id} has no names in candidates.csv"
+            )
+    return problems
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,9 @@ contests = DataFrameSchema(
             Check.isin(
                 [
                     "mazhilis",
+                    "mazhilis_smd",
                     "maslikhat_regional",
+                    "maslikhat_regional_smd",
                     "maslikhat_city",
                     "maslikhat_district",
                     "president",
@@ -174,6 +176,71 @@ candidates = DataFrameSchema(
     strict=True,
 )
 
+# Single-member districts (from 2023): a district of a contest of kind single_member, what it covers
+# (precinct numbers or whole territorial commissions of its region), and who stands in it.
+DISTRICT_ID = Check.str_matches(r"^(MZ-\d{2}|KZ-\d{2}/OM-\d{2}|KZ-\d{2}/T\d{2}/DM-\d{2})$")
+
+districts = DataFrameSchema(
+    {
+        "election_id": Column(str, ELECTION_ID),
+        "contest_id": Column(str, ID),
+        "district_id": Column(str, DISTRICT_ID),
+        "number": Column(int, Check.ge(1), coerce=True),
+        "region_code": Column(str, REGION_CODE),
+        "tec_id": Column(str, Check.str_matches(r"^KZ-\d{2}/T\d{2}$"), nullable=True),
+        "name_ru": Column(str),
+        "name_kk": Column(str),
+        "name_en": Column(str),
+        "note": Column(str, nullable=True),
+    },
+    checks=[
+        Check(
+            lambda df: (
+                df["district_id"].str.startswith("MZ-") | (df["district_id"].str[:5] == df["region_code"])
+            ).all(),
+            error="a maslikhat district's id starts with its region's code",
+        ),
+        Check(
+            lambda df: (df["tec_id"].isna() | (df["tec_id"].str[:5] == df["region_code"])).all(),
+            error="a district's territorial commission is in its region",
+        ),
+    ],
+    unique=["election_id", "district_id"],
+    strict=True,
+)
+
+district_units = DataFrameSchema(
+    {
+        "election_id": Column(str, ELECTION_ID),
+        "district_id": Column(str, DISTRICT_ID),
+        "level": Column(str, Check.isin(["pec", "tec"])),
+        "region_code": Column(str, REGION_CODE),
+        "number_from": Column(int, Check.ge(0), coerce=True),
+        "number_to": Column(int, Check.ge(0), coerce=True),
+    },
+    checks=[Check(lambda df: (df["number_from"] <= df["number_to"]).all(), error="number_from <= number_to")],
+    strict=True,
+)
+
+district_candidates = DataFrameSchema(
+    {
+        "election_id": Column(str, ELECTION_ID),
+        "contest_id": Column(str, ID),
+        "district_id": Column(str, DISTRICT_ID),
+        "option_id": Column(str, ID),
+        "position": Column(int, Check.ge(1), coerce=True),
+        "nominated_by": Column(str, ID),  # a party id, or 'self' (self-nominated)
+    },
+    unique=["election_id", "option_id"],
+    checks=[
+        Check(
+            lambda df: not df.duplicated(["election_id", "district_id", "position"]).any(),
+            error="one ballot position per candidate of a district",
+        )
+    ],
+    strict=True,
+)
+
 official_totals = DataFrameSchema(
     {
         "election_id": Column(str, ELECTION_ID),
@@ -204,4 +271,7 @@ REFERENCE_SCHEMAS: dict[str, DataFrameSchema] = {
     "ref.ballot_options": ballot_options,
     "ref.candidates": candidates,
     "ref.official_totals": official_totals,
+    "ref.districts": districts,
+    "ref.district_units": district_units,
+    "ref.district_candidates": district_candidates,
 }

@@ -172,6 +172,7 @@ def test_the_warehouse_graph(tmp_path):
     leaders = "intermediate.int_contest_leaders"
     assert graph.dependents(current) == [
         leaders,
+        "intermediate.int_district_results_official",  # a district's published figures
         "intermediate.int_pec_values",
         "intermediate.int_results_published",
         "intermediate.int_results_shares_only",

@@ -6,8 +6,11 @@ there is one) and is a :class:`TableFileError`.
   Russian or Kazakh locale saves). A file with NUL bytes is not text (cp1251 reads any byte).
 - **Separator**: the one of ``,`` ``;`` tab that the header line holds most (Excel in those locales
   saves semicolons).
-- **XLSX**: the first worksheet, read-only; a formula cell is read as its formula text (``"=1+1"``),
-  never as the value the file caches for it (which a file can state freely).
+- **XLSX**: the first worksheet, streamed row by row as its XML holds them (never padded to the
+  dimensions the sheet declares); a formula cell is read as its formula text (``"=1+1"``), never as the
+  value the file caches for it (which a file can state freely). Parts unpacking to more than a table is
+  (:data:`MAX_SHARED_STRINGS_BYTES`, :data:`MAX_SHEET_BYTES`), a cell past :data:`MAX_COLUMNS` or longer
+  than :data:`MAX_CELL_CHARS` refuse the file, naming it (and the row and column).
 - **Zip**: an XLSX is itself a zip; any other zip must hold exactly one ``.csv`` or ``.xlsx``, and is
   refused before unpacking when that member would unpack to more than :data:`MAX_UNPACKED_BYTES`.
 """
@@ -20,10 +23,17 @@ import io
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime, time
+from typing import IO
 
 import pandas as pd
 
 MAX_UNPACKED_BYTES = 1_000_000_000  # a zipped table unpacking to more is refused before it is unpacked
+MAX_SHEET_BYTES = 400_000_000  # a worksheet's XML (250,000 rows of 20 cells is about 200 MB)
+MAX_SHARED_STRINGS_BYTES = 20_000_000  # the shared strings, read whole when a workbook opens
+MAX_SHARED_STRINGS = 600_000  # distinct texts of a workbook (an export's rows are at most 250,000)
+MAX_WHOLE = 2**53  # a whole number a spreadsheet (a double) holds exactly; anything past it stays text
+MAX_COLUMNS = 1_000  # no table of protocols or counts is wider
+MAX_CELL_CHARS = 32_767  # what a spreadsheet cell holds (Excel's limit)
 SEPARATORS = (",", ";", "\t")
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 
@@ -185,6 +195,18 @@ def read_frame(body: bytes, name: str) -> pd.DataFrame:
         frame = pd.read_csv(
             io.StringIO(text), sep=separator, keep_default_na=False, na_values=[], low_memory=False
         )
+        # a column pandas read as decimals or as unsigned 64-bit numbers (1e400 -> inf,
+        # 9223372036854775808) is read again as text: its cells as written, for the loader to judge
+        inexact = [c for c in frame.columns if frame[c].dtype.kind in "fu"]
+        if inexact:
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=separator,
+                keep_default_na=False,
+                na_values=[],
+                low_memory=False,
+                dtype=dict.fromkeys(inexact, str),
+            )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise TableFileError(f"{name}: not a readable CSV table ({exc})") from exc
     lines = _record_lines(text, separator)
@@ -196,7 +218,12 @@ def read_frame(body: bytes, name: str) -> pd.DataFrame:
 def _infer_counts(column: pd.Series) -> pd.Series:
     """A column of whole numbers as int64 (as pandas infers a CSV's), else the text as it is."""
     numbers = pd.to_numeric(column, errors="coerce")
-    if len(column) and numbers.notna().all() and (numbers % 1 == 0).all():
+    if (
+        len(column)
+        and numbers.notna().all()
+        and (numbers.abs() <= MAX_WHOLE).all()  # 9223372036854775808 or 1e400 stays text, for validation
+        and (numbers % 1 == 0).all()
+    ):
         return numbers.astype("int64")
     return column
 
@@ -224,14 +251,125 @@ def _csv_rows(body: bytes, name: str) -> Iterator[list[str]]:
         raise TableFileError(f"{name} row {reader.line_num}: not readable as CSV ({exc})") from exc
 
 
+def _xlsx_limits(body: bytes, name: str) -> None:
+    """Refuse, before openpyxl reads a byte of it, a workbook whose parts unpack to more than a table is:
+    openpyxl reads the whole shared-strings table into memory when it opens a workbook."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as z:
+            for info in z.infolist():
+                part = info.filename.lower()
+                cap = MAX_SHARED_STRINGS_BYTES if part.endswith("sharedstrings.xml") else MAX_UNPACKED_BYTES
+                if part.startswith("xl/worksheets/") and not part.endswith(".rels"):
+                    cap = MAX_SHEET_BYTES
+                if info.file_size > cap:
+                    raise TableFileError(
+                        f"{name}: its part {info.filename} unpacks to {info.file_size:,} bytes, more than a "
+                        f"table's ({cap:,}): not read"
+                    )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise TableFileError(f"{name}: not a readable XLSX workbook ({exc})") from exc
+
+
+def shared_strings(source: IO[bytes], name: str = "") -> list[str]:
+    """A workbook's shared strings, parsed in one linear pass by expat (openpyxl's own reader builds an
+    element tree and a Text object per string: minutes for a million of them); more than
+    :data:`MAX_SHARED_STRINGS` refuse the file. A string is its text and its runs' texts; phonetic hints
+    (``rPh``) are no part of it."""
+    from xml.parsers import expat
+
+    strings: list[str] = []
+    parts: list[str] = []
+    state = {"text": False, "phonetic": 0}
+
+    def local(tag: str) -> str:
+        return tag.rsplit(":", 1)[-1]
+
+    def start(tag: str, _attrs: dict) -> None:
+        tag = local(tag)
+        if tag == "t" and not state["phonetic"]:
+            state["text"] = True
+        elif tag == "rPh":
+            state["phonetic"] += 1
+
+    def end(tag: str) -> None:
+        tag = local(tag)
+        if tag == "t":
+            state["text"] = False
+        elif tag == "rPh":
+            state["phonetic"] -= 1
+        elif tag == "si":
+            strings.append("".join(parts).replace("x005F_", ""))
+            parts.clear()
+            if len(strings) > MAX_SHARED_STRINGS:
+                raise TableFileError(
+                    f"{name}: more than {MAX_SHARED_STRINGS:,} shared strings; no table holds that many"
+                )
+
+    def text(data: str) -> None:
+        if state["text"]:
+            parts.append(data)
+
+    data = source.read(MAX_SHARED_STRINGS_BYTES + 1)  # the part's size was checked before
+    if sum(data.count(tag) for tag in (b"<si>", b"<si ", b":si>", b":si ")) > MAX_SHARED_STRINGS:
+        raise TableFileError(
+            f"{name}: more than {MAX_SHARED_STRINGS:,} shared strings; no table holds that many"
+        )
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise TableFileError(f"{name}: not a readable XLSX workbook (shared strings: {exc})") from exc
+    return strings
+
+
+def _workbook_reader():
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+
+    class Reader(ExcelReader):
+        table_name = ""
+        refusal: TableFileError | None = None
+
+        def read_strings(self) -> None:
+            ct = self.package.find(SHARED_STRINGS)
+            if ct is not None:
+                with self.archive.open(ct.PartName[1:]) as src:
+                    try:
+                        self.shared_strings = shared_strings(src, self.table_name)
+                    except TableFileError as exc:  # openpyxl rewords what it catches: keep ours
+                        self.refusal = exc
+                        raise
+
+    return Reader
+
+
+def _WorkbookReader(*args, **kwargs):  # noqa: N802 - openpyxl imported only when a workbook is read
+    return _workbook_reader()(*args, **kwargs)
+
+
 def _xlsx_rows(body: bytes, name: str) -> Iterator[list[object]]:
-    import openpyxl
+    """The first worksheet's rows, streamed as the sheet's XML holds them: each row as wide as its last
+    cell, whatever the sheet declares its dimensions to be (``A1:XFD12000`` with one cell costs nothing);
+    a cell past column :data:`MAX_COLUMNS` or longer than a spreadsheet cell can be is an error naming the
+    file, row and column."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+    _xlsx_limits(body, name)
+    reader = None
     try:
         # data_only=False: a formula cell is read as its formula, never as its cached value
-        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=False)
+        reader = _WorkbookReader(io.BytesIO(body), read_only=True, data_only=False)
+        reader.table_name = name
+        reader.read()
+        book = reader.wb
+    except TableFileError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a broken file
+        if reader is not None and reader.refusal is not None:
+            raise reader.refusal from None
         raise TableFileError(f"{name}: not a readable XLSX workbook ({exc})") from exc
 
     def formula_text(value: object) -> object:
@@ -244,11 +382,44 @@ def _xlsx_rows(body: bytes, name: str) -> Iterator[list[object]]:
     if not book.worksheets:
         book.close()
         raise TableFileError(f"{name}: the workbook has no worksheet")
+    sheet = book.worksheets[0]
+
+    def where(number: int, column: int) -> str:
+        return f"{name} row {number} column {get_column_letter(min(column, 16384))}"
 
     def rows() -> Iterator[list[object]]:
+        expected = 1
         try:
-            for r in book.worksheets[0].iter_rows(values_only=True):
-                yield [formula_text(v) for v in r]
+            with sheet._get_source() as src:
+                parser = WorkSheetParser(
+                    src,
+                    sheet._shared_strings,
+                    data_only=False,
+                    epoch=book.epoch,
+                    date_formats=book._date_formats,
+                    timedelta_formats=book._timedelta_formats,
+                )
+                for number, cells in parser.parse():
+                    while expected < number:  # rows the sheet skips are blank rows
+                        yield []
+                        expected += 1
+                    expected = max(expected, number + 1)
+                    row: list[object] = []
+                    for cell in cells:
+                        column, value = cell["column"], cell["value"]
+                        if column > MAX_COLUMNS:
+                            raise TableFileError(
+                                f"{where(number, column)}: a cell past column {MAX_COLUMNS:,}; no table is that wide"
+                            )
+                        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                            raise TableFileError(
+                                f"{where(number, column)}: a cell of {len(value):,} characters, more than a "
+                                f"spreadsheet cell holds ({MAX_CELL_CHARS:,})"
+                            )
+                        if column > len(row):
+                            row.extend([None] * (column - len(row)))
+                        row[column - 1] = formula_text(value)
+                    yield row
         except TableFileError:
             raise
         except Exception as exc:  # a sheet that opens but cannot be read through

@@ -95,10 +95,21 @@ def read_headers(body: bytes, file_name: str) -> list[str]:
         return tables.read_headers(body, file_name)
 
 
+# No protocol line of any election counts past this (Kazakhstan has about 12 million voters): a number
+# beyond it is a typing slip or an attack, and would not fit the warehouse's integers either.
+MAX_COUNT = 1_000_000_000
+BEYOND = "beyond any protocol's range"
+
+
 def parse_count(text: str | None) -> int | str | None:
     """A count as written (:func:`saylau.parse.numbers.count_cell`): ``"1 234"`` -> 1234, an empty cell ->
-    None; anything that is not a whole count stays text, so validation rejects it as ``wrong_type``."""
+    None; anything that is not a whole count, or is one beyond :data:`MAX_COUNT` (``9223372036854775808``,
+    ``1e400``), stays text (the first said to be :data:`BEYOND`), so validation rejects that row as
+    ``wrong_type``, naming the column."""
     try:
-        return count_cell(text)
+        value = count_cell(text)
     except UncertainNumber:
         return text
+    if value is not None and abs(value) > MAX_COUNT:
+        return f"{BEYOND}: {text.strip()}"  # text no coercion reads as a count, saying why
+    return value

@@ -19,8 +19,18 @@ from saylau.names import fold
 PERSONAL_COLUMNS = ("observer_name", "observer_phone", "observer_email")
 SALT_ENV = "SAYLAU_PII_SALT"
 
-_PHONE = re.compile(r"\+?\d[\d\s()\-]{8,}\d")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Both patterns run in linear time on any text (no backtracking: possessive runs, and an e-mail address
+# tried only where a run of its letters starts): notes are free text an attacker writes.
+# a phone number: a digit, then digits with spaces, brackets or dashes between, ending on a digit; a run
+# shorter than 10 characters is no phone number and is left as it is (see _phone)
+_PHONE = re.compile(r"\+?\d(?:[\s()\-]*+\d)*+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.-]++")
+_PHONE_MIN = 10  # characters from the first digit to the last
+
+
+def _phone(match: re.Match) -> str:
+    found = match.group()
+    return "[removed]" if len(found.lstrip("+")) >= _PHONE_MIN else found
 
 
 def pii_salt(s: Settings | None = None) -> bytes:
@@ -78,4 +88,4 @@ def scrub_text(text: str | None, patterns: Iterable[re.Pattern] = ()) -> str | N
     for pattern in patterns:
         text = pattern.sub("[removed]", text)
     text = _EMAIL.sub("[removed]", text)
-    return _PHONE.sub("[removed]", text)
+    return _PHONE.sub(_phone, text)

@@ -14,6 +14,7 @@ from saylau.names import QUOTES, fold
 from saylau.parse.numbers import UncertainNumber, count_cell
 from saylau.protocol import derive_totals
 
+MAX_COUNT = 1_000_000_000  # no protocol line counts past this: a number beyond it is set aside, never cast
 FORMATS = ("izbirkom-csv", "kz-precinct-csv")
 
 
@@ -190,16 +191,22 @@ def read_table(body: bytes, source: str) -> pd.DataFrame:
 _EMPTY = ("", "na", "nan", "null", "-", "—")
 
 
-def _counts(text: pd.Series) -> pd.Series:
+def _counts(text: pd.Series) -> tuple[pd.Series, dict[str, str]]:
     """Each distinct cell read once by :func:`saylau.parse.numbers.count_cell`: the count, or NA where
-    the cell is empty or not a whole count (a 96,000-row column holds a few thousand distinct values)."""
+    the cell is empty or not a whole count (a 96,000-row column holds a few thousand distinct values);
+    and the cells holding a whole number beyond :data:`MAX_COUNT`, with what validation is shown for them
+    (a text no coercion reads as a count)."""
     read: dict[str, int | None] = {}
+    beyond: dict[str, str] = {}
     for cell in pd.unique(text):
         try:
             read[cell] = count_cell(cell)
         except UncertainNumber:
             read[cell] = None
-    return pd.array(text.map(read), dtype="Int64")
+        if read[cell] is not None and abs(read[cell]) > MAX_COUNT:
+            read[cell] = None  # set aside as written, naming the column; never cast
+            beyond[cell] = f"beyond any protocol's range: {cell}"
+    return pd.array(text.map(read), dtype="Int64"), beyond
 
 
 def _numbers(frame: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
@@ -213,19 +220,23 @@ def _numbers(frame: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame
     values: dict[str, pd.Series] = {}
     as_text: dict[str, pd.Series] = {}
     for caption, column in columns.items():
-        if pd.api.types.is_integer_dtype(frame[caption]):  # the usual case: every cell a whole number
+        if pd.api.types.is_integer_dtype(frame[caption]) and (  # the usual case: every cell a whole number
+            frame[caption].empty or frame[caption].abs().max() <= MAX_COUNT
+        ):
             values[column] = frame[caption].astype("Int64")
             continue
         text = frame[caption].astype(str).str.strip()
         empty = text.str.lower().isin(_EMPTY)
-        numbers = pd.Series(_counts(text.where(~empty, "")), index=frame.index)
+        read, beyond = _counts(text.where(~empty, ""))
+        numbers = pd.Series(read, index=frame.index)
         whole = numbers.notna()
         values[column] = numbers
         if (~empty & ~whole).any():
             # the unreadable cells as written, every other cell as read: one bad cell must not turn the
             # readable ones ("1 500") into text that validation would reject with it
             readable = numbers.astype(object).where(whole, None)
-            as_text[column] = readable.where(whole, text.where(~empty, None)).astype(object)
+            shown = text.replace(beyond) if beyond else text
+            as_text[column] = readable.where(whole, shown.where(~empty, None)).astype(object)
     return pd.DataFrame(values, index=frame.index), as_text
 
 

@@ -220,14 +220,12 @@ class Graph:
         return out
 
     def describe(self) -> list[str]:
-        """The graph as text: each model in build order with what it reads (models, then sources)."""
+        """The graph as text (``saylau marts --list``, docs/warehouse.md): one line per model in build order,
+        what it reads: models by name, then sources schema-qualified."""
         lines = []
         for m in self.order():
-            lines.append(f"{m.name}  ({m.materialized}, {_rel(m.path)})")
-            for r in self.inputs(m.name):
-                lines.append(f"    <- {r}")
-            for r in self.sources(m.name):
-                lines.append(f"    <- {r}  (source)")
+            reads = [r.split(".", 1)[1] for r in self.inputs(m.name)] + self.sources(m.name)
+            lines.append(f"{m.name:<45} <- {', '.join(reads)}")
         return lines
 
 

@@ -15,7 +15,7 @@ import duckdb
 
 from saylau.sqlrun import run_phase
 
-WAREHOUSE_SCHEMAS = ("raw", "ref", "staging", "core", "quarantine", "marts", "meta")
+WAREHOUSE_SCHEMAS = ("raw", "ref", "staging", "core", "intermediate", "quarantine", "marts", "meta")
 
 
 @contextmanager

@@ -59,8 +59,22 @@ KZ_CANONICAL_HEADERS = {
 }
 
 
-def _kz_columns(frame: pd.DataFrame, source: str, resolver) -> tuple[dict, dict, list[BallotOption]]:
-    """Classify a Kazakh table's headers: id columns by role, protocol lines, party columns."""
+def _district_candidate(caption: str, election_id: str | None) -> str | None:
+    """The district candidate a column names, by option id or by a name that is one candidate's in the
+    whole election (a table of several districts has a column per candidate, empty off their district)."""
+    if election_id is None:
+        return None
+    from saylau.candidates import district_candidate_names, district_of_candidates
+
+    if caption.strip() in district_of_candidates(election_id):
+        return caption.strip()
+    return district_candidate_names(election_id).resolve(caption)
+
+
+def _kz_columns(
+    frame: pd.DataFrame, source: str, resolver, election_id: str | None = None
+) -> tuple[dict, dict, list[BallotOption]]:
+    """Classify a Kazakh table's headers: id columns by role, protocol lines, party and candidate columns."""
     from saylau.reference import UnknownNameError
 
     mapping = kz_column_mapping()
@@ -92,6 +106,9 @@ def _kz_columns(frame: pd.DataFrame, source: str, resolver) -> tuple[dict, dict,
             (line,) = caption_lines(caption)
             claim(line, caption)
             line_columns[caption] = line
+        elif (candidate := _district_candidate(caption, election_id)) is not None:
+            claim(candidate, caption)  # a single-member district's candidate: by id or name (issue 21)
+            options.append(BallotOption(caption, position, candidate, caption, caption, caption, "candidate"))
         else:
             try:
                 party_id = resolver.party(caption)
@@ -158,7 +175,7 @@ def parse_kz_precinct(
     if columns is not None:
         ids_cols, line_columns, options = _kz_plan(columns.plan(frame, source), resolver)
     else:
-        ids_cols, line_columns, options = _kz_columns(frame, source, resolver)
+        ids_cols, line_columns, options = _kz_columns(frame, source, resolver, election_id)
     if "election" in ids_cols and election_id is not None:
         given = sorted(set(frame[ids_cols["election"]].astype(str).str.strip()))
         if given != [election_id]:

@@ -381,14 +381,21 @@ def load_observers(
     ] = None,
     build_dir: BuildDir = None,
     db: DbOption = None,
+    withdraw: Annotated[
+        bool,
+        typer.Option(
+            "--withdraw",
+            help="Take these files' current loads out of --election-id (e.g. loaded under the wrong one).",
+        ),
+    ] = False,
 ) -> None:
     """Load observers' protocol copies, turnout counts and violation reports (quarantining bad rows), then
-    rebuild the marts and publish."""
+    rebuild the marts and publish. With --withdraw, take the files' loads out of the election instead."""
     from saylau import pipeline
 
     s = _settings(build_dir, db)
     try:
-        outcome = pipeline.load_observers(s, paths, election_id, organisation, contest)
+        outcome = pipeline.load_observers(s, paths, election_id, organisation, contest, withdraw=withdraw)
     except Exception as exc:
         console.print(f"[red]{exc}[/]", markup=False, highlight=False)
         raise typer.Exit(1) from exc
@@ -399,10 +406,13 @@ def load_observers(
             console.print(f"  {problem}", markup=False, highlight=False)
         if len(r.problems) > 20:
             console.print(f"  ... and {len(r.problems) - 20} more (see quarantine.observer_*)")
-    console.print(
-        f"Loaded into {s.work_db} (run {run_id}): rows in core.observer_*, core.protocol_values, "
-        f"rejected rows in quarantine.observer_*, counts in meta.data_quality; bytes archived in {s.archive_dir}"
-    )
+    if withdraw:
+        console.print(f"Withdrawn from {election_id} in {s.work_db} (run {run_id})", markup=False)
+    else:
+        console.print(
+            f"Loaded into {s.work_db} (run {run_id}): rows in core.observer_*, core.protocol_values, "
+            f"rejected rows in quarantine.observer_*, counts in meta.data_quality; bytes archived in {s.archive_dir}"
+        )
     console.print(f"Marts rebuilt; published database: [bold]{s.published_db}[/]")
     if any(r.status in ("refused", "failed") for r in results):
         raise typer.Exit(1)

@@ -31,9 +31,13 @@ from saylau.observers.columns import (
 from saylau.observers.load import (
     MAX_FILE_BYTES,
     LoadResult,
+    current_elections,
+    expand_files,
     expand_paths,
     load_observer_file,
     load_observers,
+    withdraw_observer_file,
+    withdraw_observers,
 )
 from saylau.observers.parse import (
     CONTEST_NAMES,
@@ -116,6 +120,8 @@ __all__ = [
     "contest_id",
     "election_context",
     "ensure_views",
+    "current_elections",
+    "expand_files",
     "expand_paths",
     "formula_cells",
     "header_mapping",
@@ -123,6 +129,8 @@ __all__ = [
     "load_aggregate",
     "load_observer_file",
     "load_observers",
+    "withdraw_observer_file",
+    "withdraw_observers",
     "looks_like_aggregate",
     "map_columns",
     "normalise_header",

@@ -1,8 +1,15 @@
 """Loading observers' exports into the warehouse: archive, parse, validate, store, one transaction a file.
 
-- idempotent: a file whose bytes were loaded before adds nothing; a file with the same name and
-  organisation but new bytes is a correction and supersedes the earlier version (whose rows leave
-  staging and core; its bytes stay in the archive and its manifest row says what replaced it).
+- a file is known by its path relative to the folder loaded (its name when given as a file), its kind,
+  organisation and election: ``south/protocols.csv`` and ``north/protocols.csv`` are two files.
+- idempotent: a file whose bytes are the current version of it for this election adds nothing; a file
+  of the same identity with other bytes is a correction and supersedes the current version (whose rows
+  leave staging and core; its bytes stay in the archive and its manifest row says what replaced it).
+  Loading an earlier version again makes it current again (v1, v2, v1: v1's rows).
+- bytes current under another election (a file loaded under the wrong one) are moved: their rows there
+  are withdrawn and they load under this election, said in the result. :func:`withdraw_observer_file`
+  (``saylau load-observers --withdraw``) takes a file's current load out of an election. Both are
+  recorded in the archive's manifest, so a rebuild repeats them in order.
 - a published summary table (:mod:`saylau.observers.summary`) is told apart by its headers and stored
   as it is, its inconsistencies reported as warnings.
 - a file that cannot be read is refused with a message naming it; the other files still load.
@@ -20,7 +27,7 @@ import duckdb
 from saylau import manifest
 from saylau.archive import Archive
 from saylau.config import Settings, settings
-from saylau.load.store import store_counts, store_flags, store_rejected
+from saylau.load.store import Scope, clear, store_counts, store_flags, store_rejected
 from saylau.load.tables import is_workbook
 from saylau.observers import cells
 from saylau.observers.cells import ObserverFileError, read_headers
@@ -48,7 +55,7 @@ class LoadResult:
     path: str
     sha256: str
     kind: str = ""
-    status: str = "loaded"  # loaded | unchanged (same bytes loaded before) | refused | failed
+    status: str = "loaded"  # loaded | unchanged (the current version already) | refused | failed | withdrawn
     rows: int = 0
     good: int = 0
     rejected: int = 0
@@ -78,20 +85,24 @@ def load_observer_file(
     contest: str | None = None,
     kind: str | None = None,
     body: bytes | None = None,
+    file_name: str | None = None,
+    record: bool = True,
 ) -> LoadResult:
     """Archive, parse, validate and store one export (one transaction); see the module docstring.
 
+    ``file_name`` is the file's identity: its path relative to the folder loaded (default: its name).
     ``body`` replaces reading ``path`` (a rebuild passes the archived bytes and the path as first given).
     A load that changed the warehouse is remembered in the archive's manifest, so the archive alone
-    repeats it (:mod:`saylau.manifest`).
+    repeats it (:mod:`saylau.manifest`); a rebuild replaying the manifest passes ``record=False``.
     """
     path = Path(path)
     body = path.read_bytes() if body is None else body
+    file_name = file_name or path.name
     loaded_at = datetime.now(UTC)
     result = _load_observer_body(
-        con, path, body, election_id, run_id, salt, archive_dir, organisation, contest, kind
+        con, path, body, election_id, run_id, salt, archive_dir, organisation, contest, kind, file_name
     )
-    if result.status == "loaded":
+    if result.status == "loaded" and record:
         manifest.record_load(
             archive_dir,
             "observer_file",
@@ -102,8 +113,33 @@ def load_observer_file(
             organisation=organisation,
             contest=contest,
             kind=kind,
+            file_name=file_name,
         )
     return result
+
+
+def current_elections(con: duckdb.DuckDBPyConnection, sha256: str) -> set[str] | None:
+    """The elections whose rows these bytes currently feed (an empty set: current, but of no rows or a
+    summary table); None when the bytes are no file's current version."""
+    kinds = [
+        r[0]
+        for r in con.execute(
+            "select distinct kind from raw.observer_files where sha256 = ? and superseded_by is null",
+            [sha256],
+        ).fetchall()
+    ]
+    if not kinds:
+        return None
+    elections: set[str] = set()
+    for k in kinds:
+        if k in TABLES:
+            elections |= {
+                r[0]
+                for r in con.execute(
+                    f"select distinct election_id from staging.{TABLES[k]} where source_sha256 = ?", [sha256]
+                ).fetchall()
+            }
+    return elections
 
 
 def _load_observer_body(
@@ -117,6 +153,7 @@ def _load_observer_body(
     organisation: str | None,
     contest: str | None,
     kind: str | None,
+    file_name: str,
 ) -> LoadResult:
     sha = Archive(archive_dir).put(body)
     result = LoadResult(str(path), sha)
@@ -125,12 +162,14 @@ def _load_observer_body(
         "insert or ignore into raw.files (sha256, path, kind, bytes, read_at, run_id) values (?, ?, ?, ?, ?, ?)",
         [sha, str(path), "observer_export", len(body), now, run_id],
     )
-    if con.execute("select count(*) from raw.observer_files where sha256 = ?", [sha]).fetchone()[0]:
-        result.status = "unchanged"
+    current = current_elections(con, sha)
+    if current is not None and (not current or election_id in current):
+        result.status = "unchanged"  # these bytes already are what this election holds of the file
         return result
+    moved_from = sorted(current or ())  # bytes loaded under another election: moved here
     ctx = election_context(con, election_id)
     if kind in (None, "aggregate") and _is_aggregate(body, path.name):
-        return _load_aggregate(con, path, body, result, organisation, run_id, now)
+        return _load_aggregate(con, path, body, result, organisation, run_id, now, file_name)
     try:
         parsed = parse_export(
             body,
@@ -153,8 +192,13 @@ def _load_observer_body(
     sources = sorted(set(parsed.frame["source"]))
     con.execute("begin transaction")
     try:
-        # an earlier version: same file name, kind and organisation, for the same election (organisations
-        # reuse their file names from one election to the next; another election's file is no version)
+        # these bytes' own earlier rows: a version superseded since (loaded again, it is current again),
+        # or a load under another election (moved here)
+        delete_file_rows(con, sha)
+        clear(con, Scope.of_sources([sha]))  # its protocol values, under whichever election
+        con.execute("delete from raw.observer_files where sha256 = ?", [sha])
+        # an earlier version: same file (path in the folder loaded), kind and organisation, for the same
+        # election (organisations reuse their file names from one election to the next)
         earlier = [
             r[0]
             for r in con.execute(
@@ -162,7 +206,7 @@ def _load_observer_body(
                 "and f.organisation in (select unnest(?)) and f.superseded_by is null and f.sha256 <> ? "
                 f"and not exists (select 1 from staging.{TABLES[parsed.kind]} as s "
                 "where s.source_sha256 = f.sha256 and s.election_id <> ?)",
-                [path.name, parsed.kind, sources, sha, election_id],
+                [file_name, parsed.kind, sources, sha, election_id],
             ).fetchall()
         ]
         for old in earlier:
@@ -177,7 +221,7 @@ def _load_observer_body(
             con.execute(
                 "insert into raw.observer_files (sha256, file_name, path, kind, organisation, rows, loaded_at, "
                 "run_id) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [sha, path.name, str(path), parsed.kind, source, int((parsed.frame["source"] == source).sum()),
+                [sha, file_name, str(path), parsed.kind, source, int((parsed.frame["source"] == source).sum()),
                  now, run_id],
             )  # fmt: skip
         if parsed.kind == "protocol":
@@ -193,6 +237,8 @@ def _load_observer_body(
         result.rejected = int(validated.rejected["source_row"].nunique())
     result.flagged = int(validated.flags["source_row"].nunique()) if len(validated.flags) else 0
     result.problems = problems_of(validated, parsed.columns, path.name)
+    if moved_from:
+        result.problems.insert(0, f"{file_name}: moved here from election {', '.join(moved_from)}")
     return result
 
 
@@ -214,6 +260,7 @@ def _load_aggregate(
     organisation: str | None,
     run_id: str,
     now: datetime,
+    file_name: str,
 ) -> LoadResult:
     """A published summary table: stored as it is, its inconsistencies reported as warnings."""
     con.execute("begin transaction")
@@ -222,7 +269,7 @@ def _load_aggregate(
         con.execute(
             "insert into raw.observer_files (sha256, file_name, path, kind, organisation, rows, loaded_at, run_id) "
             "values (?, ?, ?, 'aggregate', ?, ?, ?, ?)",
-            [result.sha256, path.name, str(path), organisation_id(organisation), loaded.cells, now, run_id],
+            [result.sha256, file_name, str(path), organisation_id(organisation), loaded.cells, now, run_id],
         )
         con.execute("commit")
     except Exception:
@@ -250,11 +297,11 @@ def load_observers(
     A file that cannot be read is refused with a message and the others still load.
     """
     s = s or settings()
-    files = expand_paths(paths)
+    files = expand_files(paths)
     salt = pii_salt(s)
     results = []
     with connect(db_path) as con:
-        for path in files:
+        for path, file_name in files:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
                 result = LoadResult(str(path), "", status="refused")
@@ -275,6 +322,7 @@ def load_observers(
                     organisation=organisation,
                     contest=contest,
                     kind=kind,
+                    file_name=file_name,
                 )
             except Exception as exc:  # noqa: BLE001 - one file's failure, whatever it is, is that file's
                 # the file's own transaction was rolled back; the files before and after still load
@@ -288,12 +336,93 @@ def load_observers(
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
     """Files as given, folders expanded to their .csv / .xlsx files (sorted); a missing path is an error."""
-    out: list[Path] = []
+    return [path for path, _ in expand_files(paths)]
+
+
+def expand_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
+    """(file, identity) of every file as given (identity: its name) and of every .csv / .xlsx file in a
+    folder given (identity: its path relative to that folder, ``south/protocols.csv``), sorted; a missing
+    path is an error."""
+    out: list[tuple[Path, str]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.suffix.lower() in (".csv", ".xlsx"))
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in (".csv", ".xlsx"))
+            out += [(f, f.relative_to(p).as_posix()) for f in found]
         elif p.exists():
-            out.append(p)
+            out.append((p, p.name))
         else:
             raise ObserverFileError(f"{p}: no such file or folder")
     return out
+
+
+def withdraw_observer_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    election_id: str,
+    archive_dir: Path,
+    record: bool = True,
+    sha256: str | None = None,
+) -> LoadResult:
+    """Take a file's current load out of an election: its rows leave staging, core and quarantine (its
+    bytes stay in the archive; loading them again loads them again). ``path`` is the file (its bytes
+    name the load) or, when it is gone, the path or identity it was loaded under. Recorded in the
+    archive's manifest (op ``observer_withdraw``), so a rebuild withdraws it too (by ``sha256``)."""
+    path = Path(path)
+    if sha256:
+        shas = [sha256]
+    elif path.is_file():
+        shas = [Archive(archive_dir).put(path.read_bytes())]
+    else:
+        shas = [
+            r[0]
+            for r in con.execute(
+                "select distinct sha256 from raw.observer_files where superseded_by is null "
+                "and (path = ? or file_name = ?)",
+                [str(path), path.as_posix()],
+            ).fetchall()
+        ]
+    shas = [sha for sha in shas if election_id in (current_elections(con, sha) or ())]
+    result = LoadResult(str(path), shas[0] if len(shas) == 1 else "", status="withdrawn")
+    if len(shas) != 1:
+        result.status = "refused"
+        result.problems.append(
+            f"{path}: no current load of it in election {election_id}"
+            if not shas
+            else f"{path}: names {len(shas)} loads in election {election_id}; give the file itself"
+        )
+        return result
+    withdrawn_at = datetime.now(UTC)
+    con.execute("begin transaction")
+    try:
+        kinds = {
+            r[0] for r in con.execute("select kind from raw.observer_files where sha256 = ?", shas).fetchall()
+        }
+        delete_file_rows(con, shas[0])
+        clear(con, Scope.of_sources(shas))  # its protocol values
+        con.execute("delete from raw.observer_files where sha256 = ?", shas)
+        if "protocol" in kinds:
+            resolve_observer_protocols(con)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    if record:
+        manifest.record_load(
+            archive_dir, "observer_withdraw", shas[0], str(path), withdrawn_at, election_id=election_id
+        )
+    return result
+
+
+def withdraw_observers(
+    db_path: Path, paths: Sequence[Path], *, election_id: str, run_id: str, s: Settings | None = None
+) -> list[LoadResult]:
+    """:func:`withdraw_observer_file` for each path given; one result per path."""
+    s = s or settings()
+    with connect(db_path) as con:
+        results = [
+            withdraw_observer_file(con, p, election_id=election_id, archive_dir=s.archive_dir) for p in paths
+        ]
+        if any(r.status == "withdrawn" for r in results):
+            record_conflicts(con, run_id)
+    return results

@@ -48,6 +48,15 @@ def load_observer_files(
     )
 
 
+def withdraw_observer_files(s: Settings, run_id: str, paths: Sequence[Path], election_id: str) -> list:
+    """Take each file's current load out of the election; one result per file."""
+    from saylau.observers import withdraw_observers
+
+    return withdraw_observers(
+        s.work_db, [Path(p) for p in paths], election_id=election_id, run_id=run_id, s=s
+    )
+
+
 def import_precinct_table(
     s: Settings,
     run_id: str,
@@ -77,8 +86,10 @@ def import_precinct_table(
     )
 
 
-def _finish(run: Run, outcome: FilesOutcome, inputs: list[str], publish: bool) -> FilesOutcome:
-    outcome.marts = run.finish(inputs, publish=publish)
+def _finish(
+    run: Run, outcome: FilesOutcome, inputs: list[str], publish: bool, failures: list[str] | None = None
+) -> FilesOutcome:
+    outcome.marts = run.finish(inputs, failures, publish=publish)
     outcome.published_db = run.s.published_db if publish else None
     return outcome
 
@@ -91,23 +102,35 @@ def load_observers(
     contest: str | None = None,
     publish: bool = True,
     steps: Steps = PLAIN,
+    withdraw: bool = False,
 ) -> FilesOutcome:
-    """Load observers' exports, rebuild the marts, record the run (inputs: the files' sha256s), publish."""
+    """Load observers' exports (``withdraw``: take their current loads out of the election instead),
+    rebuild the marts, record the run (inputs: the files' sha256s), publish. A run in which every file was
+    refused or failed is recorded ``failed``, naming each."""
     params = {"paths": [str(p) for p in paths], "election_id": election_id, "organisation": organisation,
-              "contest": contest}  # fmt: skip
+              "contest": contest, **({"withdraw": True} if withdraw else {})}  # fmt: skip
     with job(s, "load_observers", params, steps) as run:
         outcome = FilesOutcome(run.run_id)
-        outcome.results = run.step(
-            "load-observer-files",
-            load_observer_files,
-            s,
-            run.run_id,
-            paths,
-            election_id,
-            organisation,
-            contest,
-        )
-        return _finish(run, outcome, [r.sha256 for r in outcome.results if r.sha256], publish)
+        if withdraw:
+            outcome.results = run.step(
+                "withdraw-observer-files", withdraw_observer_files, s, run.run_id, paths, election_id
+            )
+        else:
+            outcome.results = run.step(
+                "load-observer-files",
+                load_observer_files,
+                s,
+                run.run_id,
+                paths,
+                election_id,
+                organisation,
+                contest,
+            )
+        results = outcome.results
+        failures = None
+        if results and all(r.status in ("refused", "failed") for r in results):
+            failures = [p for r in results for p in (r.problems[:1] or [f"{r.path}: {r.status}"])]
+        return _finish(run, outcome, [r.sha256 for r in results if r.sha256], publish, failures)
 
 
 def import_precincts(
@@ -145,35 +168,53 @@ def import_precincts(
         return _finish(run, outcome, [r.sha256 for r in outcome.results], publish)
 
 
-def load_demo_files(run: Run, folder: Path, election_id: str) -> FilesOutcome:
-    """A demo folder's official precinct table and observers' exports, into the run's warehouse."""
-    outcome = FilesOutcome(run.run_id)
-    table = folder / "official" / "precincts.csv"
-    outcome.results += run.step(
-        "import-official-precincts",
-        import_precinct_table,
-        run.s,
-        run.run_id,
-        table,
-        "kz-precinct-csv",
-        election_id,
-    )
-    outcome.results += run.step(
-        "load-observer-exports", load_observer_files, run.s, run.run_id, [folder / "observers"], election_id
-    )
-    return outcome
+@dataclass(frozen=True)
+class ElectionFiles:
+    """One election's files for the demo job: precinct tables to import, as (path, contest or None for
+    every contest the table holds, source), in Kazakh precinct format, and folders of observers' exports."""
+
+    election_id: str
+    tables: tuple[tuple[Path, str | None, str], ...] = ()
+    observer_exports: tuple[Path, ...] = ()
+
+
+def load_election_files(run: Run, files: ElectionFiles) -> list:
+    """One election's precinct tables, then its observers' exports, into the run's warehouse."""
+    results = []
+    for path, contest, source in files.tables:
+        step = "import-official-precincts" if source == "official" else "import-observer-precincts"
+        results += run.step(
+            step, import_precinct_table, run.s, run.run_id, path, "kz-precinct-csv", files.election_id, contest,
+            None, source,
+        )  # fmt: skip
+    if files.observer_exports:
+        results += run.step(
+            "load-observer-exports",
+            load_observer_files,
+            run.s,
+            run.run_id,
+            list(files.observer_exports),
+            files.election_id,
+        )
+    return results
 
 
 def demo_files(
-    s: Settings, folder: Path, election_id: str, publish: bool = True, steps: Steps = PLAIN
+    s: Settings,
+    elections: Sequence[ElectionFiles],
+    report_election: str | None = None,
+    publish: bool = True,
+    steps: Steps = PLAIN,
 ) -> FilesOutcome:
-    """The demo job's file part (after its site was scraped): the official precinct table and the
-    observers' exports, marts, the run's end, publish and the report."""
+    """The demo job's file part (after its site was scraped): each election's precinct tables and
+    observers' exports, marts, the run's end, publish and the report of ``report_election``."""
     with job(s, "demo", {"build_dir": str(s.build_dir)}, steps) as run:
-        outcome = load_demo_files(run, folder, election_id)
+        outcome = FilesOutcome(run.run_id)
+        for files in elections:
+            outcome.results += load_election_files(run, files)
         _finish(run, outcome, all_inputs(s.work_db), publish)
-        if publish:
-            outcome.report = steps.report(s.published_db, s.report_dir, election_id)
+        if publish and report_election:
+            outcome.report = steps.report(s.published_db, s.report_dir, report_election)
         return outcome
 
 

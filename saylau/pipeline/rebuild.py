@@ -25,7 +25,7 @@ def restage(db: Path, archive_dir: Path, election_id: str | None, run_id: str) -
 def replay_loads(s: Settings, run_id: str) -> list[str]:
     """Repeat, from the archived bytes and in their original order, every recorded file load the warehouse
     lacks (all of them in a fresh one). Returns a line per load repeated."""
-    from saylau.observers import load_observer_file, pii_salt, record_conflicts
+    from saylau.observers import load_observer_file, pii_salt, record_conflicts, withdraw_observer_file
     from saylau.precincts import import_precincts
 
     db_path, archive_dir = s.work_db, s.archive_dir
@@ -33,12 +33,9 @@ def replay_loads(s: Settings, run_id: str) -> list[str]:
     for record in manifest.loads(archive_dir):
         sha, path, args = record["sha256"], Path(record["path"]), record["arguments"]
         if record["op"] == "observer_file":
+            # every load in its order (a version loaded again, or bytes moved to another election, must
+            # end as they did); one the warehouse holds as current already answers "unchanged"
             with warehouse.connect(db_path) as con:
-                seen = con.execute(
-                    "select count(*) from raw.observer_files where sha256 = ?", [sha]
-                ).fetchone()[0]
-                if seen:
-                    continue
                 result = load_observer_file(
                     con,
                     path,
@@ -46,10 +43,31 @@ def replay_loads(s: Settings, run_id: str) -> list[str]:
                     salt=salt,
                     archive_dir=archive_dir,
                     body=archive.get(sha),
+                    record=False,
                     **args,
                 )
+            if result.status == "unchanged":
+                continue
             protocols |= result.kind == "protocol"
             done.append(f"{path}: {result.status} ({result.kind}, {result.rows} rows)")
+        elif record["op"] == "observer_withdraw":
+            with warehouse.connect(db_path) as con:
+                current = con.execute(
+                    "select count(*) from raw.observer_files where sha256 = ? and superseded_by is null",
+                    [sha],
+                ).fetchone()[0]
+                if not current:
+                    continue
+                result = withdraw_observer_file(
+                    con,
+                    path,
+                    election_id=args["election_id"],
+                    archive_dir=archive_dir,
+                    record=False,
+                    sha256=sha,
+                )
+            protocols = True
+            done.append(f"{path}: {result.status} from {args['election_id']}")
         elif record["op"] == "precinct_table":
             with warehouse.connect(db_path, read_only=True) as con:
                 present = con.execute(

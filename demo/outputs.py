@@ -503,10 +503,19 @@ def generate_into(folder: Path, seed: int | None = None, scale: int = 1) -> dict
     return write_election(generate(DEFAULT_SEED if seed is None else seed, scale), folder)
 
 
+def job_files(folder: Path):
+    """What the demo job loads of the 2021 demo folder: the official precinct table (every contest) and
+    the observers' exports."""
+    from saylau import pipeline
+
+    table = (folder / "official" / "precincts.csv", None, "official")
+    return pipeline.ElectionFiles(ELECTION_ID, (table,), (folder / "observers",))
+
+
 def load_folder(folder: Path, s: Settings):
     """A demo folder (:func:`generate_into`) into a new warehouse as ``make demo`` loads it (the demo job's
     files: reference data, the official precinct table, the observers' exports; no scraping, no publish).
     Returns the job's :class:`saylau.pipeline.FilesOutcome`."""
     from saylau import pipeline
 
-    return pipeline.demo_files(s, folder, ELECTION_ID, publish=False)
+    return pipeline.demo_files(s, [job_files(folder)], publish=False)

@@ -3,7 +3,8 @@
 The demo election is generated into ``<build>/demo``; the double of the CEC site serves it on loopback
 while the election-night job (:func:`saylau.pipeline.election_night`) scrapes it; the demo job
 (:func:`saylau.pipeline.demo_files`) then loads the official precinct table and the observers' exports
-written beside it, rebuilds the marts, publishes and writes the report. ``demo/flow.py`` runs the same
+written beside it, and the 2023 single-member districts' precinct tables and observers' copies
+(``demo/election_2023.py``), rebuilds the marts, publishes and writes the 2021 report. ``demo/flow.py`` runs the same
 under Prefect.
 """
 
@@ -35,10 +36,28 @@ class DemoOutcome:
 
 
 def generate_demo(folder: Path) -> dict[str, str]:
-    """Write the demo election's files (official precinct table, observers' exports, ground truth)."""
+    """Write the demo elections' files: 2021 (official precinct table, observers' exports, ground truth)
+    under ``folder``, and the 2023 single-member districts under ``folder/kz-2023-03-19``."""
+    from demo import election_2023
     from demo.outputs import generate_into
 
-    return generate_into(folder)
+    written = generate_into(folder)
+    election_2023.generate_into(folder / election_2023.ELECTION_ID)
+    return written
+
+
+def demo_elections(folder: Path) -> list[pipeline.ElectionFiles]:
+    """What the demo job loads: the 2021 election's files, then the 2023 districts' official precinct
+    tables and the observers' copies of them (imported as a precinct table of the observers' own)."""
+    from demo import election_2023 as e23
+    from demo.outputs import job_files
+
+    root = folder / e23.ELECTION_ID
+    tables = []
+    for contest in e23.CONTESTS:
+        tables.append((root / "official" / f"precincts_{contest}.csv", contest, "official"))
+        tables.append((root / "observers" / f"copies_{contest}.csv", contest, e23.OBSERVER_SOURCE))
+    return [job_files(folder), pipeline.ElectionFiles(e23.ELECTION_ID, tuple(tables))]
 
 
 def scrape_double(s: Settings, steps: pipeline.Steps) -> int:
@@ -61,7 +80,7 @@ def run_demo(s: Settings, scrape_site: bool = True, steps: pipeline.Steps = pipe
     folder = s.build_dir / "demo"
     steps.call("generate-demo-election", generate_demo, folder)
     pages = scrape_double(s, steps) if scrape_site else 0
-    files = pipeline.demo_files(s, folder, DEMO_ELECTION, steps=steps)
+    files = pipeline.demo_files(s, demo_elections(folder), DEMO_ELECTION, steps=steps)
     precincts = [r for r in files.results if hasattr(r, "rows_loaded")]
     observers = [r for r in files.results if not hasattr(r, "rows_loaded")]
     return DemoOutcome(

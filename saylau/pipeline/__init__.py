@@ -7,7 +7,14 @@ is the :class:`~saylau.pipeline.steps.Steps` passed in.
 """
 
 from saylau.pipeline.bookkeeping import Run, job
-from saylau.pipeline.files import FilesOutcome, demo_files, import_precincts, load_observers, rebuild_marts
+from saylau.pipeline.files import (
+    ElectionFiles,
+    FilesOutcome,
+    demo_files,
+    import_precincts,
+    load_observers,
+    rebuild_marts,
+)
 from saylau.pipeline.night import NightOptions, NightOutcome, ScrapeFailed, election_night
 from saylau.pipeline.rebuild import rebuild
 from saylau.pipeline.steps import PLAIN, DaskSteps, Steps, TimedSteps
@@ -15,6 +22,7 @@ from saylau.pipeline.steps import PLAIN, DaskSteps, Steps, TimedSteps
 __all__ = [
     "PLAIN",
     "DaskSteps",
+    "ElectionFiles",
     "FilesOutcome",
     "NightOptions",
     "NightOutcome",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -20,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from saylau.config import REFERENCE_DATA_DIR
+from saylau.names import fold
 
 # csv file -> ref table, in load order
 REFERENCE_TABLES = {
@@ -50,8 +50,6 @@ _TRAILING_WORDS = re.compile(r"\s+(?:бойынша|boiynsha|boyynsha|бойин
 _OBLAST = re.compile(r"\b(?:област[ьиюя]\w*|обл\.?)(?=\s|$)")
 _ADJ_SK = re.compile(r"(\w)ск(?:ая|ой|ий|ую|ое|ом|их)(?=\s|$)")
 _PARTY_WORDS = re.compile(r"\s(?:партия|партиясы|party|political|политическая)(?=\s)")
-_QUOTES = re.compile(r"[«»\"“”„'’`]")
-_DASHES = re.compile(r"[‐‑‒–—―−]")
 
 
 class UnknownNameError(LookupError):
@@ -69,10 +67,7 @@ def normalise_name(text: str) -> str:
     "по Восточно-Казахстанской области" and "Восточно-Казахстанская область" give the same key;
     "Алматы облысы" (the region) and "Алматы қаласы" (the city) stay different.
     """
-    s = unicodedata.normalize("NFC", text).lower().replace("ё", "е")
-    s = _QUOTES.sub("", s)
-    s = _DASHES.sub("-", s)
-    s = re.sub(r"[\s\u00a0\u2009\u202f]+", " ", s).strip(" .,:;-–")
+    s = fold(text, strip=" .,:;-")
     s = re.sub(r"\s*-\s*", "-", s)
     for _ in range(2):
         s = _LEADING_WORDS.sub("", s)

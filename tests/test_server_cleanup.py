@@ -1,0 +1,50 @@
+"""A killed ``saylau serve`` leaves its Prefect server running; the next start stops it (issue 22 item 6),
+by the id it recorded and only when that process still is the server started for that home."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from flows.server import stop_stale_server
+
+# argv words of a Prefect server, without being one: a process that sleeps
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(120)", "prefect", "server", "start"]
+
+
+def _start(args, home) -> subprocess.Popen:
+    env = {**os.environ, "PREFECT_HOME": str(home)}
+    return subprocess.Popen(args, env=env, start_new_session=True)
+
+
+def test_the_server_a_killed_serve_left_is_stopped_by_the_next_start(tmp_path):
+    home = tmp_path / "prefect"
+    home.mkdir()
+    server = _start(SLEEPER, home)
+    try:
+        (home / "server.pid").write_text(str(server.pid))
+        assert stop_stale_server(home, grace=10) == server.pid
+        assert server.wait(timeout=10) is not None
+        assert not (home / "server.pid").exists()
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def test_a_pid_file_naming_another_process_stops_nothing(tmp_path):
+    home, elsewhere = tmp_path / "prefect", tmp_path / "other"
+    home.mkdir()
+    other = _start(SLEEPER, elsewhere)  # a server of another home
+    plain = _start([sys.executable, "-c", "import time; time.sleep(120)"], home)  # not a server
+    try:
+        for process in (other, plain):
+            (home / "server.pid").write_text(str(process.pid))
+            assert stop_stale_server(home) is None
+            assert process.poll() is None
+        (home / "server.pid").write_text("not a number")
+        assert stop_stale_server(home) is None
+    finally:
+        for process in (other, plain):
+            process.kill()
+            process.wait()

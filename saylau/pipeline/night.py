@@ -2,8 +2,9 @@
 file and the report. The run order lives here alone; ``flows/`` runs it as a Prefect flow, ``saylau run``
 and the benchmarks run it plainly.
 
-Order: discover (walk the listings, probe ID gaps) -> fetch what is due, in batches side by side, each
-body archived as it arrives -> record every attempt in ``raw.fetches`` -> parse and stage every new page
+Order: restore the fetch records a killed run left in the archive's journal -> discover (walk the
+listings, probe ID gaps) -> fetch what is due, in batches side by side, each body archived and each
+attempt journaled as it arrives -> record every attempt in ``raw.fetches`` -> parse and stage every new page
 version -> promote the staged CEC figures into core (and whatever an earlier, killed run left staged) ->
 marts -> record the run's end -> publish -> report. Pages that could not be fetched or parsed make the run
 fail *after* everything else was staged, validated and published: never a silent success with zeros.
@@ -14,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from saylau import official, scrape, warehouse
+from saylau import manifest, official, scrape, warehouse
 from saylau.archive import Archive
 from saylau.config import Settings
 from saylau.crashpoints import crashpoint
 from saylau.fetch import FetchPolicy, FetchResult, LiveFetcher, Validators
 from saylau.pipeline.bookkeeping import Run, job, page_inputs
 from saylau.pipeline.steps import PLAIN, Steps
+from saylau.scrape.fetchlog import RecordingFetcher
 
 
 class ScrapeFailed(RuntimeError):
@@ -69,14 +71,21 @@ class NightOptions:
 
 
 def archive_bodies(results: list[FetchResult], archive_dir: Path) -> list[FetchResult]:
-    """Write every fetched body to the archive and drop it from the result (bodies live in the archive)."""
+    """Drop every fetched body from the result (bodies live in the archive: the recording fetcher put each
+    there as it arrived; one not archived yet is put now)."""
     archive = Archive(archive_dir)
     for result in results:
         if result.ok:
             archive.put(result.body)
-            crashpoint("fetch.archived")
             result.body = None
     return results
+
+
+def restore_fetches(db: Path, archive_dir: Path) -> int:
+    """Put back into raw.fetches what runs killed while fetching journaled (their bodies are archived):
+    this run then asks for those pages conditionally and stages their versions. Returns the attempts."""
+    with warehouse.connect(db) as con:
+        return manifest.settle_journals(con, archive_dir)
 
 
 def discover_pages(
@@ -89,6 +98,7 @@ def discover_pages(
     workers: int = 4,
     checked: dict | None = None,
     revisit_after: float = 1800.0,
+    run_id: str | None = None,
 ) -> tuple[list[str], list[FetchResult]]:
     """Walk the listings and probe ID gaps; returns (URLs due this run, fetch results of listings and probes)."""
     archive = Archive(archive_dir)
@@ -96,16 +106,24 @@ def discover_pages(
     def archived(url: str) -> bytes | None:
         return archive.get(known[url]) if url in known else None
 
-    found = scrape.discover(LiveFetcher(policy), shape, known, absent, validators, archived, workers)
+    fetcher = RecordingFetcher(LiveFetcher(policy), archive_dir, run_id)
+    found = scrape.discover(fetcher, shape, known, absent, validators, archived, workers)
     results = archive_bodies(found.listings + found.probes, archive_dir)
     return scrape.select_due(found, checked or {}, revisit_after), results
 
 
 def fetch_batch(
-    urls: list[str], validators: dict[str, Validators], policy: FetchPolicy, archive_dir: Path, workers: int
+    urls: list[str],
+    validators: dict[str, Validators],
+    policy: FetchPolicy,
+    archive_dir: Path,
+    workers: int,
+    run_id: str | None = None,
 ) -> list[FetchResult]:
-    """Fetch one batch of pages (conditionally where seen before) and archive every body."""
-    return archive_bodies(scrape.fetch_batch(LiveFetcher(policy), urls, validators, workers), archive_dir)
+    """Fetch one batch of pages (conditionally where seen before), each body archived and its attempts
+    journaled as it arrives."""
+    fetcher = RecordingFetcher(LiveFetcher(policy), archive_dir, run_id)
+    return archive_bodies(scrape.fetch_batch(fetcher, urls, validators, workers), archive_dir)
 
 
 def record_and_stage(
@@ -145,6 +163,7 @@ def run_failures(db: Path, run_id: str, staged_failures: list[str]) -> list[str]
 def scrape_site(run: Run, options: NightOptions) -> NightOutcome:
     """Discover, fetch, archive, record, stage and promote: everything of a night run before the marts."""
     db, archive_dir, steps = run.s.work_db, run.s.archive_dir, run.steps
+    steps.call("restore-fetches", restore_fetches, db, archive_dir)
     with warehouse.connect(db, read_only=True) as con:
         validators = scrape.known_validators(con)
         known = scrape.latest_versions(con)
@@ -165,11 +184,13 @@ def scrape_site(run: Run, options: NightOptions) -> NightOutcome:
         workers,
         checked,
         options.revisit_after,
+        run.run_id,
     )
     size = options.batch_size
     batches = [articles[i : i + size] for i in range(0, len(articles), size)]
     argsets = [
-        (b, {u: validators[u] for u in b if u in validators}, policy, archive_dir, workers) for b in batches
+        (b, {u: validators[u] for u in b if u in validators}, policy, archive_dir, workers, run.run_id)
+        for b in batches
     ]
     fetched = steps.fan_out("fetch-batch", fetch_batch, argsets)
     results = listing_results + [r for batch in fetched for r in batch]

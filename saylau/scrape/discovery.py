@@ -50,6 +50,10 @@ class SiteShape:
     # ID=999999999 must not send the scraper through a billion IDs)
     max_probe_gap: int = 200
     max_listing_pages: int = 2000  # index pages walked per seed (listings are paginated)
+    # probes of one run, at most this share of the documents the listings show (and at least the margin
+    # past the newest ID in each section): newest gaps first, the older ones over the next runs (an ID that
+    # answered 404 is not asked again), so a first crawl costs little more than its pages
+    probe_share: float = 0.05
     territorial: bool = True  # also walk the territorial commissions' pages (decisions, precinct protocols)
 
     def listing_url(self, lang: str, section: str) -> str:
@@ -144,8 +148,14 @@ def discover(
                         queue.append(link)
     if not changed:
         return found
-    # One ID space serves every section and language: an ID listed anywhere is not a gap. IDs no listing
-    # shows (and a few past the newest) are probed in each language, section by section, a few at a time.
+    # One ID space serves every section and language: an ID listed anywhere is not a gap. The IDs past the
+    # newest listed (where tonight's pages appear) are probed every run; the gaps below it newest first, at
+    # most ``probe_share`` of the documents listed per run (the older ones over the next runs: an ID that
+    # answered 404 is not asked again). Section by section, a few at a time, in the first language; in the
+    # others only the IDs found so far that their own listings do not show (one ID serves every language).
+    budget = max(shape.probe_margin, int(shape.probe_share * len(found.articles)))
+    found_ids: set[int] = set()
+    first = True  # the first language with a listing probes the gaps
     for lang in shape.languages:
         seen = {
             i
@@ -154,17 +164,26 @@ def discover(
         }
         if not seen:
             continue
-        gaps = probe_gaps(sorted(seen), shape.probe_margin, shape.max_probe_gap)
         newest = max(seen)
+        if first:
+            gaps = probe_gaps(sorted(seen), shape.probe_margin, shape.max_probe_gap)[::-1]
+        else:
+            gaps = sorted(found_ids - seen, reverse=True)
         for section in shape.sections:
-            urls = [shape.article_url(lang, section, pid) for pid in gaps]
-            urls = [u for u, pid in zip(urls, gaps, strict=True) if not (pid < newest and u in absent)]
-            results = fetch_batch(fetcher, urls, {}, workers)
+            past = [shape.article_url(lang, section, pid) for pid in gaps if pid > newest]
+            inner = [shape.article_url(lang, section, pid) for pid in gaps if pid <= newest]
+            inner = [u for u in inner if u not in absent]
+            if first:
+                inner = inner[: max(0, budget)]
+                budget -= len(inner)
+            results = fetch_batch(fetcher, past + inner, {}, workers)
             found.probes += results
             hits = {page_id(r.url) for r in results if r.ok}
+            found_ids |= hits
             found.articles |= {r.url for r in results if r.ok}
             found.fresh |= {r.url for r in results if r.ok}
             gaps = [pid for pid in gaps if pid not in hits]
+        first = False
     return found
 
 

@@ -1,6 +1,7 @@
 """The fetch log, ``raw.fetches``: every attempt of every request, and what it tells the next run.
 
-Recording a batch (archiving each body first, then the archive's own manifest, then the table); the
+Keeping each fetch as it comes back (:class:`RecordingFetcher`: the body archived, the attempts in the
+run's journal); recording a run's attempts (the archive's own manifest, then the table); the
 validators for conditional requests; which URLs answered 404 (not probed again); which documents are due for
 fetching again; the latest body of every URL; and the URLs a run could not fetch.
 """
@@ -9,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 
 from saylau import manifest
 from saylau.archive import Archive
 from saylau.crashpoints import crashpoint
-from saylau.fetch import FetchResult, Validators
+from saylau.fetch import Fetcher, FetchResult, Validators
 from saylau.parse.page import is_news_article
 from saylau.scrape.discovery import Discovery
 from saylau.warehouse import insert_frame
@@ -53,39 +55,73 @@ def insert_rows(
     insert_frame(con, table, pd.DataFrame(rows, columns=columns), verb)
 
 
+def attempt_rows(result: FetchResult, run_id: str | None) -> list[tuple]:
+    """One ``raw.fetches`` row (in the order of FETCH_COLUMNS) per attempt of ``result``."""
+    rows = []
+    for n, a in enumerate(result.attempts, start=1):
+        h = a.headers
+        rows.append(
+            (
+                run_id,
+                a.url,
+                n,
+                a.requested_at,
+                a.status,
+                h.get("etag"),
+                h.get("last-modified"),
+                h.get("content-type"),
+                h.get("retry-after"),
+                a.conditional,
+                a.sha256,
+                a.nbytes,
+                round(a.elapsed_s * 1000, 3),
+                a.error,
+            )
+        )
+    return rows
+
+
+class RecordingFetcher:
+    """A :class:`saylau.fetch.Fetcher` that keeps what it fetched the moment it comes back: the body into
+    the archive, then the attempts into the run's journal (:func:`saylau.manifest.journal`), so a run
+    killed at any moment keeps every page it fetched and the next run restores their records
+    (:func:`saylau.manifest.settle_journals`) and asks for them conditionally. The body stays on the
+    result (discovery reads the listings'). Safe in threads and in Dask worker processes (each process
+    appends to a journal file of its own)."""
+
+    def __init__(self, fetcher: Fetcher, archive_dir: Path, run_id: str | None) -> None:
+        self.fetcher, self.archive, self.run_id = fetcher, Archive(archive_dir), run_id
+
+    def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
+        result = self.fetcher.fetch(url, validators)
+        if result.ok and result.body is not None:
+            self.archive.put(result.body)
+            crashpoint("fetch.archived")
+        if self.run_id is not None:
+            rows = attempt_rows(result, self.run_id)
+            manifest.journal(
+                self.archive.root, self.run_id, (dict(zip(FETCH_COLUMNS, r, strict=True)) for r in rows)
+            )
+        return result
+
+
 def record_fetches(
     con: duckdb.DuckDBPyConnection, results: Iterable[FetchResult], archive: Archive, run_id: str | None
 ) -> None:
-    """Archive every body received and record every attempt in raw.fetches."""
+    """Archive every body received and record every attempt in raw.fetches (then the run's journal, which
+    held the same attempts while it fetched, is dropped)."""
     rows = []
     for result in results:
         if result.ok and result.body is not None:  # flows archive bodies as they fetch and drop them
             archive.put(result.body)
-        for n, a in enumerate(result.attempts, start=1):
-            h = a.headers
-            rows.append(
-                (
-                    run_id,
-                    a.url,
-                    n,
-                    a.requested_at,
-                    a.status,
-                    h.get("etag"),
-                    h.get("last-modified"),
-                    h.get("content-type"),
-                    h.get("retry-after"),
-                    a.conditional,
-                    a.sha256,
-                    a.nbytes,
-                    round(a.elapsed_s * 1000, 3),
-                    a.error,
-                )
-            )
+        rows += attempt_rows(result, run_id)
     # the archive's own record of the attempts first: the archive folder alone can then rebuild
     manifest.write(archive.root, manifest.FETCHES, (dict(zip(FETCH_COLUMNS, r, strict=True)) for r in rows))
     crashpoint("record.insert")
     if rows:
         insert_rows(con, "raw.fetches", FETCH_COLUMNS, rows)
+    if run_id is not None:
+        manifest.drop_journals(archive.root, run_id)
 
 
 def known_validators(con: duckdb.DuckDBPyConnection) -> dict[str, Validators]:

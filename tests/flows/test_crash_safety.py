@@ -306,3 +306,41 @@ def test_a_crashpoint_kills_only_when_named_and_on_its_nth_pass(tmp_path):
     assert run("some.poin") == (0, ["1", "2", "3"])
     assert run("some.point") == (-signal.SIGKILL, [])
     assert run("some.point:3") == (-signal.SIGKILL, ["1", "2"])
+
+
+def test_a_first_crawl_killed_mid_discovery_keeps_every_page_it_fetched(tmp_path):
+    """A first run SIGKILLed while it walks the listings: every body it fetched is archived with its
+    record (the archive's journal); the next run restores those records into raw.fetches and asks for
+    those pages conditionally, not as if it had never seen them."""
+    from prefect.settings import PREFECT_API_URL
+
+    from saylau import manifest
+
+    s = Settings(build_dir=tmp_path / "build")
+    with start_site() as site:
+        world = World(site.base_url, PREFECT_API_URL.value(), s.build_dir, {}, {}, set(), 0, 0.0)
+        proc = start_run(world, s, "fetch.archived:25", tmp_path / "run.log")
+        assert proc.wait(timeout=300) == -signal.SIGKILL, (tmp_path / "run.log").read_text()[-3000:]
+        bodies = archived(s.build_dir)
+        journaled = manifest.read_journals(manifest.journals(s.archive_dir))
+        ok = [r for r in journaled if r["status"] == 200]
+        # killed right after the 25th body was archived, before its record was journaled
+        assert len(ok) == 24 and {f"{r['sha256']}.gz" for r in ok} <= bodies
+        assert len(bodies - {f"{r['sha256']}.gz" for r in ok}) <= 1
+        killed_run = journaled[0]["run_id"]
+        election_night(base_url=site.base_url, build_dir=str(s.build_dir), **FAST)
+    assert manifest.journals(s.archive_dir) == []
+    with warehouse.connect(s.work_db, read_only=True) as con:
+        kept = con.execute(
+            "select url, sha256 from raw.fetches where run_id = ? and status = 200", [killed_run]
+        ).fetchall()
+        again = con.execute(
+            "select f.conditional, f.status from raw.fetches as f inner join (select url from raw.fetches "
+            "where run_id = ? and status = 200) using (url) where f.run_id <> ?",
+            [killed_run, killed_run],
+        ).fetchall()
+        status = con.execute("select status from meta.runs where run_id = ?", [killed_run]).fetchone()
+    assert len(kept) == 24 and {f"{sha}.gz" for _, sha in kept} <= bodies  # each one it recorded is kept
+    assert status == ("crashed",)
+    assert again and all(conditional for conditional, _ in again), again  # asked again only conditionally
+    assert {code for _, code in again} == {304}

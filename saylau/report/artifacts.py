@@ -25,7 +25,14 @@ from saylau.warehouse import table_exists
 
 # (mart, where, order, limit, description) of each table artifact
 TABLES: tuple[tuple[str, str, str, int, str], ...] = (
-    ("marts.election_totals", "", "contest", 50, "Official national figures per contest"),
+    ("marts.election_totals", "", "contest", 50, "Official national figures per contest (status, as_of)"),
+    (
+        "marts.results_official",
+        "level in ('national', 'region')",
+        "contest, level, unit_code, origin, share_pct desc",
+        400,
+        "Official results of the country and the regions: preliminary or final, shares only where no count is out",
+    ),
     (
         "marts.observer_sample_summary",
         "region_code is null and basis = 'resolved'",
@@ -171,16 +178,23 @@ def summary_markdown(
     }
     if totals:
         lines += [
-            "| contest | registered | turnout % | leader | leader % | observers' turnout % | observers' leader % |",
-            "|---|---:|---:|---|---:|---:|---:|",
+            "| contest | registered | turnout % | leader | leader % | observers' turnout % | observers' leader % "
+            "| official figures |",
+            "|---|---:|---:|---|---:|---:|---:|---|",
         ]
         for t in totals:
             obs = observers.get((t["contest"], t["leader"]), {})
+            registered = f"{t['registered']:,}" if t.get("registered") is not None else "– (shares only)"
+            status = t.get("status") or ""
+            if status and t.get("as_of") is not None:
+                status += f", as of {t['as_of']:%Y-%m-%d %H:%M}" if hasattr(t["as_of"], "strftime") else ""
             lines.append(
-                f"| {t['contest']} | {t['registered'] or 0:,} | {fmt_pct(t['turnout_pct'])} | {t['leader']} | "
+                f"| {t['contest']} | {registered} | {fmt_pct(t['turnout_pct'])} | {t['leader']} | "
                 f"{fmt_pct(t['leader_share_pct'])} | {fmt_pct(obs.get('turnout_pct'))} | "
-                f"{fmt_pct(obs.get('share_valid_pct', obs.get('share_pct')))} |"
+                f"{fmt_pct(obs.get('share_valid_pct', obs.get('share_pct')))} | {status} |"
             )
+        if any(t.get("status") == "preliminary" for t in totals):
+            lines.append("\n**Preliminary figures**: the final results replace them when published.")
         lines.append("")
     else:
         lines.append("No official totals yet (marts.election_totals is empty for this election).\n")

@@ -18,6 +18,7 @@
 --                             copy's value is the official value of another line and the other way round)
 --   flagged                   |diff| > tolerance and not transposed
 --   pec_flagged               any line of this precinct's protocol is flagged
+--   official_status, official_as_of   the official figure's status (final | preliminary) and as_of
 -- Net votes added per party and the share of precincts with a mismatch: marts.discrepancy_pec_summary.
 create or replace table marts.discrepancy_pec as
 with pec_values as (
@@ -45,7 +46,9 @@ paired as (
         o.value as official_value,
         b.value as observer_value,
         o.value - b.value as diff,
-        2 as tolerance
+        2 as tolerance,
+        o.status as official_status,
+        o.as_of as official_as_of
     from observer as b
     inner join official as o
         on
@@ -96,5 +99,9 @@ final as (
     from marked
 )
 
-select * from final
+select
+    * exclude (official_status, official_as_of),
+    official_status,
+    official_as_of
+from final
 order by election_id, contest, source, pec_id, line, party;

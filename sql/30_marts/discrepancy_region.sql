@@ -35,6 +35,9 @@
 --   share_gap_pp                official minus observer share, percentage points
 --   observer_ci_low, observer_ci_high   95% interval of the observer share (pct)
 --   significant                 official share outside that interval
+--   official_status             final | preliminary: of the official precinct figures of the scope
+--                               (preliminary when any is)
+--   official_as_of              latest as_of among them (NULL for the precinct table)
 create or replace table marts.discrepancy_region as
 with pec_wide as (
     select * from intermediate.int_pec_wide
@@ -81,7 +84,9 @@ official as (
         count(*) as official_pecs,
         sum(registered) as registered,
         sum(ballots_issued) as ballots_issued,
-        sum(share_base) as share_base
+        sum(share_base) as share_base,
+        case when bool_and(status = 'final') then 'final' else 'preliminary' end as official_status,
+        max(as_of) as official_as_of
     from official_scoped
     group by all
 ),
@@ -217,8 +222,12 @@ final as (
         round(100 * e.share_r, 2) as observer_share_pct,
         round(100.0 * ov.votes / nullif(e.official_share_base, 0) - 100 * e.share_r, 2) as share_gap_pp,
         round(100 * (e.share_r - 1.96 * sqrt(e.var_factor * e.share_ss)), 2) as observer_ci_low,
-        round(100 * (e.share_r + 1.96 * sqrt(e.var_factor * e.share_ss)), 2) as observer_ci_high
+        round(100 * (e.share_r + 1.96 * sqrt(e.var_factor * e.share_ss)), 2) as observer_ci_high,
+        o.official_status,
+        o.official_as_of
     from estimates as e
+    left join official as o
+        on o.election_id = e.election_id and o.contest_id = e.contest_id and o.scope = e.scope
     left join official_votes as ov
         on
             ov.election_id = e.election_id
@@ -240,13 +249,18 @@ final as (
 )
 
 select
-    * exclude (official_share_pct, observer_share_pct, share_gap_pp, observer_ci_low, observer_ci_high),
+    * exclude (
+        official_share_pct, observer_share_pct, share_gap_pp, observer_ci_low, observer_ci_high,
+        official_status, official_as_of
+    ),
     official_turnout_pct not between turnout_ci_low and turnout_ci_high as turnout_significant,
     official_share_pct,
     observer_share_pct,
     share_gap_pp,
     observer_ci_low,
     observer_ci_high,
-    official_share_pct not between observer_ci_low and observer_ci_high as significant
+    official_share_pct not between observer_ci_low and observer_ci_high as significant,
+    official_status,
+    official_as_of
 from final
 order by election_id, contest, source, region_code nulls first, party;

@@ -21,6 +21,11 @@
 --                     ballots cast = valid + invalid (+ valid-not-counted) for referendums and for
 --                     elections whose law counts all ballots cast, e.g. Russia)
 --   as_of             latest as_of among the figures used
+--   status            final | preliminary: final when every figure used is final
+--   origin            counts (the figures above) | shares_only: the contest has no count covering the
+--                     electorate yet (the night after the vote the CEC states preliminary percentages
+--                     only): turnout_pct and leader_share_pct are the published national percentages, the
+--                     counts (registered, ballots, votes) NULL: never made up from the shares
 create or replace table marts.election_totals as
 with official as (
     select * from intermediate.int_protocol_values_current
@@ -33,6 +38,11 @@ contest_leaders as (
 
 contests as (
     select * from ref.contests
+),
+
+shares_only as (
+    select * from intermediate.int_results_shares_only
+    where level = 'national'
 ),
 
 -- one row per unit and level: its lines; where a source gives party votes but no valid line (the CEC's
@@ -49,7 +59,8 @@ units as (
         coalesce(max(value) filter (where line = 'valid'), sum(value) filter (where line = 'votes')) as valid,
         max(value) filter (where line = 'invalid') as invalid,
         max(value) filter (where line = 'valid_not_counted') as valid_not_counted,
-        max(as_of) as as_of
+        max(as_of) as as_of,
+        bool_and(status = 'final') as final
     from official
     group by election_id, contest_id, level, unit_id
 ),
@@ -103,7 +114,8 @@ lines as (
         sum(u.valid) as valid,
         sum(u.invalid) as invalid,
         sum(u.valid_not_counted) as valid_not_counted,
-        max(u.as_of) as as_of
+        max(u.as_of) as as_of,
+        bool_and(u.final) as final
     from units as u
     inner join chosen as c using (election_id, contest_id, level)
     group by all
@@ -124,7 +136,7 @@ leaders as (
         on v.election_id = l.election_id and v.contest_id = l.contest_id and v.option_id = l.leader
 ),
 
-final as (
+counted as (
     select
         l.election_id,
         l.contest_id as contest,
@@ -145,10 +157,46 @@ final as (
                 end, 0
             ), 2
         ) as leader_share_pct,
-        l.as_of
+        l.as_of,
+        case when l.final then 'final' else 'preliminary' end as status,
+        'counts' as origin
     from lines as l
     left join leaders as w using (election_id, contest_id)
     left join contests as c using (election_id, contest_id)
+),
+
+-- a contest with no count above the precincts (a few regions' precinct protocols do not make the country)
+-- but national shares: the latest national shares, the leader the option with the largest share
+shares as (
+    select
+        s.election_id,
+        s.contest,
+        s.level,
+        null::bigint as precincts,
+        null::hugeint as registered,
+        null::hugeint as ballots_issued,
+        any_value(s.turnout_pct) as turnout_pct,
+        null::hugeint as valid,
+        null::hugeint as invalid,
+        arg_min(s.party, (-s.share_pct, s.party)) as leader,
+        null::hugeint as leader_votes,
+        max(s.share_pct) as leader_share_pct,
+        max(s.as_of) as as_of,
+        any_value(s.status) as status,
+        'shares_only' as origin
+    from shares_only as s
+    anti join (
+        select distinct election_id, contest_id from level_cover where level <> 'pec'
+    ) as k on k.election_id = s.election_id and k.contest_id = s.contest
+    group by s.election_id, s.contest, s.level
+),
+
+final as (
+    select c.*
+    from counted as c
+    anti join shares as s on s.election_id = c.election_id and s.contest = c.contest
+    union all
+    select * from shares
 )
 
 select * from final

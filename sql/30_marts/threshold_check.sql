@@ -15,6 +15,10 @@
 --   observer_share_pct                the observers' share under that rule
 --   observer_share_cast_pct           the observers' share of all ballots cast (their own table's definition)
 --   passes_official, passes_observer  share >= threshold_pct
+--   official_status                   final | preliminary: of the official figures (preliminary when any is)
+--   official_as_of                    latest as_of among them (NULL for the precinct table)
+--   official_origin                   counts | shares_only: no official count yet, the latest national
+--                                     percentages the CEC states (preliminary results), as published
 create or replace table marts.threshold_check as
 with current_values as (
     select * from intermediate.int_protocol_values_current
@@ -36,18 +40,37 @@ parties as (
     select * from ref.parties
 ),
 
+national_shares as (
+    select * from intermediate.int_results_shares_only
+    where level = 'national'
+),
+
 national as (
-    select election_id, contest_id, line, option_id, sum(value) as value
+    select
+        election_id,
+        contest_id,
+        line,
+        option_id,
+        sum(value) as value,
+        bool_and(status = 'final') as final,
+        max(as_of) as as_of
     from current_values
     where source = 'official' and level = 'national'
-    group by all
+    group by election_id, contest_id, line, option_id
 ),
 
 pec as (
-    select election_id, contest_id, line, option_id, sum(value) as value
+    select
+        election_id,
+        contest_id,
+        line,
+        option_id,
+        sum(value) as value,
+        bool_and(status = 'final') as final,
+        max(as_of) as as_of
     from pec_values
     where source = 'official'
-    group by all
+    group by election_id, contest_id, line, option_id
 ),
 
 official_lines as (
@@ -67,7 +90,11 @@ official as (
         case c.share_denominator
             when 'valid' then d.valid
             else coalesce(d.valid, 0) + coalesce(d.invalid, 0) + coalesce(d.valid_not_counted, 0)
-        end as base
+        end as base,
+        null::double as stated_share,
+        d.status,
+        d.as_of,
+        'counts' as origin
     from official_lines as v
     inner join (
         select
@@ -75,12 +102,29 @@ official as (
             contest_id,
             sum(value) filter (where line = 'valid') as valid,
             sum(value) filter (where line = 'invalid') as invalid,
-            sum(value) filter (where line = 'valid_not_counted') as valid_not_counted
+            sum(value) filter (where line = 'valid_not_counted') as valid_not_counted,
+            case when bool_and(final) then 'final' else 'preliminary' end as status,
+            max(as_of) as as_of
         from official_lines
         group by all
     ) as d using (election_id, contest_id)
     left join contests as c using (election_id, contest_id)
     where v.line = 'votes'
+    union all
+    -- no official count yet: the stated national shares (the night after the vote)
+    select
+        s.election_id,
+        s.contest as contest_id,
+        s.party,
+        null as votes,
+        null as base,
+        s.share_pct as stated_share,
+        s.status,
+        s.as_of,
+        'shares_only' as origin
+    from national_shares as s
+    anti join (select distinct election_id, contest_id from official_lines) as k
+        on k.election_id = s.election_id and k.contest_id = s.contest
 ),
 
 observer as (
@@ -113,12 +157,15 @@ final as (
         o.party,
         c.threshold_pct,
         c.share_denominator,
-        round(100.0 * o.votes / nullif(o.base, 0), 2) as official_share_pct,
+        coalesce(round(100.0 * o.votes / nullif(o.base, 0), 2), o.stated_share) as official_share_pct,
         b.source,
         round(100.0 * b.votes / nullif(b.base, 0), 2) as observer_share_pct,
         round(100.0 * b.votes / nullif(b.cast_base, 0), 2) as observer_share_cast_pct,
-        100.0 * o.votes / nullif(o.base, 0) >= c.threshold_pct as passes_official,
-        100.0 * b.votes / nullif(b.base, 0) >= c.threshold_pct as passes_observer
+        coalesce(100.0 * o.votes / nullif(o.base, 0), o.stated_share) >= c.threshold_pct as passes_official,
+        100.0 * b.votes / nullif(b.base, 0) >= c.threshold_pct as passes_observer,
+        o.status as official_status,
+        o.as_of as official_as_of,
+        o.origin as official_origin
     from official as o
     left join contests as c using (election_id, contest_id)
     left join parties as p on p.party_id = o.party

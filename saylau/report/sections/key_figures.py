@@ -3,7 +3,69 @@
 from __future__ import annotations
 
 from saylau.report.data import Missing, ReportContext, election_rows, first_source, resolved_only
-from saylau.report.render import Section, esc, fmt_int, fmt_pct, fmt_text, html_table, note
+from saylau.report.render import Section, esc, fmt_int, fmt_pct, fmt_text, fmt_time, html_table, note
+
+
+def status_label(status: object, as_of: object) -> str:
+    """How final a figure is, as the report says it: 'preliminary, as of ...' or 'final'."""
+    if status is None or status != status:  # missing (an old file) or NaN
+        return ""
+    when = fmt_time(as_of)
+    return f"{status}" + (f", as of {when}" if when and when != "–" else "")
+
+
+def results_by_unit(ctx: ReportContext) -> str:
+    """The official results of the country and of every region as they stand (marts.results_official): the
+    leading option's share, the turnout, and how final they are; shares only where only shares are out."""
+    try:
+        rows = election_rows(
+            ctx,
+            "marts.results_official",
+            where="level in ('national', 'region') and share_pct is not null",
+            order="contest, level desc, unit_code, origin",
+        )
+    except Missing as m:
+        return note(str(m))
+    rank = {"published": 0, "summed_from_pec": 1, "shares_only": 2}
+    rows = rows.assign(rank=rows["origin"].map(rank).fillna(3), final=(rows["status"] == "final"))
+    # per unit the figures that count: final before preliminary, counts before shares
+    rows = rows.sort_values(["final", "rank"], ascending=[False, True], kind="stable")
+    best = rows
+    keys = best.groupby(["contest", "unit_code"], sort=False)[["final", "rank"]].transform("first")
+    best = best[(best["final"] == keys["final"]) & (best["rank"] == keys["rank"])]
+    best = best.assign(national=best["level"] == "national").sort_values(
+        ["contest", "national", "unit_code", "share_pct", "party"],
+        ascending=[True, False, True, False, True],
+        kind="stable",
+    )
+    lead = best.groupby(["contest", "unit_code"], sort=False).head(1).copy()
+    lead["figures"] = [
+        ("shares only" if o == "shares_only" else "counts") + f"; {status_label(s, a)}"
+        for o, s, a in zip(lead["origin"], lead["status"], lead["as_of"], strict=False)
+    ]
+    preliminary = int((lead["status"] == "preliminary").sum())
+    head = (
+        f"<p class='warn'>Preliminary: {preliminary} of {len(lead)} unit(s) below show preliminary figures; "
+        "final figures replace them when the CEC publishes them.</p>"
+        if preliminary
+        else ""
+    )
+    return (
+        "<h3>Official results, country and regions</h3>"
+        + head
+        + html_table(
+            lead,
+            [
+                ("contest", "contest", fmt_text),
+                ("unit_code", "unit", ctx.region),
+                ("party", "leading", ctx.party),
+                ("share_pct", "share %", fmt_pct),
+                ("turnout_pct", "turnout %", fmt_pct),
+                ("figures", "figures", fmt_text),
+            ],
+        )
+        + "<p class='src'>marts.results_official (shares only: the CEC stated percentages, no counts).</p>"
+    )
 
 
 def key_figures(ctx: ReportContext) -> Section:
@@ -32,11 +94,19 @@ def key_figures(ctx: ReportContext) -> Section:
     cards = []
     for row in totals.itertuples(index=False):
         obs = observer.get(row.contest, {})
+        status = getattr(row, "status", None)
+        label = status_label(status, row.as_of)
+        registered = (
+            f"of {fmt_int(row.registered)} registered"
+            if row.registered == row.registered
+            else "(shares only)"
+        )
         cards.append(
             "<div class='card'>"
             f"<h3>{esc(row.contest)}</h3>"
-            f"<p class='big'>{fmt_pct(row.turnout_pct)}%</p><p>official turnout of "
-            f"{fmt_int(row.registered)} registered"
+            + (f"<p class='{'warn' if status == 'preliminary' else 'src'}'>{esc(label)}</p>" if label else "")
+            + f"<p class='big'>{fmt_pct(row.turnout_pct)}%</p><p>official turnout "
+            f"{registered}"
             + (f"; observers {fmt_pct(obs.get('turnout_pct'))}%" if obs else "")
             + f"</p><p class='big'>{fmt_pct(row.leader_share_pct)}%</p><p>{ctx.party(row.leader)}, official"
             + (
@@ -54,6 +124,10 @@ def key_figures(ctx: ReportContext) -> Section:
         for c, leader in zip(frame["contest"], frame["leader"], strict=False)
     ]
     frame["observed_pecs"] = [observer.get(c, {}).get("observed_pecs") for c in frame["contest"]]
+    frame["figures"] = [
+        status_label(s, a)
+        for s, a in zip(frame.get("status", [None] * len(frame)), frame["as_of"], strict=False)
+    ]
     parts.append(
         html_table(
             frame,
@@ -70,10 +144,12 @@ def key_figures(ctx: ReportContext) -> Section:
                 ("leader_share_pct", "leader %, official", fmt_pct),
                 ("observer_leader_share_pct", "leader %, observers", fmt_pct),
                 ("observed_pecs", "precincts observed", fmt_int),
+                ("figures", "official figures", fmt_text),
             ],
         )
     )
     parts.append(observer_note)
+    parts.append(results_by_unit(ctx))
     parts.append(
         "<p class='src'>Official: marts.election_totals (finest level covering the electorate). "
         "Observers: marts.observer_sample_summary (their sample of precincts, all regions, the copies saylau "

@@ -13,12 +13,20 @@ def threshold(ctx: ReportContext) -> Section:
         rows = election_rows(ctx, "marts.threshold_check", order="contest, official_share_pct desc")
     except Missing as m:
         return Section("threshold", title, note(str(m)))
+    preliminary = (
+        rows["official_status"].eq("preliminary").any() if "official_status" in rows.columns else False
+    )
     differ = rows[rows["passes_official"].astype("boolean") != rows["passes_observer"].astype("boolean")]
     lead = (
         f"<p class='warn'>{len(differ)} party result(s) pass on one count and fail on the other.</p>"
         if len(differ)
         else "<p>The official count and the observers' estimate agree on who passes.</p>"
     )
+    if preliminary:
+        lead = (
+            "<p class='warn'>Preliminary: the official shares below are the CEC's preliminary figures "
+            "(shares only where no count is out yet); the final results replace them.</p>" + lead
+        )
     table = html_table(
         rows,
         [
@@ -30,6 +38,11 @@ def threshold(ctx: ReportContext) -> Section:
             ("observer_share_pct", "share % observers", fmt_pct),
             ("passes_official", "passes (official)", fmt_bool),
             ("passes_observer", "passes (observers)", fmt_bool),
+            *(
+                [("official_status", "official figures", fmt_text)]
+                if "official_status" in rows.columns
+                else []
+            ),
         ],
     )
     return Section("threshold", title, lead + table + "<p class='src'>marts.threshold_check.</p>")

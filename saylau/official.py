@@ -9,7 +9,7 @@ pages changed (all of them in a rebuild), and both give the same rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -57,6 +57,7 @@ class PromotionSummary:
     share_rows: int = 0
     quarantined: int = 0
     units: int | None = None  # result units re-validated; None: every unit of the election
+    inconsistent: list[str] = field(default_factory=list)  # pages whose levels contradict each other
 
 
 def _collapse_languages(
@@ -208,7 +209,65 @@ def promote_official(
     )
     con.execute("commit")
     summary.units = units
+    summary.inconsistent = check_levels(con, election_id, run_id)
     return summary
+
+
+REGIONS_ABOVE_NATIONAL = "regions_above_national"
+
+# One page's regions that add up to more than its national figure, for a line or an option's votes (the
+# latest version of every page; a page that states both levels contradicts itself).
+_LEVELS = """
+with page as (
+    select v.contest_id, v.level, v.unit_id, v.line, v.option_id, v.value, v.status, v.as_of,
+           v.source_ref, v.source_sha256
+    from core.protocol_values as v
+    join _latest_pages as p on p.url = v.source_ref and p.sha256 = v.source_sha256
+    where v.election_id = ? and v.source = 'official' and v.level in ('national', 'region')
+),
+regions as (
+    select contest_id, line, option_id, source_ref, source_sha256, sum(value) as regions_value,
+           count(*) as regions
+    from page where level = 'region'
+    group by all
+)
+select n.contest_id, n.unit_id, n.line, n.option_id, n.value, r.regions_value, r.regions, n.source_ref,
+       n.source_sha256
+from page as n
+join regions as r
+    on r.contest_id = n.contest_id and r.line = n.line and r.option_id is not distinct from n.option_id
+   and r.source_ref = n.source_ref and r.source_sha256 = n.source_sha256
+where n.level = 'national' and r.regions_value > n.value
+order by n.contest_id, n.line, n.option_id, n.source_ref
+"""
+
+
+def check_levels(con: duckdb.DuckDBPyConnection, election_id: str, run_id: str) -> list[str]:
+    """Pages whose regions add up to more than the national figure they state beside them: the national
+    row is flagged (``regions_above_national``; which level is wrong the page does not say, so neither is
+    set aside), and one line per contradiction is returned for the run's failures."""
+    con.execute(
+        "delete from core.validation_flags where table_name = 'cec_results' and rule = ? and election_id = ?",
+        [REGIONS_ABOVE_NATIONAL, election_id],
+    )
+    rows = con.execute(_LEVELS, [election_id]).fetchall()
+    problems, flags = [], []
+    for contest, unit, line, option, value, summed, regions, url, sha in rows:
+        what = f"{option} votes" if line == "votes" and option else line
+        text = f"{regions} regions add up to {summed:,}, above the national {value:,} ({what}, {contest})"
+        problems.append(f"{url}: {text}")
+        flags.append(
+            [run_id, REGIONS_ABOVE_NATIONAL, f"national={value}, regions={summed}", text, election_id, contest,
+             unit, url, sha]
+        )  # fmt: skip
+    if flags:
+        con.executemany(
+            "insert into core.validation_flags (table_name, run_id, rule, severity, failing_values, reason, "
+            "election_id, contest_id, source, level, unit_id, source_ref, source_sha256) "
+            "values ('cec_results', ?, ?, 'flag', ?, ?, ?, ?, 'official', 'national', ?, ?, ?)",
+            flags,
+        )
+    return problems
 
 
 def _changed_units(con: duckdb.DuckDBPyConnection, election_id: str) -> int | None:

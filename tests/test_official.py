@@ -320,3 +320,36 @@ def test_a_language_dispute_keeps_every_version_in_quarantine_beside_good_units_
         "select unit_id, failing_values from quarantine.cec_results where rule = 'languages_disagree' order by 2"
     ).fetchall()
     assert disputed == [("KZ-15", "eng: 300"), ("KZ-15", "kaz: 301"), ("KZ-15", "rus: 300")]
+
+
+def test_regions_adding_up_above_the_national_figure_flag_the_page_and_fail_the_run(con):
+    """Issue 22: a final page whose Almaty leader votes exceed what the country's figure allows (the regions
+    add up to 6,148,074 against a national 5,148,074) is not published as if consistent."""
+    national = [("national", "KZ", "registered", None, 9000000, None),
+                ("national", "KZ", "ballots_issued", None, 6000000, None),
+                ("national", "KZ", "votes", "amanat", 5148074, None)]  # fmt: skip
+    regions = [("region", "KZ-75", "votes", "amanat", 1175189, None),
+               ("region", "KZ-71", "votes", "amanat", 4972885, None),
+               ("region", "KZ-75", "ballots_issued", None, 341618, None),
+               ("region", "KZ-71", "ballots_issued", None, 2000000, None)]  # fmt: skip
+    stage_result(con, national + regions)
+    summary = promote_official(con, E, "run-1")
+    assert len(summary.inconsistent) == 1
+    (problem,) = summary.inconsistent
+    assert "ID=2" in problem and "6,148,074" in problem and "5,148,074" in problem and "amanat" in problem
+    flags = con.execute(
+        "select rule, unit_id, source_ref from core.validation_flags where rule = 'regions_above_national'"
+    ).fetchall()
+    assert flags == [("regions_above_national", "KZ", "http://x/rus/news/releases/index.php?ID=2")]
+    again = promote_official(con, E, "run-2")  # promoting again flags it once, not twice
+    assert again.inconsistent == summary.inconsistent
+    assert con.execute(
+        "select count(*) from core.validation_flags where rule = 'regions_above_national'"
+    ).fetchone() == (1,)
+
+
+def test_regions_within_the_national_figure_are_no_problem(con):
+    rows = [("national", "KZ", "votes", "amanat", 1000, None), ("region", "KZ-75", "votes", "amanat", 400, None),
+            ("region", "KZ-71", "votes", "amanat", 600, None)]  # fmt: skip
+    stage_result(con, rows)
+    assert promote_official(con, E, "run-1").inconsistent == []

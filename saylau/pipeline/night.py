@@ -12,7 +12,9 @@ fail *after* everything else was staged, validated and published: never a silent
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from saylau import manifest, official, scrape, warehouse
@@ -48,6 +50,26 @@ class NightOutcome:
     failures: list[str] = field(default_factory=list)
     published_db: Path | None = None
     report: Path | None = None
+    new_pages: int = 0  # URLs fetched whole for the first time this run
+    changed_pages: int = 0  # URLs whose body differs from the one fetched before
+    started_at: datetime | None = None  # UTC
+    seconds: float | None = None  # the run's duration, publishing and report included
+
+    def summary_line(self) -> str:
+        """One line for the terminal: time, pages new/changed/failed, figures set aside, published or not,
+        duration."""
+        when = (self.started_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        published = "published" if self.published_db is not None else "not published"
+        took = f"{self.seconds:.1f} s" if self.seconds is not None else "?"
+        parts = [
+            f"{when} run {self.run_id}",
+            f"pages {self.new_pages} new, {self.changed_pages} changed, {len(self.failures)} failed",
+            f"{self.figures_set_aside} figures set aside",
+        ]
+        if self.postponed:
+            parts.append(f"{len(self.postponed)} postponed")
+        parts += [published, took]
+        return " | ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -208,14 +230,21 @@ def scrape_site(run: Run, options: NightOptions) -> NightOutcome:
         figures_set_aside=summary.figures_set_aside,
         postponed=[f"{r.url}: {r.postponed}" for r in results if r.postponed],
         failures=run_failures(db, run.run_id, list(summary.failed)),
+        new_pages=sum(1 for r in results if r.ok and r.url not in known),
+        changed_pages=sum(1 for r in results if r.ok and r.url in known and known[r.url] != r.last.sha256),
     )
+    promoted = []
     if outcome.election_id and summary.new_versions:  # nothing new staged: core is already current
-        steps.call("promote-official", promote, db, outcome.election_id, run.run_id)
+        promoted.append(steps.call("promote-official", promote, db, outcome.election_id, run.run_id))
     # a run killed, or failed, after staging and before its promotion ended left core behind staging; this
     # run may have nothing new to stage, so it promotes what is staged (after a normal run: one query)
     pending = pending_promotions(db)
     for election_id in pending:
-        steps.call("promote-official", promote, db, election_id, run.run_id)
+        promoted.append(steps.call("promote-official", promote, db, election_id, run.run_id))
+    # figures of one page that contradict each other across levels fail the run (after it publishes)
+    outcome.failures += [
+        p for summary_ in promoted for p in summary_.inconsistent if p not in outcome.failures
+    ]
     if outcome.election_id is None and len(pending) == 1:
         outcome.election_id = pending[0]
     return outcome
@@ -225,12 +254,15 @@ def election_night(s: Settings, options: NightOptions | None = None, steps: Step
     """One election-night run (see the module doc); raises :class:`ScrapeFailed` after publishing when
     pages failed."""
     options = options or NightOptions()
+    started_at, clock = datetime.now(UTC), time.monotonic()
     with job(s, "election_night", options.parameters(), steps) as run:
         outcome = scrape_site(run, options)
+        outcome.started_at = started_at
         run.finish(page_inputs(s.work_db), outcome.failures, crash_point="night.published")
         outcome.published_db = s.published_db
         if outcome.election_id:
             outcome.report = steps.report(s.published_db, s.report_dir, outcome.election_id)
+    outcome.seconds = time.monotonic() - clock
     if outcome.failures:
         raise ScrapeFailed(outcome)
     return outcome

@@ -48,4 +48,6 @@ def test_filled_templates_load_cleanly(ref_warehouse, build_settings, tmp_path):
             "select count(*), min(value) from core.protocol_values where unit_id = 'KZ-75/123' "
             "and line = 'registered' and source = 'әділ_сайлау'"
         ).fetchone() == (1, 1500)
-        assert con.execute("select count(*) from intermediate.int_observer_protocol_conflicts").fetchone() == (0,)
+        assert con.execute(
+            "select count(*) from intermediate.int_observer_protocol_conflicts"
+        ).fetchone() == (0,)

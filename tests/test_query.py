@@ -47,7 +47,8 @@ def test_answer_columns_rows_csv_json(published):
 def test_dates_serialise_in_json(published):
     records = json.loads(
         run_query(
-            published, "select election_id, election_date from ref.elections where election_id = 'kz-2021-01-10'"
+            published,
+            "select election_id, election_date from ref.elections where election_id = 'kz-2021-01-10'",
         ).to_json()
     )
     assert records == [{"election_id": "kz-2021-01-10", "election_date": "2021-01-10"}]

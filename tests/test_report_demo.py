@@ -108,7 +108,7 @@ def test_observer_effect_table_shows_both_baselines(demo, demo_report):
         ).fetchone()
     html = demo_report.path.read_text(encoding="utf-8")
     table = html[html.index("Precincts with and without observers") :]
-    row = table[table.index("<td class=''>mazhilis</td>") :].split("</tr>")[0]
+    row = table[table.index("<td class=''>Mazhilis (party list)</td>") :].split("</tr>")[0]
     assert "excess pp over copies" in table
     assert f"<td class='num'>{official:+.2f}</td>" in row and f"<td class='num'>{copies:+.2f}</td>" in row
 
@@ -270,3 +270,65 @@ def test_guide_q4_names_the_contest(demo):
     ]
     answer = run_query(demo.published_db, sql)
     assert answer.columns[:2] == ["contest", "source"] and answer.rows
+
+
+# Pages of the demo's report printed to A4 before the print style sheet (issue 18: 30 pages, right-hand
+# columns cut); the printed report must take at most a quarter of them.
+PAGES_BEFORE_PRINT_STYLE = 30
+# The page's print rules applied on screen, the body as wide as an A4 page's printable width (210 mm less
+# the @page margins), then every table's width against its container's.
+PRINT_PROBE = """<script>
+window.addEventListener('load', () => {
+  for (const sheet of document.styleSheets) for (const rule of sheet.cssRules)
+    if (rule.media && rule.media.mediaText.includes('print')) rule.media.mediaText = 'all';
+  document.documentElement.style.width = '192mm';
+  document.body.style.width = '192mm';
+  const wide = Array.from(document.querySelectorAll('table')).filter(t =>
+    t.scrollWidth > t.parentElement.clientWidth + 1 || t.getBoundingClientRect().right >
+      document.body.getBoundingClientRect().right + 1).map(t => t.closest('section').id + ':' + t.scrollWidth);
+  document.body.setAttribute('data-wide', wide.join(','));
+  document.body.setAttribute('data-tables', document.querySelectorAll('table').length);
+});
+</script></body>"""
+
+
+def test_report_prints_to_few_a4_pages_with_every_column(chromium, demo_report, tmp_path):
+    """Headless Chromium prints the demo's report to PDF: at most a quarter of the pages it took before
+    the print style sheet, and under the print rules no table is wider than the page."""
+    pdf = tmp_path / "report.pdf"
+    printed = run_chromium(
+        chromium,
+        demo_report.path.resolve().as_uri(),
+        tmp_path / "p1",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+    )
+    assert printed.returncode == 0 and pdf.exists(), printed.stderr[-2000:]
+    pages = int(re.findall(rb"/Count (\d+)", pdf.read_bytes())[-1])
+    assert 1 <= pages <= PAGES_BEFORE_PRINT_STYLE // 4, pages
+    probe = demo_report.path.with_name("print-probe.html")
+    probe.write_text(
+        demo_report.path.read_text(encoding="utf-8").replace("</body>", PRINT_PROBE), encoding="utf-8"
+    )
+    dom = run_chromium(
+        chromium, probe.resolve().as_uri(), tmp_path / "p2", "--dump-dom", "--virtual-time-budget=5000"
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert int(re.search(r'data-tables="(\d+)"', dom.stdout).group(1)) > 5
+    assert re.search(r'data-wide="([^"]*)"', dom.stdout).group(1) == ""
+
+
+def test_report_mails_well(demo_report):
+    """No local path, docs as links to the public docs, contests by name in ballot order (Mazhilis first),
+    provenance last and collapsed, precinct discrepancies one row per precinct."""
+    page = demo_report.path.read_text(encoding="utf-8")
+    assert str(PROJECT_ROOT) not in page and "/tmp/" not in page and "/build/" not in page
+    assert "see docs/" not in page.lower() and "https://github.com/saylau/saylau/blob/main/docs/" in page
+    assert page.index("Mazhilis (party list)") < page.index("Regional (oblast) maslikhats")
+    assert page.rindex("<section") == page.index("<section id='provenance'")
+    assert "<details class='appendix'><summary>" in page and "<details class='appendix' open" not in page
+    table = page[page.index("<section id='precinct-discrepancies'") :].split("</table>")[0]
+    rows = re.findall(
+        r"<tr><td class=''>([^<]+)</td><td class=''>([^<]+)</td>.*?<span class='nowrap'>([^<]+)</span>", table
+    )
+    assert rows and len(rows) == len(set(rows))  # contest, organisation, precinct

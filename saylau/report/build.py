@@ -10,7 +10,7 @@ from pathlib import Path
 
 from saylau.query import open_published
 from saylau.report.data import ReportError, report_context
-from saylau.report.render import Section, render_html
+from saylau.report.render import CONTEST_NAMES, Section, render_html
 from saylau.report.sections import SECTIONS
 from saylau.warehouse import table_exists
 
@@ -42,8 +42,12 @@ def build_report(published_db: Path, election_id: str, report_dir: Path) -> Repo
         raise ReportError(f"no published database at {published_db} (run a flow, or `saylau publish`, first)")
     with open_published(published_db) as con:
         ctx = report_context(con, election_id)
-        sections = [make(ctx) for make in SECTIONS]
-    page = render_html(ctx, sections, datetime.now(UTC))
+        names = CONTEST_NAMES.set(ctx.contest_names)
+        try:
+            sections = [make(ctx) for make in SECTIONS]
+            page = render_html(ctx, sections, datetime.now(UTC))
+        finally:
+            CONTEST_NAMES.reset(names)
     target = Path(report_dir) / election_id / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".html.tmp")

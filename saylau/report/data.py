@@ -40,8 +40,19 @@ class ReportContext:
     name_en: str
     names_local: str
     resolver: Resolver = field(default_factory=default_resolver)
-    contests: list[str] = field(default_factory=list)
+    contests: list[str] = field(default_factory=list)  # in ballot order
     main_contest: str | None = None
+    contest_names: dict[str, str] = field(default_factory=dict)
+
+    def contest(self, contest_id: str | None) -> str:
+        """A contest's display name ('Mazhilis (party list)'), HTML-escaped."""
+        if _blank(contest_id):
+            return ""
+        return esc(self.contest_names.get(contest_id, contest_id))
+
+    def contest_rank(self, contest_id: object) -> int:
+        """Where a contest stands on the ballot (unknown contests last)."""
+        return self.contests.index(contest_id) if contest_id in self.contests else len(self.contests)
 
     def region(self, code: str | None) -> str:
         """A region's English name with its Kazakh and Russian names (HTML); NULL = the whole country."""
@@ -97,6 +108,12 @@ def report_context(con: duckdb.DuckDBPyConnection, election_id: str) -> ReportCo
     election_date, name_en, name_kk, name_ru = row
     contests, main = main_contest(con, election_id)
     local = " / ".join(esc(n) for n in (name_kk, name_ru) if n)
+    names = dict(
+        con.execute(
+            "select contest_id, coalesce(name_en, contest_id) from ref.contests where election_id = ?",
+            [election_id],
+        ).fetchall()
+    )
     return ReportContext(
         con,
         election_id,
@@ -105,15 +122,24 @@ def report_context(con: duckdb.DuckDBPyConnection, election_id: str) -> ReportCo
         f"<span class='local'>{local}</span>",
         contests=contests,
         main_contest=main,
+        contest_names=names,
     )
 
 
+# Ballot order: the national contest first (Mazhilis, President, referendum), then the maslikhats from the
+# regional down to the district ones.
+BALLOT_LEVELS = ("national", "region", "city", "district")
+
+
 def main_contest(con: duckdb.DuckDBPyConnection, election_id: str) -> tuple[list[str], str | None]:
-    """The election's contests, and the one the plots follow (most precincts, then most registered)."""
+    """The election's contests in ballot order, and the one the plots follow (most precincts, then most
+    registered)."""
     contests = [
         r[0]
         for r in con.execute(
-            "select contest_id from ref.contests where election_id = ? order by contest_id", [election_id]
+            "select contest_id from ref.contests where election_id = ? "
+            "order by coalesce(list_position(?, level), 99), contest_id",
+            [election_id, list(BALLOT_LEVELS)],
         ).fetchall()
     ]
     main = None
@@ -160,7 +186,15 @@ def election_rows(
     frame = ctx.con.execute(sql, [ctx.election_id, *params]).df()
     if frame.empty:
         raise Missing(f"not available yet: {qualified} is empty for {ctx.election_id}")
-    return frame
+    return in_ballot_order(ctx, frame)
+
+
+def in_ballot_order(ctx: ReportContext, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with their contests in ballot order (Mazhilis first), each contest's rows as they came."""
+    if "contest" not in frame.columns or frame.empty:
+        return frame
+    rank = frame["contest"].map(ctx.contest_rank)
+    return frame.iloc[rank.argsort(kind="stable")].reset_index(drop=True)
 
 
 def mart_leader(ctx: ReportContext, mart: str, contest: str) -> str | None:

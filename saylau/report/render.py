@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -19,6 +21,11 @@ if TYPE_CHECKING:
     from saylau.report.data import ReportContext
 
 MAX_TABLE_ROWS = 60
+# The project's public documentation: the report is mailed and printed, so it links there, never to a path.
+DOCS_BASE_URL = "https://github.com/saylau/saylau/blob/main/docs/"
+# Display names of the contests of the report being built (contest id -> "Mazhilis (party list)"), set by
+# build_report for the tables' contest columns.
+CONTEST_NAMES: ContextVar[Mapping[str, str]] = ContextVar("CONTEST_NAMES", default=MappingProxyType({}))
 
 
 @dataclass
@@ -29,6 +36,7 @@ class Section:
     title: str
     body: str
     figures: int = 0
+    appendix: bool = False  # shown collapsed at the end of the page (<details>), not printed unless opened
 
 
 def esc(value: object) -> str:
@@ -37,6 +45,19 @@ def esc(value: object) -> str:
 
 def note(text: str) -> str:
     return f"<p class='na'>{esc(text)}</p>"
+
+
+def doc_link(page: str, text: str | None = None, anchor: str = "") -> str:
+    """A link to one page of the project's public docs (``page`` like 'forensics.md')."""
+    url = DOCS_BASE_URL + page + (f"#{anchor}" if anchor else "")
+    return f"<a href='{esc(url)}'>{esc(text or page)}</a>"
+
+
+def fmt_contest(value: object) -> str:
+    """A contest by its display name (the id where the report knows no name)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    return esc(CONTEST_NAMES.get().get(str(value), value))
 
 
 # ---------------------------------------------------------------------------------------------- cells
@@ -95,7 +116,9 @@ Column = tuple[str, str, Callable[[object], str]]  # (column, header, formatter 
 
 def html_table(frame: pd.DataFrame, columns: Sequence[Column], limit: int = MAX_TABLE_ROWS) -> str:
     """An HTML table of ``frame`` (first ``limit`` rows, with a line saying how many were left out)."""
-    numeric = {fmt_int, fmt_pct, fmt_signed}
+    numeric = {fmt_int, fmt_pct, fmt_signed, fmt_signed_int}
+    # a contest column shows the contest's display name
+    columns = [(c, h, fmt_contest if c == "contest" and f is fmt_text else f) for c, h, f in columns]
     head = "".join(f"<th class='{'num' if f in numeric else ''}'>{esc(h)}</th>" for _, h, f in columns)
     body = []
     for row in frame.head(limit).itertuples(index=False):
@@ -107,7 +130,10 @@ def html_table(frame: pd.DataFrame, columns: Sequence[Column], limit: int = MAX_
     more = ""
     if len(frame) > limit:
         more = f"<p class='more'>{len(frame) - limit:,} more rows not shown (query the mart for all).</p>"
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+    return (
+        f"<div class='tablewrap'><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"</div>{more}"
+    )
 
 
 def figure(png: bytes, alt: str, caption: str) -> str:
@@ -143,6 +169,28 @@ padding:.6rem .9rem}.card h3{margin:0}.card p{margin:.1rem 0}.big{font-size:1.6r
 figure{margin:.8rem 0}figure img{max-width:100%;height:auto;display:block}
 figcaption{font-size:.85rem;color:#475467;margin-top:.3rem}code{font-size:.8rem;word-break:break-all}
 footer{text-align:center;color:#667085;font-size:.8rem;padding:1rem}
+.tablewrap{overflow-x:auto;max-width:100%}td{overflow-wrap:anywhere}
+.soft{color:#8a5a00;font-weight:600}.design{color:#475467;font-style:italic}
+details.appendix>summary{cursor:pointer;color:#1f4e79;font-size:1.3rem;font-weight:600}
+@page{size:A4;margin:11mm 9mm}
+@media print{
+body{background:#fff;font-size:8pt;line-height:1.25}
+header{background:none;color:#000;padding:0 0 3pt;border-bottom:1pt solid #1f4e79}
+header h1{font-size:14pt}header .local{color:#475467}
+nav{display:none}details.appendix>summary{font-size:9pt}
+main{max-width:none;padding:0;margin:0}
+section{border:0;border-radius:0;padding:0;margin:0 0 6pt;overflow:visible}
+h2{font-size:11pt;margin:6pt 0 3pt;break-after:avoid}h3{font-size:9pt;margin:5pt 0 2pt;break-after:avoid}
+p{margin:2pt 0}.tablewrap{overflow:visible}
+table{font-size:6.5pt;margin:2pt 0;width:100%;table-layout:auto}
+th,td{padding:.5pt 2pt;line-height:1.15}thead{display:table-header-group}tr{break-inside:avoid}
+td .local,th .local,td .code{display:none}.place{min-width:0}
+.cards{gap:4pt}.card{flex:1 1 150px;padding:2pt 5pt}.big{font-size:11pt}
+figure{margin:3pt 0;break-inside:avoid;display:inline-block;width:49%;vertical-align:top}
+figure img{max-height:6.2cm;width:auto;max-width:100%}figcaption{font-size:6.5pt;margin-top:1pt}
+.src,.more{font-size:6pt}footer{font-size:6pt;padding:2pt}
+code{font-size:6pt}a{color:inherit}
+}
 """
 
 
@@ -151,7 +199,10 @@ def render_html(ctx: ReportContext, sections: Iterable[Section], generated_at: d
     sections = list(sections)
     nav = "".join(f"<a href='#{s.id}'>{esc(s.title)}</a>" for s in sections)
     body = "".join(
-        f"<section id='{s.id}' data-section='{s.id}'><h2>{esc(s.title)}</h2>{s.body}</section>"
+        f"<section id='{s.id}' data-section='{s.id}'><details class='appendix'><summary>{esc(s.title)}"
+        f"</summary>{s.body}</details></section>"
+        if s.appendix
+        else f"<section id='{s.id}' data-section='{s.id}'><h2>{esc(s.title)}</h2>{s.body}</section>"
         for s in sections
     )
     return (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from saylau.report.data import Missing, ReportContext, election_rows, mart_leader
 from saylau.report.render import (
     Section,
-    esc,
+    doc_link,
     figure,
     fmt_int,
     fmt_pct,
@@ -30,8 +30,8 @@ def forensics(ctx: ReportContext) -> Section:
     # the party the forensic marts follow (intermediate.int_contest_leaders: the import's --leader, else the most votes)
     leader = mart_leader(ctx, "marts.forensics_shpilkin", contest)
     parts.append(
-        f"<p>Plots for the contest <b>{esc(contest)}</b> (official precinct protocols); the tables below cover "
-        "every contest. See docs/forensics.md for the methods.</p>"
+        f"<p>Plots for the contest <b>{ctx.contest(contest)}</b> (official precinct protocols); the tables below "
+        f"cover every contest. The methods: {doc_link('forensics.md', 'saylau forensics')}.</p>"
     )
     # 1. turnout histogram weighted by voters
     try:

@@ -28,9 +28,11 @@ def observer_summary(ctx: ReportContext) -> Section:
         sample = sample.assign(source=None)
     if "share_valid_pct" not in sample.columns:
         sample = sample.assign(share_valid_pct=None)
-    for (contest, source), rows in sample.groupby(["contest", "source"], sort=True, dropna=False):
+    sample = sample.sort_values("source", kind="stable", na_position="last")
+    sample = sample.iloc[sample["contest"].map(ctx.contest_rank).argsort(kind="stable")]
+    for (contest, source), rows in sample.groupby(["contest", "source"], sort=False, dropna=False):
         first = rows.iloc[0]
-        parts.append(f"<h3>Contest: {esc(contest)}; observers: {esc(source)}</h3>")
+        parts.append(f"<h3>{ctx.contest(contest)}; observers: {esc(source)}</h3>")
         parts.append(
             f"<p>{fmt_int(first.get('observed_pecs'))} precincts observed, {fmt_int(first.get('registered'))} "
             f"registered voters there; turnout {fmt_pct(first.get('turnout_pct'))}%, unused ballots "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from saylau.report.data import ReportContext, election_run_ids, source_files, source_pages
 from saylau.report.render import Section, esc, fmt_int, fmt_sha, fmt_text, fmt_time, html_table, note
 from saylau.warehouse import table_exists
@@ -9,7 +11,7 @@ from saylau.warehouse import table_exists
 
 def provenance(ctx: ReportContext) -> Section:
     """Which runs, code versions and source files / pages (with sha256 and fetch time) made these figures."""
-    title = "Provenance"
+    title = "Appendix: provenance (runs, files and pages behind the figures)"
     parts = []
     runs = election_run_ids(ctx)
     if table_exists(ctx.con, "meta.runs"):
@@ -56,7 +58,8 @@ def provenance(ctx: ReportContext) -> Section:
             files,
             [
                 ("kind", "kind", fmt_text),
-                ("path", "file", fmt_text),
+                # the file's name only: the folder it was loaded from is the loading machine's business
+                ("path", "file", lambda v: fmt_text(PurePath(str(v)).name if v else None)),
                 ("sha256", "sha256", fmt_sha),
                 ("bytes", "bytes", fmt_int),
                 ("read_at", "read (UTC)", fmt_time),
@@ -83,4 +86,4 @@ def provenance(ctx: ReportContext) -> Section:
         "<p class='src'>meta.runs, raw.files, raw.observer_files, raw.pages, raw.fetches. Every byte is kept in "
         "the archive under its sha256; <code>saylau rebuild</code> replays it.</p>"
     )
-    return Section("provenance", title, "".join(parts))
+    return Section("provenance", title, "".join(parts), appendix=True)

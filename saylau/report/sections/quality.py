@@ -19,11 +19,18 @@ def data_quality(ctx: ReportContext) -> Section:
         rule = "rule" if "rule" in columns else "'?'"
         severity = "severity" if "severity" in columns else "'reject'"
         reason = "any_value(reason)" if "reason" in columns else "null"
-        source = "string_agg(distinct source_ref, ', ')" if "source_ref" in columns else "null"
+        # the files' names only (the folder they were loaded from is the loading machine's business)
+        source = (
+            "string_agg(distinct regexp_extract(source_ref, '[^/\\\\]+$'), ', ')"
+            if "source_ref" in columns
+            else "null"
+        )
+        contest = "contest_id" if "contest_id" in columns else "null"
         quarantined.append(
             ctx.con.execute(
-                f"select '{table}' as table_name, {rule} as rule, {severity} as severity, count(*) as rows_, "
-                f"{reason} as example_reason, {source} as sources from {table} where election_id = ? group by all",
+                f"select '{table}' as table_name, {contest} as contest, {rule} as rule, {severity} as severity, "
+                f"count(*) as rows_, {reason} as example_reason, {source} as sources from {table} "
+                "where election_id = ? group by all",
                 [ctx.election_id],
             ).df()
         )
@@ -38,6 +45,7 @@ def data_quality(ctx: ReportContext) -> Section:
                 frame,
                 [
                     ("table_name", "table", fmt_text),
+                    ("contest", "contest", fmt_text),
                     ("rule", "rule", fmt_text),
                     ("severity", "severity", fmt_text),
                     ("rows_", "rows", fmt_int),
@@ -49,8 +57,9 @@ def data_quality(ctx: ReportContext) -> Section:
     parts.append("<h3>Flagged rows (kept in core, marked by a soft rule)</h3>")
     if table_exists(ctx.con, "core.validation_flags"):
         flags = ctx.con.execute(
-            "select table_name, rule, severity, count(*) as rows_, any_value(reason) as example_reason "
-            "from core.validation_flags where election_id = ? group by all order by rows_ desc",
+            "select table_name, contest_id as contest, rule, severity, count(*) as rows_, "
+            "any_value(reason) as example_reason "
+            "from core.validation_flags where election_id = ? group by all order by rows_ desc, contest",
             [ctx.election_id],
         ).df()
         parts.append(
@@ -60,6 +69,7 @@ def data_quality(ctx: ReportContext) -> Section:
                 flags,
                 [
                     ("table_name", "table", fmt_text),
+                    ("contest", "contest", fmt_text),
                     ("rule", "rule", fmt_text),
                     ("severity", "severity", fmt_text),
                     ("rows_", "rows", fmt_int),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from saylau.report.data import Missing, ReportContext, election_rows, first_source
 from saylau.report.render import Section, figure, fmt_int, fmt_pct, fmt_time, html_table, note
 
@@ -33,15 +35,15 @@ def turnout_timeline(ctx: ReportContext) -> Section:
             "observers' late in the day, or jumps between bulletins, is a warning sign.",
         )
     ]
-    latest = rows.sort_values("as_of").groupby(rows["region_code"].fillna("KZ"), as_index=False).tail(1)
-    parts.append("<p>Latest figure per region:</p>")
+    parts.append("<p>Latest figure per region, each source's own latest (they count at different hours):</p>")
     parts.append(
         html_table(
-            latest.sort_values("region_code", na_position="first"),
+            latest_per_region(rows),
             [
                 ("region_code", "region", ctx.region),
-                ("as_of", "as of", fmt_time),
+                ("official_as_of", "official, as of", fmt_time),
                 ("official_turnout_pct", "official %", fmt_pct),
+                ("observer_as_of", "observers, as of", fmt_time),
                 ("observer_turnout_pct", "observers %", fmt_pct),
                 ("observed_pecs", "precincts observed", fmt_int),
             ],
@@ -49,3 +51,21 @@ def turnout_timeline(ctx: ReportContext) -> Section:
     )
     parts.append("<p class='src'>marts.turnout_timeline.</p>")
     return Section("turnout-timeline", title, "".join(parts), 1)
+
+
+def latest_per_region(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per region the official figure of its latest bulletin and the observers' figure of their latest count,
+    each with its own time (the CEC's last bulletin is often hours after the observers' last count)."""
+    rows = rows.assign(region=rows["region_code"].fillna("KZ")).sort_values("as_of")
+    official = rows.dropna(subset=["official_turnout_pct"]).groupby("region").tail(1)
+    observer = rows.dropna(subset=["observer_turnout_pct"]).groupby("region").tail(1)
+    out = pd.merge(
+        official[["region", "as_of", "official_turnout_pct"]].rename(columns={"as_of": "official_as_of"}),
+        observer[["region", "as_of", "observer_turnout_pct", "observed_pecs"]].rename(
+            columns={"as_of": "observer_as_of"}
+        ),
+        on="region",
+        how="outer",
+    )
+    out["region_code"] = out["region"].where(out["region"] != "KZ")
+    return out.sort_values("region_code", na_position="first")

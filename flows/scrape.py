@@ -3,6 +3,7 @@ fetch batches fanned out on the task runner: threads by default, ``dask`` via pr
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow
@@ -61,4 +62,17 @@ def election_night(
         backoff_base=backoff_base,
     )
     options = pipeline.NightOptions(base_url, election_id, policy, batch_size, workers, revisit_after)
-    return pipeline.election_night(build_settings(build_dir, db), options, PrefectSteps())
+    try:
+        outcome = pipeline.election_night(build_settings(build_dir, db), options, PrefectSteps())
+    except ScrapeFailed as exc:
+        print(exc.outcome.summary_line(), flush=True)  # the serve terminal's line for this run
+        raise
+    except Exception as exc:
+        reason = (str(exc).splitlines() or [""])[0][:200]
+        print(
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC run failed: {type(exc).__name__}: {reason}",
+            flush=True,
+        )
+        raise
+    print(outcome.summary_line(), flush=True)
+    return outcome

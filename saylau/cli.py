@@ -311,6 +311,13 @@ def serve(
             "max_concurrency": concurrency,
         }
         schedule = {"interval": interval} if interval else {"cron": cron}
+        from flows.schedule import clear_stale_runs
+
+        # a restart replaces the schedule: no run an earlier serve scheduled (late ones too) runs with its
+        # old parameters (the server drops only future ones when the schedule changes)
+        stale = clear_stale_runs()
+        if stale:
+            console.print(f"Removed {len(stale)} run(s) an earlier serve had scheduled")
         # limit=1: a run that outlasts the interval makes the next one wait, never overlap
         election_night.serve(name="election-night", parameters=params, limit=1, **schedule)
 

@@ -94,3 +94,36 @@ def test_serve_runs_the_flow_on_schedule_until_stopped(tmp_path):
     # the server the command started is gone with it
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{api_url}/health", timeout=2)
+
+
+def test_a_restart_removes_the_runs_an_earlier_serve_scheduled(tmp_path, monkeypatch):
+    """Late and future runs of election_night/election-night go before serving again; others stay."""
+    from datetime import UTC, timedelta
+
+    from prefect.client.orchestration import get_client
+    from prefect.states import Completed, Scheduled
+
+    from flows.schedule import clear_stale_runs
+    from flows.scrape import election_night
+    from flows.server import local_server
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with local_server(tmp_path / "prefect") as api_url:
+        monkeypatch.setenv("PREFECT_API_URL", api_url)
+        assert clear_stale_runs() == []  # no deployment yet
+        deployment_id = election_night.to_deployment(
+            name="election-night", parameters={"base_url": "http://old"}
+        ).apply()
+        now = datetime.now(UTC)
+        with get_client(sync_client=True) as client:
+            made = {
+                name: client.create_flow_run_from_deployment(deployment_id, state=state, name=name).id
+                for name, state in [
+                    ("late", Scheduled(scheduled_time=now - timedelta(hours=1))),
+                    ("future", Scheduled(scheduled_time=now + timedelta(hours=1))),
+                    ("done", Completed()),
+                ]
+            }
+            assert sorted(clear_stale_runs()) == ["future", "late"]
+            left = {r.name for r in client.read_flow_runs()}
+        assert left == {"done"}, made

@@ -31,7 +31,14 @@ import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
 from saylau.protocol import LINES
-from schemas.protocol import _all_true, non_negative, protocol_schema, series_goes_down
+from schemas.protocol import (
+    _all_true,
+    boxes_far_above_issued,
+    non_negative,
+    protocol_schema,
+    series_goes_down,
+    valid_le_issued,
+)
 
 # value columns of a copy: two copies "agree" when all of these are equal
 PROVENANCE = ("source_ref", "source_sha256", "source_row")
@@ -213,7 +220,10 @@ def observer_protocol_schema(
     base = protocol_schema(contest_kind, options=options)
     value_columns = [*LINES, *options]
     checks = [c for c in base.checks if c.name != "duplicate_key"]
+    # a copy that cannot be a true protocol is refused, not flagged (docs/observers.md, "The rules")
     checks += [
+        valid_le_issued(),
+        boxes_far_above_issued(),
         unknown_region(),
         bad_precinct_number(),
         unknown_contest(),

@@ -54,6 +54,8 @@ HARD_RULES = (
     "boxes_balance",
     "valid_is_sum_of_options",
     "non_negative",
+    "valid_le_issued",
+    "boxes_far_above_issued",
 )
 SOFT_RULES = (
     "boxes_gt_issued",
@@ -228,6 +230,43 @@ def boxes_gt_issued() -> Check:
         error="more ballots found in the boxes than were issued to voters",
         raise_warning=True,
         statistics={"lines": ["ballots_in_boxes", "ballots_issued"]},
+    )
+
+
+def valid_le_issued() -> Check:
+    """Hard (observers' copies): more valid ballots than ballots issued to voters; no true protocol says so."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        if not _has(df, "valid", "ballots_issued"):
+            return _all_true(df)
+        applicable = _known(df, ["valid", "ballots_issued"])
+        return _holds(_int(df, "valid") <= _int(df, "ballots_issued"), applicable)
+
+    return Check(
+        check,
+        name="valid_le_issued",
+        error="more valid ballots than ballots issued to voters",
+        statistics={"lines": ["valid", "ballots_issued"]},
+    )
+
+
+def boxes_far_above_issued(share: float = 0.02, minimum: int = 10) -> Check:
+    """Hard (observers' copies): more ballots in the boxes than issued plus a tolerance (``share`` of the
+    issued and at least ``minimum``); a few over is soft (``boxes_gt_issued``)."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        if not _has(df, "ballots_in_boxes", "ballots_issued"):
+            return _all_true(df)
+        applicable = _known(df, ["ballots_in_boxes", "ballots_issued"])
+        issued = _int(df, "ballots_issued")
+        tolerance = (issued * share).clip(lower=minimum)
+        return _holds(_int(df, "ballots_in_boxes") <= issued + tolerance, applicable)
+
+    return Check(
+        check,
+        name="boxes_far_above_issued",
+        error=f"more ballots in the boxes than issued plus {share:.0%} (at least {minimum})",
+        statistics={"lines": ["ballots_in_boxes", "ballots_issued"], "share": share, "minimum": minimum},
     )
 
 

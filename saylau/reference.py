@@ -37,6 +37,7 @@ REFERENCE_TABLES = {
     "districts.csv": "ref.districts",
     "district_units.csv": "ref.district_units",
     "district_candidates.csv": "ref.district_candidates",
+    "observer_samples.csv": "ref.observer_samples",
 }
 
 # ref tables that imports may extend (e.g. a foreign election brought in by import-precincts)

@@ -259,6 +259,20 @@ official_totals = DataFrameSchema(
     strict=True,
 )
 
+# How each organisation chose its precincts (docs/observers.md, "Sample design"). An organisation not listed
+# has a sample that is not random: its figures describe the watched precincts only.
+observer_samples = DataFrameSchema(
+    {
+        "election_id": Column(str, ELECTION_ID),
+        "source": Column(str, Check.str_length(min_value=1)),
+        "sample_design": Column(str, Check.isin(["random", "convenience"])),
+        "precincts_drawn": Column("Int64", Check.ge(1), nullable=True, coerce=True),
+        "description": Column(str),
+    },
+    strict=True,
+    unique=["election_id", "source"],
+)
+
 REFERENCE_SCHEMAS: dict[str, DataFrameSchema] = {
     "ref.regions": regions,
     "ref.region_aliases": region_aliases,
@@ -274,4 +288,5 @@ REFERENCE_SCHEMAS: dict[str, DataFrameSchema] = {
     "ref.districts": districts,
     "ref.district_units": district_units,
     "ref.district_candidates": district_candidates,
+    "ref.observer_samples": observer_samples,
 }

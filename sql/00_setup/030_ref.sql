@@ -83,6 +83,18 @@ create table if not exists ref.contests (
     primary key (election_id, contest_id)
 );
 
+-- ref.observer_samples: how each observer organisation chose its precincts (reference data,
+-- observer_samples.csv). 'random': drawn at random (intervals and verdicts mean something for the region);
+-- 'convenience': chosen otherwise. An organisation not listed counts as 'convenience'.
+create table if not exists ref.observer_samples (
+    election_id     varchar not null,
+    source          varchar not null,    -- the organisation id (raw.observer_files.organisation)
+    sample_design   varchar not null,    -- random | convenience
+    precincts_drawn integer,             -- precincts the design drew (NULL: not stated)
+    description     varchar not null,
+    primary key (election_id, source)
+);
+
 create table if not exists ref.ballot_options (
     election_id varchar not null,
     contest_id  varchar not null,

@@ -22,8 +22,11 @@
 --                               whole official count
 --   observed_pecs, official_pecs   precincts in the sample (n) and in the official count (N)
 --   observed_tecs, expected_tecs   territorial commissions the sample touches / would touch if random
---   random_sample               false when observed_tecs < 0.5 * expected_tecs (see CAVEAT); NULL when
---                               the official precinct table (and so the TECs) is missing
+--   sample_design               random | convenience: how the organisation chose its precincts
+--                               (ref.observer_samples; not listed: convenience)
+--   random_sample               the design is random and observed_tecs >= 0.5 * expected_tecs (see CAVEAT);
+--                               intervals and significant verdicts are NULL unless it is true (the
+--                               commissions' test is skipped when the official precinct table is missing)
 --   party                       option_id
 --   official_turnout_pct        official ballots issued / registered * 100 (all the region's precincts)
 --   observer_turnout_pct        the sample's ratio estimate
@@ -41,6 +44,10 @@
 create or replace table marts.discrepancy_region as
 with pec_wide as (
     select * from intermediate.int_pec_wide
+),
+
+sample_design as (
+    select * from intermediate.int_observer_sample_design
 ),
 
 pec_values as (
@@ -208,8 +215,9 @@ final as (
         e.official_pecs,
         t.observed_tecs,
         round(x.expected_tecs, 1) as expected_tecs,
-        case when x.expected_tecs is not null then t.observed_tecs >= 0.5 * x.expected_tecs end
-            as random_sample,
+        sd.sample_design,
+        -- random: drawn at random (ref.observer_samples) and spread over the commissions a random draw reaches
+        sd.is_random and coalesce(t.observed_tecs >= 0.5 * x.expected_tecs, true) as random_sample,
         e.party,
         round(100.0 * e.official_ballots_issued / nullif(e.official_registered, 0), 2)
             as official_turnout_pct,
@@ -246,20 +254,29 @@ final as (
             and x.contest_id = e.contest_id
             and x.source = e.source
             and x.scope = e.scope
+    left join sample_design as sd
+        on sd.election_id = e.election_id and sd.contest_id = e.contest_id and sd.source = e.source
 )
 
+-- intervals and verdicts only where the sample is random: a sample chosen otherwise describes the watched
+-- precincts, not the region
 select
     * exclude (
+        turnout_ci_low, turnout_ci_high,
         official_share_pct, observer_share_pct, share_gap_pp, observer_ci_low, observer_ci_high,
         official_status, official_as_of
     ),
-    official_turnout_pct not between turnout_ci_low and turnout_ci_high as turnout_significant,
+    case when random_sample then turnout_ci_low end as turnout_ci_low,
+    case when random_sample then turnout_ci_high end as turnout_ci_high,
+    case when random_sample then official_turnout_pct not between turnout_ci_low and turnout_ci_high end
+        as turnout_significant,
     official_share_pct,
     observer_share_pct,
     share_gap_pp,
-    observer_ci_low,
-    observer_ci_high,
-    official_share_pct not between observer_ci_low and observer_ci_high as significant,
+    case when random_sample then observer_ci_low end as observer_ci_low,
+    case when random_sample then observer_ci_high end as observer_ci_high,
+    case when random_sample then official_share_pct not between observer_ci_low and observer_ci_high end
+        as significant,
     official_status,
     official_as_of
 from final

@@ -14,7 +14,11 @@
 --   source                            the observer organisation
 --   observer_share_pct                the observers' share under that rule
 --   observer_share_cast_pct           the observers' share of all ballots cast (their own table's definition)
---   passes_official, passes_observer  share >= threshold_pct
+--   passes_official                   share >= threshold_pct
+--   sample_design, observed_pecs      the organisation's sample (intermediate.int_observer_sample_design)
+--   passes_observer                   the observers' share >= threshold_pct; NULL unless their sample is random
+--                                     and of at least 30 precincts
+--   observer_verdict                  passes | fails | sample too small | not a random sample
 --   official_status                   final | preliminary: of the official figures (preliminary when any is)
 --   official_as_of                    latest as_of among them (NULL for the precinct table)
 --   official_origin                   counts | shares_only: no official count yet, the latest national
@@ -22,6 +26,10 @@
 create or replace table marts.threshold_check as
 with current_values as (
     select * from intermediate.int_protocol_values_current
+),
+
+sample_design as (
+    select * from intermediate.int_observer_sample_design
 ),
 
 pec_values as (
@@ -162,7 +170,18 @@ final as (
         round(100.0 * b.votes / nullif(b.base, 0), 2) as observer_share_pct,
         round(100.0 * b.votes / nullif(b.cast_base, 0), 2) as observer_share_cast_pct,
         coalesce(100.0 * o.votes / nullif(o.base, 0), o.stated_share) >= c.threshold_pct as passes_official,
-        100.0 * b.votes / nullif(b.base, 0) >= c.threshold_pct as passes_observer,
+        sd.sample_design,
+        sd.observed_pecs,
+        -- a verdict from the observers' count needs a random sample of at least min_pecs precincts
+        case when sd.is_random and not sd.too_small then 100.0 * b.votes / nullif(b.base, 0) >= c.threshold_pct end
+            as passes_observer,
+        case
+            when b.source is null then null
+            when sd.too_small then 'sample too small'
+            when not sd.is_random then 'not a random sample'
+            when 100.0 * b.votes / nullif(b.base, 0) >= c.threshold_pct then 'passes'
+            else 'fails'
+        end as observer_verdict,
         o.status as official_status,
         o.as_of as official_as_of,
         o.origin as official_origin
@@ -171,6 +190,8 @@ final as (
     left join parties as p on p.party_id = o.party
     left join observer as b
         on b.election_id = o.election_id and b.contest_id = o.contest_id and b.party = o.party
+    left join sample_design as sd
+        on sd.election_id = b.election_id and sd.contest_id = b.contest_id and sd.source = b.source
     where coalesce(p.kind, 'party') = 'party'
 )
 

@@ -168,6 +168,9 @@ def test_discrepancy_region_interval_without_an_official_precinct_count(ref_ware
         for i, (reg, issued, valid, amanat) in enumerate(copies, start=1):
             _protocol(con, E21, "mazhilis", "haq", "pec", f"KZ-75/{i}", "KZ-75", _lines(reg, issued, 0, valid),
                       {"amanat": amanat, "qhp": valid - amanat})  # fmt: skip
+        con.execute(
+            "insert into ref.observer_samples values (?, 'haq', 'random', null, 'drawn by lot')", [E21]
+        )
         _build(con)
         row = con.execute(
             "select observed_pecs, official_pecs, observer_turnout_pct, turnout_ci_low, turnout_ci_high, "

@@ -178,13 +178,14 @@ def test_threshold_check_under_both_counts(ref_warehouse):
         _build(con)
         rows = con.execute(
             "select party, official_share_pct, source, observer_share_pct, observer_share_cast_pct, "
-            "passes_official, passes_observer from marts.threshold_check order by party"
+            "passes_official, passes_observer, observer_verdict from marts.threshold_check order by party"
         ).fetchall()
-    # official from the national count (50 / 580 = 8.62%), not from the single precinct
+    # official from the national count (50 / 580 = 8.62%), not from the single precinct; one precinct is
+    # no sample for a verdict (docs/observers.md: 30 precincts, random)
     assert rows == [
-        ("adal", 5.17, "haq", 10.42, 10.0, False, True),
-        ("amanat", 86.21, "haq", 72.92, 70.0, True, True),
-        ("qhp", 8.62, "haq", 16.67, 16.0, True, True),
+        ("adal", 5.17, "haq", 10.42, 10.0, False, None, "sample too small"),
+        ("amanat", 86.21, "haq", 72.92, 70.0, True, None, "sample too small"),
+        ("qhp", 8.62, "haq", 16.67, 16.0, True, None, "sample too small"),
     ]
 
 
@@ -234,6 +235,10 @@ def test_discrepancy_region_marks_samples_that_cannot_be_random(ref_warehouse, n
                 observed = t == 0 if n_tecs_hit == 1 else k in (0, 9)
                 if observed:
                     _protocol(con, E21, "mazhilis", "haq", "pec", pec, "KZ-11", lines, votes)
+        # the organisation declares its precincts drawn at random (ref.observer_samples)
+        con.execute(
+            "insert into ref.observer_samples values (?, 'haq', 'random', null, 'drawn by lot')", [E21]
+        )
         _build(con)
         row = con.execute(
             "select observed_tecs, expected_tecs, random_sample, official_turnout_pct, turnout_ci_low, "
@@ -242,5 +247,8 @@ def test_discrepancy_region_marks_samples_that_cannot_be_random(ref_warehouse, n
         ).fetchone()
     assert row[0] == n_tecs_hit and row[2] is expected_random
     assert row[1] > 4.5  # ten or twelve precincts drawn at random from 60 in six TECs touch about five
+    if not expected_random:  # declared random, but one whole TEC: no interval, no verdict
+        assert row[4:6] == (None, None) and row[7:] == (None, None, None)
+        return
     # copies equal the official figures here: the interval holds the official figure
     assert row[4] <= row[3] <= row[5] and row[7] <= row[6] <= row[8] and row[9] is False

@@ -408,9 +408,9 @@ def load_observers(
         raise typer.Exit(1) from exc
     results, run_id = outcome.results, outcome.run_id
     for r in results:
-        console.print(r.summary(), markup=False, highlight=False)
+        console.print(r.summary(), markup=False, highlight=False, soft_wrap=True)
         for problem in r.problems[:20]:
-            console.print(f"  {problem}", markup=False, highlight=False)
+            console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
         if len(r.problems) > 20:
             console.print(f"  ... and {len(r.problems) - 20} more (see quarantine.observer_*)")
     if withdraw:

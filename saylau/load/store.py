@@ -217,25 +217,28 @@ def store_flags(con: duckdb.DuckDBPyConnection, table_name: str, validated: Vali
 def store_counts(con: duckdb.DuckDBPyConnection, validated: Validated, run_id: str) -> int:
     """Per-rule counts -> ``meta.data_quality`` for this run; returns rows written.
 
-    Counts belong to the inputs they were found in: when every input of this table (``source_sha256``)
-    was counted by an earlier run already, a rerun over the same inputs adds nothing, so rebuilding from
+    Counts belong to the inputs they were found in: when every input of this table (``source_sha256`` and
+    contest: one file may hold several contests) was counted by an earlier run already, a rerun over the same inputs adds nothing, so rebuilding from
     unchanged inputs leaves ``marts.data_quality`` as it was. Inputs are listed in
     ``meta.data_quality_inputs``.
     """
     if validated.counts.empty:
         return 0
     table = str(validated.counts["table_name"].iloc[0])
-    shas = _source_shas(validated)
-    if shas:
+    inputs = _source_contests(validated)
+    if inputs:
         seen = con.execute(
-            "select count(distinct source_sha256) from meta.data_quality_inputs "
-            "where table_name = ? and source_sha256 in (select unnest(?))",
-            [table, shas],
+            "select count(distinct (source_sha256, coalesce(contest_id, ''))) from meta.data_quality_inputs "
+            "where table_name = ? and (source_sha256, coalesce(contest_id, '')) in "
+            "(select (unnest(?), unnest(?)))",
+            [table, [sha for sha, _ in inputs], [contest for _, contest in inputs]],
         ).fetchone()[0]
-        if seen == len(shas):
+        if seen == len(inputs):
             return 0
         con.executemany(
-            "insert into meta.data_quality_inputs values (?, ?, ?)", [[run_id, table, sha] for sha in shas]
+            "insert into meta.data_quality_inputs (run_id, table_name, source_sha256, contest_id) "
+            "values (?, ?, ?, ?)",
+            [[run_id, table, sha, contest or None] for sha, contest in inputs],
         )
     counts = validated.counts.assign(run_id=run_id)
     return insert_frame(con, "meta.data_quality", counts)
@@ -273,6 +276,18 @@ def store_protocols(
     except Exception:
         con.execute("rollback")
         raise
+
+
+def _source_contests(validated: Validated) -> list[tuple[str, str]]:
+    """The (source sha256, contest) pairs a validated table's rows came from (contest '' where none)."""
+    pairs: set[tuple[str, str]] = set()
+    for frame in (validated.good, validated.rejected):
+        if "source_sha256" not in frame.columns or frame.empty:
+            continue
+        contests = frame["contest_id"] if "contest_id" in frame.columns else pd.Series("", index=frame.index)
+        both = pd.DataFrame({"sha": frame["source_sha256"], "contest": contests.fillna("").astype(str)})
+        pairs |= {(str(s), c) for s, c in both.dropna(subset=["sha"]).drop_duplicates().itertuples(index=False)}
+    return sorted(pairs)
 
 
 def _source_shas(validated: Validated) -> list[str]:

@@ -161,7 +161,8 @@ def record_conflicts(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     n = con.execute(
         "select count(*) from intermediate.int_observer_protocol_conflicts where resolution = 'unresolved'"
     ).fetchone()[0]
-    con.execute("delete from meta.data_quality where run_id = ? and rule = 'conflict_unresolved'", [run_id])
+    # the unresolved conflicts as they stand now, counted once however often files were loaded
+    con.execute("delete from meta.data_quality where rule = 'conflict_unresolved'")
     if n:
         con.execute(
             "insert into meta.data_quality values (?, 'observer_protocols', 'conflict_unresolved', 'flag', ?)",

@@ -365,7 +365,7 @@ def import_precincts(
             s, path, fmt, election_id, contest, leader, source, columns=columns
         ).results
     except (precincts.PrecinctImportError, UnknownNameError) as exc:
-        console.print(f"[red]{exc}[/]")
+        console.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from exc
     with warehouse.connect(s.work_db, read_only=True) as con:
         for result in results:

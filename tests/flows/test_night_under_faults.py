@@ -169,7 +169,18 @@ def test_a_night_with_a_fifth_of_requests_failing_ends_with_the_clean_nights_mar
     # the broken page fails every run; every run still staged, validated and published everything else
     assert all(failure and BROKEN_PATH in failure for _, failure in outcomes), outcomes
     run_id, error, faulty_marts = last_run(faulty_dir)
-    assert faulty_marts == clean_marts
+    # marts.official_conflicts names each disagreeing page version by its sha256, and the faulty night's
+    # Windows-1251 copies are other bytes: compared below without that column, every other mart whole
+    bytes_named = "marts.official_conflicts"
+    assert {k: v for k, v in faulty_marts.items() if k != bytes_named} == {
+        k: v for k, v in clean_marts.items() if k != bytes_named
+    }
+    conflicts = "select * exclude (sha256) from marts.official_conflicts order by all"
+    with (
+        duckdb.connect(str(clean_dir / "published" / "saylau.duckdb"), read_only=True) as clean,
+        duckdb.connect(str(faulty_dir / "published" / "saylau.duckdb"), read_only=True) as faulty,
+    ):
+        assert faulty.execute(conflicts).fetchall() == clean.execute(conflicts).fetchall()
     assert f"{BROKEN_PATH}: HTTP 500" in error
     with duckdb.connect(str(faulty_dir / "work" / "saylau.duckdb"), read_only=True) as con:
         listed = scrape.failed_fetches(con, run_id)

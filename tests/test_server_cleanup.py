@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 from flows.server import stop_stale_server
 
@@ -14,8 +16,19 @@ SLEEPER = [sys.executable, "-c", "import time; time.sleep(120)", "prefect", "ser
 
 
 def _start(args, home) -> subprocess.Popen:
+    """Start ``args`` and wait until it runs them (on a loaded machine the child may not have exec'd yet,
+    and its /proc entry still shows the parent's command line)."""
     env = {**os.environ, "PREFECT_HOME": str(home)}
-    return subprocess.Popen(args, env=env, start_new_session=True)
+    process = subprocess.Popen(args, env=env, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")[1:2] == [args[1].encode()]:
+                break
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return process
 
 
 def test_the_server_a_killed_serve_left_is_stopped_by_the_next_start(tmp_path):

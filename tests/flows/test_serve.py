@@ -125,5 +125,8 @@ def test_a_restart_removes_the_runs_an_earlier_serve_scheduled(tmp_path, monkeyp
                 ]
             }
             assert sorted(clear_stale_runs()) == ["future", "late"]
-            left = {r.name for r in client.read_flow_runs()}
+            from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+
+            ours = DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+            left = {r.name for r in client.read_flow_runs(deployment_filter=ours)}
         assert left == {"done"}, made

@@ -467,51 +467,27 @@ def demo_site(
     ] = "none",
 ) -> None:
     """Serve the local double of election.gov.kz (the demo election) on loopback until Ctrl-C."""
-    from datetime import datetime
-
-    from demo.clock import AFTER_EVERYTHING, SimClock
-    from demo.election import DEFAULT_SEED, generate
-    from demo.faults import FaultConfig
-    from demo.outputs import write_election
-    from demo.site import DemoSite, make_server
-
-    election = generate(DEFAULT_SEED if seed is None else seed)
-    if write_to is not None:
-        files = write_election(election, write_to)
-        console.print(f"Wrote {len(files)} files to [bold]{write_to}[/] (ground truth under ground_truth/)")
     from demo.noise import Noise
+    from demo.serve import serve_double
 
-    served = tuple(e.strip() for e in elections.split(",") if e.strip())
     try:
         chosen_noise = Noise.named(noise)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--noise") from exc
-    # one election and no --at: the clock stands after its every page; several: the site's own default
-    # (a week after the last election's last page)
-    clock = SimClock(datetime.fromisoformat(at), speed=speed) if at else None
-    if clock is None and len(served) == 1:
-        clock = SimClock(AFTER_EVERYTHING, speed=speed)
-    site = DemoSite(
-        election,
-        clock=clock,
-        faults=FaultConfig.named(faults, fault_seed),
+    serve_double(
+        port=port,
+        host=host,
+        seed=seed,
+        at=at,
+        speed=speed,
+        faults=faults,
+        fault_seed=fault_seed,
         protocols=protocols,
+        write_to=write_to,
+        elections=elections,
         noise=chosen_noise,
-        elections=served,
+        say=lambda line: console.print(line, markup=False, highlight=False),
     )
-    clock = site.clock
-    server = make_server(site, host, port)
-    bound_host, bound_port = server.server_address[:2]
-    console.print(f"Serving the CEC double at [bold]http://{bound_host}:{bound_port}/rus/news/releases/[/]")
-    console.print(
-        f"Simulated time {clock.now():%Y-%m-%d %H:%M} (UTC+6), speed x{speed:g}, faults: {faults}. Ctrl-C stops."
-    )
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        console.print("Stopped.")
-    finally:
-        server.server_close()
 
 
 @app.command()

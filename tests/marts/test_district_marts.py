@@ -207,3 +207,53 @@ def test_a_mazhilis_district_of_whole_territorial_commissions_covers_their_preci
         ).fetchall()
     assert precincts == [("MZ-24", 30, "tec"), ("MZ-25", 15, "tec")]  # T03's 15 registered; T04's not
     assert tied == [(min(stood), True, 30, 30)]  # every candidate 900: tied, the smaller id first
+
+
+def _precinct(con, source, number, registered, votes):
+    valid = sum(votes.values())
+    lines = dict(registered=registered, ballots_issued=valid + 5, invalid=5, valid=valid)
+    status = "final" if source == "official" else None
+    _protocol(con, OM, source, "pec", f"KZ-63/{number}", "KZ-63", lines, votes, status)
+
+
+def test_coverage_to_reverse_is_where_the_copies_rate_of_shift_would_use_the_margin_up(ref_warehouse):
+    """Computed here from the protocols themselves: the shift per voter of the copied precincts that have
+    an official protocol, and the share of the district's voters at which that rate uses the margin up."""
+    w, r, t = "om63_04_1", "om63_04_2", "om63_04_3"
+    # KZ-63/OM-04 (precincts 46-60): official protocols of 46-59 (60 not yet out), lists of unequal size
+    official = {
+        n: (400 + 37 * (n - 46), {w: 130 + (n % 4) * 9, r: 120 + (n % 3) * 11, t: 30}) for n in range(46, 60)
+    }
+    # copies of 46, 47, 48 (the commission moved votes from r to w there) and of 60 (no official protocol)
+    copies = {
+        46: (official[46][0], {w: official[46][1][w] - 12, r: official[46][1][r] + 12, t: 30}),
+        47: (official[47][0], {w: official[47][1][w] - 7, r: official[47][1][r] + 3, t: 34}),
+        48: (official[48][0], {w: official[48][1][w], r: official[48][1][r] + 9, t: 30}),
+        60: (650, {w: 100, r: 260, t: 20}),
+    }
+    with warehouse.connect(ref_warehouse) as con:
+        for n, (registered, votes) in official.items():
+            _precinct(con, "official", n, registered, votes)
+        for n, (registered, votes) in copies.items():
+            _precinct(con, "haq", n, registered, votes)
+        _build(con)
+        check = _row(con, "KZ-63/OM-04")
+
+    margin = sum(v[w] for _, v in official.values()) - sum(v[r] for _, v in official.values())
+    district_voters = sum(registered for registered, _ in official.values())
+    compared = [n for n in copies if n in official]
+    shift = sum(
+        (official[n][1][w] - official[n][1][r]) - (copies[n][1][w] - copies[n][1][r]) for n in compared
+    )
+    rate = shift / sum(official[n][0] for n in compared)  # votes moved per voter on the lists
+    least = 100 * margin / (rate * district_voters)
+    assert (check["official_winner"], check["official_runner_up"]) == (w, r)
+    assert check["official_margin_votes"] == margin and check["district_registered"] == district_voters
+    assert check["shift_votes"] == shift == 12 * 2 + 10 + 9
+    assert check["coverage_to_reverse_pct"] == pytest.approx(round(least, 2))
+    # at that coverage the rate moves exactly the margin: winner and runner-up tie
+    assert rate * district_voters * least / 100 == pytest.approx(margin)
+    assert 0 < least < 100 and check["verdict"] == "open"  # partly copied: could still change
+    # precinct 60's copy counts toward coverage (its own list: no official one) but shows no shift
+    assert check["copied_pecs"] == 4
+    assert check["copied_registered"] == sum(official[n][0] for n in compared) + 650

@@ -407,12 +407,8 @@ def load_observers(
         console.print(f"[red]{exc}[/]", markup=False, highlight=False)
         raise typer.Exit(1) from exc
     results, run_id = outcome.results, outcome.run_id
-    for r in results:
-        console.print(r.summary(), markup=False, highlight=False, soft_wrap=True)
-        for problem in r.problems[:20]:
-            console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
-        if len(r.problems) > 20:
-            console.print(f"  ... and {len(r.problems) - 20} more (see quarantine.observer_*)")
+    for line in (line for r in results for line in r.terminal_lines()):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     if withdraw:
         console.print(f"Withdrawn from {election_id} in {s.work_db} (run {run_id})", markup=False)
     else:

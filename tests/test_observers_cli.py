@@ -35,3 +35,43 @@ def test_load_observers_command(tmp_path, build_settings):
     )
     assert refused.exit_code == 1
     assert "bad.csv" in refused.output and "Явка, %" in " ".join(refused.output.split())
+
+
+def test_load_observers_names_each_quarantined_or_flagged_rows_precinct_and_rule(tmp_path, wh):
+    # wh: a warehouse in tmp_path/build knowing Almaty's precincts 1..30
+    odd = copy(5, ballots_in_boxes="905", invalid="15")  # 4 ballots over 901 issued: soft, flagged
+    impossible = [  # 950 valid of 700 issued: hard, quarantined
+        copy(
+            n,
+            ballots_issued="700",
+            ballots_cancelled="850",
+            ballots_in_boxes="700",
+            invalid="11",
+            valid="950",
+        )
+        for n in range(6, 28)
+    ]
+    path = write_csv(tmp_path / "protocols.csv", [odd, *impossible])
+    result = runner.invoke(
+        app,
+        [
+            "load-observers",
+            str(path),
+            "--election-id",
+            "kz-2021-01-10",
+            "--build-dir",
+            str(tmp_path / "build"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    assert "row 2, precinct KZ-75/5: flagged (boxes_gt_issued)" in lines
+    shown = [line for line in lines if line.startswith("row ") and ", precinct KZ-75/" in line]
+    assert len(shown) == 20  # the first 20 of the 23 rows, in file order
+    for row, precinct in zip(range(3, 22), range(6, 25), strict=True):
+        (line,) = [x for x in shown if x.startswith(f"row {row}, precinct KZ-75/{precinct}: quarantined (")]
+        assert "valid_le_issued" in line
+    assert not any(f"KZ-75/{n}:" in line for line in shown for n in (25, 26, 27))
+    assert "... and 3 more row(s) quarantined or flagged (see quarantine.observer_protocols, " in " ".join(
+        lines
+    )

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from saylau import manifest
 from saylau.archive import Archive
@@ -43,9 +44,11 @@ from saylau.observers.store import (
 )
 from saylau.observers.summary import load_aggregate, looks_like_aggregate
 from saylau.observers.validate import election_context, problems_of, validate_export
+from saylau.validate import Validated
 from saylau.warehouse import connect
 
 MAX_FILE_BYTES = 200_000_000  # a file larger than this is refused unread
+SHOWN = 20  # rows (and problems) a load prints before counting the rest
 
 
 @dataclass
@@ -62,6 +65,8 @@ class LoadResult:
     flagged: int = 0
     superseded: list[str] = field(default_factory=list)  # sha256s of earlier versions this file replaced
     problems: list[str] = field(default_factory=list)  # file / row / column messages for people
+    marked: list[str] = field(default_factory=list)  # each quarantined or flagged row: precinct and rules
+    table: str = ""  # the observers' table the rows are of (quarantine.<table>), "" for a summary table
 
     def summary(self) -> str:
         if self.status != "loaded":
@@ -71,6 +76,24 @@ class LoadResult:
             f"{self.path}: {self.kind}, {self.rows} rows: {self.good} good, {self.rejected} quarantined, "
             f"{self.flagged} flagged{extra}"
         )
+
+    def terminal_lines(self, shown: int = SHOWN) -> list[str]:
+        """What ``saylau load-observers`` prints for this file: the summary, each quarantined or flagged row's
+        precinct and rules, then the problems naming file, row and column (at most ``shown`` of each, then
+        how many more)."""
+        lines = [self.summary()]
+        lines += [f"  {mark}" for mark in self.marked[:shown]]
+        if len(self.marked) > shown:
+            where = f"quarantine.{self.table}, core.validation_flags" if self.table else "the warehouse"
+            lines.append(
+                f"  ... and {len(self.marked) - shown} more row(s) quarantined or flagged (see {where})"
+            )
+        lines += [f"  {problem}" for problem in self.problems[:shown]]
+        if len(self.problems) > shown:
+            lines.append(
+                f"  ... and {len(self.problems) - shown} more problem(s) (see quarantine.observer_*)"
+            )
+        return lines
 
 
 def load_observer_file(
@@ -237,9 +260,40 @@ def _load_observer_body(
         result.rejected = int(validated.rejected["source_row"].nunique())
     result.flagged = int(validated.flags["source_row"].nunique()) if len(validated.flags) else 0
     result.problems = problems_of(validated, parsed.columns, path.name)
+    result.marked, result.table = row_marks(validated), validated.table_name
     if moved_from:
         result.problems.insert(0, f"{file_name}: moved here from election {', '.join(moved_from)}")
     return result
+
+
+def _precinct_of(row: pd.Series) -> str:
+    """The precinct a row is about: its commission id, else the region and number as written."""
+    if isinstance(row.get("unit_id"), str) and row.get("unit_id"):
+        return row["unit_id"]
+    written = [str(row.get(c)) for c in ("region", "precinct") if isinstance(row.get(c), str) and row.get(c)]
+    return " ".join(written) if written else "unknown"
+
+
+def row_marks(validated: Validated) -> list[str]:
+    """One line per quarantined or flagged row, in file order: its row, its precinct and the rules it broke
+    ("row 3, precinct KZ-75/12: quarantined (valid_le_issued); flagged (boxes_gt_issued)")."""
+    rules: dict[int, dict[str, list[str]]] = {}
+    precincts: dict[int, str] = {}
+    for frame, what in ((validated.rejected, "quarantined"), (validated.flags, "flagged")):
+        if frame.empty or "source_row" not in frame.columns:
+            continue
+        for _, row in frame.iterrows():
+            number = int(row["source_row"])
+            found = rules.setdefault(number, {}).setdefault(what, [])
+            if str(row["rule"]) not in found:
+                found.append(str(row["rule"]))
+            if precincts.get(number, "unknown") == "unknown":
+                precincts[number] = _precinct_of(row)
+    return [
+        f"row {number}, precinct {precincts[number]}: "
+        + "; ".join(f"{what} ({', '.join(sorted(names))})" for what, names in rules[number].items())
+        for number in sorted(rules)
+    ]
 
 
 def _is_aggregate(body: bytes, file_name: str) -> bool:

@@ -20,8 +20,7 @@ from saylau.load.store import store_counts, store_protocols, store_rejected
 from saylau.reference import default_resolver
 from saylau.validate import Validated, validate_frame
 from saylau.warehouse import insert_frame, table_exists
-from schemas.official import shares_schema, turnout_schema
-from schemas.protocol import protocol_schema
+from schemas.official import official_protocol_schema, shares_schema, turnout_schema
 
 LANGUAGE_ORDER = {"rus": 0, "kaz": 1, "eng": 2}
 
@@ -57,7 +56,7 @@ class PromotionSummary:
     share_rows: int = 0
     quarantined: int = 0
     units: int | None = None  # result units re-validated; None: every unit of the election
-    inconsistent: list[str] = field(default_factory=list)  # pages whose levels contradict each other
+    inconsistent: list[str] = field(default_factory=list)  # figures of a page that contradict each other
 
 
 def _collapse_languages(
@@ -214,6 +213,7 @@ def promote_official(
 
 
 REGIONS_ABOVE_NATIONAL = "regions_above_national"
+VOTES_ABOVE_BALLOTS = "votes_above_ballots"  # schemas.protocol.votes_above_ballots
 
 # One page's regions that add up to more than its national figure, for a line or an option's votes (the
 # latest version of every page; a page that states both levels contradicts itself).
@@ -243,15 +243,22 @@ order by n.contest_id, n.line, n.option_id, n.source_ref
 
 
 def check_levels(con: duckdb.DuckDBPyConnection, election_id: str, run_id: str) -> list[str]:
-    """Pages whose regions add up to more than the national figure they state beside them: the national
-    row is flagged (``regions_above_national``; which level is wrong the page does not say, so neither is
-    set aside), and one line per contradiction is returned for the run's failures."""
+    """The election's official figures that contradict each other, one line each for the run's failures
+    (the latest version of every page, whatever this promotion re-validated):
+
+    - a unit whose votes add up to more than its own ballots: quarantined by its validation
+      (``votes_above_ballots`` in ``quarantine.cec_results``, with the page), listed here while it stays;
+    - regions adding up to more than the national figure the same page states beside them: the national
+      row is flagged (``regions_above_national``; which level is wrong the page does not say, so neither
+      is set aside).
+    """
+    problems = _votes_above_ballots(con, election_id)
     con.execute(
         "delete from core.validation_flags where table_name = 'cec_results' and rule = ? and election_id = ?",
         [REGIONS_ABOVE_NATIONAL, election_id],
     )
     rows = con.execute(_LEVELS, [election_id]).fetchall()
-    problems, flags = [], []
+    flags = []
     for contest, unit, line, option, value, summed, regions, url, sha in rows:
         what = f"{option} votes" if line == "votes" and option else line
         text = f"{regions} regions add up to {summed:,}, above the national {value:,} ({what}, {contest})"
@@ -266,6 +273,24 @@ def check_levels(con: duckdb.DuckDBPyConnection, election_id: str, run_id: str) 
             "election_id, contest_id, source, level, unit_id, source_ref, source_sha256) "
             "values ('cec_results', ?, ?, 'flag', ?, ?, ?, ?, 'official', 'national', ?, ?, ?)",
             flags,
+        )
+    return problems
+
+
+def _votes_above_ballots(con: duckdb.DuckDBPyConnection, election_id: str) -> list[str]:
+    """One line per unit of a page quarantined for votes above its own ballots."""
+    if not table_exists(con, "quarantine.cec_results"):
+        return []
+    rows = con.execute(
+        "select * from quarantine.cec_results where election_id = ? and rule = ?",
+        [election_id, VOTES_ABOVE_BALLOTS],
+    ).df()
+    problems = []
+    for r in rows.sort_values(["source_ref", "contest_id", "level", "unit_id"]).itertuples():
+        values = getattr(r, "failing_values", None) or ""
+        problems.append(
+            f"{r.source_ref}: {r.level} {r.unit_id} states more votes than its ballots ({values}; "
+            f"{r.contest_id}), quarantined ({VOTES_ABOVE_BALLOTS})"
         )
     return problems
 
@@ -370,7 +395,7 @@ def _store_counts_as_protocols(con, agreed: pd.DataFrame, options: list[str], ki
     for column in values.columns:
         wide[column] = wide[column].astype("Int64")
     contest_kind = "referendum" if kind == "referendum" else "party_list"
-    validated = validate_frame(wide, protocol_schema(contest_kind, options, required=()), "cec_results")
+    validated = validate_frame(wide, official_protocol_schema(contest_kind, options), "cec_results")
     # promotion removed the units' rows, quarantine and flags itself: the page (source) may state other units
     store_protocols(con, "cec_results", validated, run_id, replace_by_source=False)
     return len(validated.good)

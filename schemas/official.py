@@ -1,14 +1,18 @@
 """pandera models of the CEC's own figures once staged (turnout bulletins and result percentages).
 
-Counts from results communiques are validated as wide protocols by :func:`schemas.protocol.protocol_schema`.
+Counts from results communiques are validated as wide protocols by :func:`official_protocol_schema`: the
+protocol model (:func:`schemas.protocol.protocol_schema`) plus ``votes_above_ballots`` (a unit whose votes
+add up to more than its own ballots cannot be a true count; the page states no other figure to trust).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
+
+from schemas.protocol import protocol_schema, votes_above_ballots
 
 
 def turnout_schema(regions: Iterable[str]) -> DataFrameSchema:
@@ -45,3 +49,11 @@ def shares_schema(options: Iterable[str]) -> DataFrameSchema:
         },
         name="official_shares",
     )
+
+
+def official_protocol_schema(contest_kind: str, options: Sequence[str]) -> DataFrameSchema:
+    """The model of the counts a CEC page states for its units (no line is required: a page states what
+    it states), one contest kind, ``options`` the contest's ballot options."""
+    base = protocol_schema(contest_kind, options, required=())
+    checks = [*base.checks, votes_above_ballots(options)]
+    return DataFrameSchema(base.columns, checks=checks, name=f"official_protocol[{contest_kind}]")

@@ -13,6 +13,10 @@ hard rules (the row is rejected, see :mod:`saylau.validate`)
     ``valid_is_sum_of_options`` valid = sum of the option votes (against-all is an option); where some
                                 option cells are blank, the others must not add up to more than valid
     ``non_negative``            no count below zero (per column)
+    ``votes_above_ballots``     (the CEC's pages, :func:`schemas.official.official_protocol_schema`) the
+                                options' votes, one option's or their sum, above the unit's own ballots:
+                                the valid ballots, the ballots in the boxes, or the ballots issued plus 2%
+                                (at least 10), whichever the row states
 
 soft rules (``raise_warning=True``: the row is kept and flagged)
     ``boxes_gt_issued``         more ballots in the boxes than were issued to voters
@@ -56,6 +60,7 @@ HARD_RULES = (
     "non_negative",
     "valid_le_issued",
     "boxes_far_above_issued",
+    "votes_above_ballots",
 )
 SOFT_RULES = (
     "boxes_gt_issued",
@@ -267,6 +272,42 @@ def boxes_far_above_issued(share: float = 0.02, minimum: int = 10) -> Check:
         name="boxes_far_above_issued",
         error=f"more ballots in the boxes than issued plus {share:.0%} (at least {minimum})",
         statistics={"lines": ["ballots_in_boxes", "ballots_issued"], "share": share, "minimum": minimum},
+    )
+
+
+def votes_above_ballots(options: Sequence[str], share: float = 0.02, minimum: int = 10) -> Check:
+    """Hard (official figures): the votes the row gives its options add up to more than the unit's own
+    ballots, valid or in the boxes, or issued plus a tolerance (``share`` of them, at least ``minimum``:
+    the boxes may hold a few more than were issued), whichever lines the row states. The sum is at least
+    any one option's votes, so one option above the ballots (a region's leader with 1,175,189 votes of
+    341,618 ballots issued) fails it as well."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        present = _option_columns(df, options)
+        if not present:
+            return _all_true(df)
+        given = df[present].notna().any(axis=1)
+        summed = df[present].astype("Int64").sum(axis=1)
+        ok = _all_true(df)
+        for line in ("valid", "ballots_in_boxes"):
+            if line in df.columns:
+                ok &= _holds(summed <= _int(df, line), given & df[line].notna())
+        if "ballots_issued" in df.columns:
+            issued = _int(df, "ballots_issued")
+            allowed = issued + (issued * share).round().clip(lower=minimum).astype("Int64")
+            ok &= _holds(summed <= allowed, given & issued.notna())
+        return ok
+
+    return Check(
+        check,
+        name="votes_above_ballots",
+        error="the options' votes add up to more than the unit's own ballots (valid, in the boxes, or issued "
+        f"plus {share:.0%}, at least {minimum})",
+        statistics={
+            "lines": ["ballots_issued", "ballots_in_boxes", "valid", *(options or [OPTIONS_MARKER])],
+            "share": share,
+            "minimum": minimum,
+        },
     )
 
 

@@ -326,12 +326,12 @@ def test_regions_adding_up_above_the_national_figure_flag_the_page_and_fail_the_
     """Issue 22: a final page whose Almaty leader votes exceed what the country's figure allows (the regions
     add up to 6,148,074 against a national 5,148,074) is not published as if consistent."""
     national = [("national", "KZ", "registered", None, 9000000, None),
-                ("national", "KZ", "ballots_issued", None, 6000000, None),
+                ("national", "KZ", "ballots_issued", None, 6500000, None),
                 ("national", "KZ", "votes", "amanat", 5148074, None)]  # fmt: skip
     regions = [("region", "KZ-75", "votes", "amanat", 1175189, None),
                ("region", "KZ-71", "votes", "amanat", 4972885, None),
-               ("region", "KZ-75", "ballots_issued", None, 341618, None),
-               ("region", "KZ-71", "ballots_issued", None, 2000000, None)]  # fmt: skip
+               ("region", "KZ-75", "ballots_issued", None, 1200000, None),  # each region within its ballots
+               ("region", "KZ-71", "ballots_issued", None, 5000000, None)]  # fmt: skip
     stage_result(con, national + regions)
     summary = promote_official(con, E, "run-1")
     assert len(summary.inconsistent) == 1
@@ -353,3 +353,29 @@ def test_regions_within_the_national_figure_are_no_problem(con):
             ("region", "KZ-71", "votes", "amanat", 600, None)]  # fmt: skip
     stage_result(con, rows)
     assert promote_official(con, E, "run-1").inconsistent == []
+
+
+def test_a_unit_with_more_votes_than_its_ballots_is_quarantined_and_listed_while_it_stays(con):
+    """Issue 22: the nation's votes above its own valid ballots, a region's above its ballots issued (more
+    than the 2% the boxes may exceed them by), are quarantined with the page; a region a few votes over
+    its ballots issued (within 2%) loads."""
+    rows = [("national", "KZ", "valid", None, 1000, None), ("national", "KZ", "votes", "amanat", 700, None),
+            ("national", "KZ", "votes", "ak_zhol", 301, None),
+            ("region", "KZ-75", "ballots_issued", None, 341618, None),
+            ("region", "KZ-75", "votes", "amanat", 1175189, None),
+            ("region", "KZ-71", "ballots_issued", None, 1000, None),
+            ("region", "KZ-71", "votes", "amanat", 1015, None)]  # fmt: skip
+    stage_result(con, rows)
+    summary = promote_official(con, E, "run-1")
+    quarantined = con.execute(
+        "select unit_id, source_ref from quarantine.cec_results where rule = 'votes_above_ballots' order by 1"
+    ).fetchall()
+    url = "http://x/rus/news/releases/index.php?ID=2"
+    assert quarantined == [("KZ", url), ("KZ-75", url)]
+    assert con.execute("select distinct unit_id from core.protocol_values").fetchall() == [("KZ-71",)]
+    assert [p.split(" states ")[0] for p in summary.inconsistent] == [
+        f"{url}: national KZ",
+        f"{url}: region KZ-75",
+    ]
+    # a later promotion that re-validates nothing still lists them (they are still the page's figures)
+    assert promote_official(con, E, "run-2").inconsistent == summary.inconsistent

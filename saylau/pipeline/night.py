@@ -32,8 +32,11 @@ class ScrapeFailed(RuntimeError):
 
     def __init__(self, outcome: NightOutcome) -> None:
         self.outcome = outcome
-        failures = outcome.failures
-        super().__init__(f"{len(failures)} page(s) failed:\n" + "\n".join(failures[:20]))
+        failures, contradictions = outcome.failures, len(outcome.contradictions)
+        pages = len(failures) - contradictions
+        said = [f"{pages} page(s) failed"] if pages else []
+        said += [f"{contradictions} contradiction(s) in official figures"] if contradictions else []
+        super().__init__(", ".join(said) + ":\n" + "\n".join(failures[:20]))
 
 
 @dataclass
@@ -47,7 +50,8 @@ class NightOutcome:
     staged_pages: int = 0
     figures_set_aside: int = 0  # figures of staged pages not read with certainty: quarantine.cec_figures
     postponed: list[str] = field(default_factory=list)  # pages not asked this run, and why (next run asks)
-    failures: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # pages failed, then contradictions (both fail the run)
+    contradictions: list[str] = field(default_factory=list)  # official figures contradicting each other
     published_db: Path | None = None
     report: Path | None = None
     new_pages: int = 0  # URLs fetched whole for the first time this run
@@ -61,11 +65,14 @@ class NightOutcome:
         when = (self.started_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         published = "published" if self.published_db is not None else "not published"
         took = f"{self.seconds:.1f} s" if self.seconds is not None else "?"
+        failed = len(self.failures) - len(self.contradictions)
         parts = [
             f"{when} run {self.run_id}",
-            f"pages {self.new_pages} new, {self.changed_pages} changed, {len(self.failures)} failed",
+            f"pages {self.new_pages} new, {self.changed_pages} changed, {failed} failed",
             f"{self.figures_set_aside} figures set aside",
         ]
+        if self.contradictions:
+            parts.append(f"{len(self.contradictions)} contradictions in official figures")
         if self.postponed:
             parts.append(f"{len(self.postponed)} postponed")
         parts += [published, took]
@@ -241,10 +248,10 @@ def scrape_site(run: Run, options: NightOptions) -> NightOutcome:
     pending = pending_promotions(db)
     for election_id in pending:
         promoted.append(steps.call("promote-official", promote, db, election_id, run.run_id))
-    # figures of one page that contradict each other across levels fail the run (after it publishes)
-    outcome.failures += [
-        p for summary_ in promoted for p in summary_.inconsistent if p not in outcome.failures
-    ]
+    # official figures that contradict each other (a unit's votes above its ballots, regions above the
+    # nation) fail the run after it publishes
+    outcome.contradictions = list(dict.fromkeys(p for summary_ in promoted for p in summary_.inconsistent))
+    outcome.failures += [p for p in outcome.contradictions if p not in outcome.failures]
     if outcome.election_id is None and len(pending) == 1:
         outcome.election_id = pending[0]
     return outcome

@@ -96,8 +96,12 @@ def rebuild(s: Settings, election_id: str | None = None, steps: Steps = PLAIN) -
         summary = steps.call(
             "restage-from-archive", restage, s.work_db, s.archive_dir, election_id, run.run_id
         )
+        contradictions: list[str] = []
         if summary.election_id:  # every page was re-parsed: promote every unit
-            steps.call("promote-official", promote, s.work_db, summary.election_id, run.run_id, False)
+            promoted = steps.call(
+                "promote-official", promote, s.work_db, summary.election_id, run.run_id, False
+            )
+            contradictions = promoted.inconsistent
         steps.call("replay-file-loads", replay_loads, s, run.run_id)
         run.finish(page_inputs(s.work_db))
     return NightOutcome(
@@ -106,6 +110,7 @@ def rebuild(s: Settings, election_id: str | None = None, steps: Steps = PLAIN) -
         new_versions=summary.new_versions,
         staged_pages=summary.parsed,
         figures_set_aside=summary.figures_set_aside,
-        failures=summary.failed,
+        failures=[*summary.failed, *contradictions],
+        contradictions=contradictions,
         published_db=s.published_db,
     )

@@ -9,7 +9,8 @@ alter table quarantine.cec_figures add column if not exists value bigint;       
 alter table quarantine.cec_figures add column if not exists share_pct double;   -- the percentage as read, if any
 alter table quarantine.cec_figures add column if not exists status varchar;     -- preliminary | final
 
--- quarantine.cec_results: a communique's figures whose language versions disagree (saylau.official); made
+-- quarantine.cec_results: a communique's figures whose language versions disagree, or a unit's counts that
+-- break a protocol rule (valid_is_sum_of_options, votes_above_ballots: schemas.official; saylau.official); made
 -- here with the columns marts.official_conflicts reads, so the mart builds before any dispute (further
 -- columns are added as rows arrive, saylau.validate.append_frame).
 create table if not exists quarantine.cec_results (

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flows.schedule import stale_runs
-from saylau.pipeline import NightOutcome
+from saylau.pipeline import NightOutcome, ScrapeFailed
 
 
 def test_summary_line_names_time_pages_figures_publication_and_duration():
@@ -55,3 +55,12 @@ def test_stale_runs_are_the_waiting_runs_never_started():
         _Run("done", "COMPLETED", "Completed"),
     ]
     assert [r.name for r in stale_runs(runs)] == ["late", "future"]
+
+
+def test_contradictions_in_official_figures_are_counted_apart_from_failed_pages():
+    contradiction = "http://x/c: region KZ-75 states more votes than its ballots"
+    outcome = NightOutcome("r-3", "kz-2021-01-10", failures=["http://x/a: timeout", contradiction],
+                           contradictions=[contradiction])  # fmt: skip
+    line = outcome.summary_line()
+    assert "1 failed" in line and "1 contradictions in official figures" in line
+    assert str(ScrapeFailed(outcome)).startswith("1 page(s) failed, 1 contradiction(s) in official figures:")

@@ -12,7 +12,6 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.tasks import PrefectSteps
 from saylau import pipeline
 from saylau.config import Settings, settings
-from saylau.fetch import FetchPolicy
 from saylau.pipeline import NightOutcome, ScrapeFailed
 from saylau.scrape import DEFAULT_BASE_URL
 
@@ -54,14 +53,18 @@ def election_night(
     """Fetch what changed on the CEC site, stage and validate it, rebuild marts, publish and report.
 
     Pages that could not be fetched or parsed make the run fail *after* everything else was published."""
-    policy = FetchPolicy(
-        requests_per_second=requests_per_second,
-        max_concurrency=max_concurrency,
-        read_timeout=read_timeout,
-        retry_after_max=retry_after_max,
-        backoff_base=backoff_base,
+    options = pipeline.NightOptions.from_parameters(
+        base_url,
+        election_id,
+        requests_per_second,
+        max_concurrency,
+        batch_size,
+        workers,
+        read_timeout,
+        retry_after_max,
+        backoff_base,
+        revisit_after,
     )
-    options = pipeline.NightOptions(base_url, election_id, policy, batch_size, workers, revisit_after)
     try:
         outcome = pipeline.election_night(build_settings(build_dir, db), options, PrefectSteps())
     except ScrapeFailed as exc:

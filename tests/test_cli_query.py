@@ -14,7 +14,7 @@ from saylau.config import Settings
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: xdist may interleave modules and rebuild it
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
     s = Settings(build_dir=tmp_path_factory.mktemp("cq") / "build")
     warehouse.create_warehouse(s.work_db)

@@ -24,12 +24,12 @@ from schemas.protocol import protocol_schema
 
 demo_outputs = pytest.importorskip("demo.outputs")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("observers-demo")]
 ELECTION = "kz-2021-01-10"
 PARTIES = ["amanat", "ak_zhol", "qhp", "auyl", "adal"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: xdist may interleave modules and rebuild it
 def demo_load(tmp_path_factory):
     """The demo folder, and a warehouse holding its official table and every observer export."""
     root = tmp_path_factory.mktemp("demo5")

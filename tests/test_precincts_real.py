@@ -48,12 +48,12 @@ def _one(db: Path, sql: str, params: list) -> dict:
     return dict(zip(names, row, strict=True))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: xdist may interleave modules and rebuild it
 def ru2011(tmp_path_factory):
     return _import(tmp_path_factory, "russia_duma_2011.csv.zip", "ru-2011-12-04")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: xdist may interleave modules and rebuild it
 def ru2016(tmp_path_factory):
     return _import(tmp_path_factory, "russia_duma_2016.csv.zip", "ru-2016-09-18")
 

@@ -13,7 +13,7 @@ from saylau.config import Settings
 from saylau.query import QueryError, open_published, run_query
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: xdist may interleave modules and rebuild it
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A published database with the reference data only (ref.*), built by code."""
     s = Settings(build_dir=tmp_path_factory.mktemp("q") / "build")

@@ -57,7 +57,7 @@ def chromium_binary() -> str | None:
     return shutil.which("chromium")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium() -> str:
     binary = chromium_binary()
     if binary is None:
@@ -80,12 +80,12 @@ def console_errors(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if CONSOLE_ERROR.search(line)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: xdist may interleave modules and rebuild it
 def demo(tmp_path_factory: pytest.TempPathFactory):
     return build_demo_published(tmp_path_factory.mktemp("demo") / "build")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: xdist may interleave modules and rebuild it
 def demo_report(demo):
     return build_report(demo.published_db, ELECTION, demo.report_dir)
 

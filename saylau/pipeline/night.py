@@ -91,6 +91,30 @@ class NightOptions:
     revisit_after: float = 1800.0
     site: scrape.SiteShape | None = None  # languages, sections, probing; default: every one of base_url
 
+    @classmethod
+    def from_parameters(
+        cls,
+        base_url: str = scrape.DEFAULT_BASE_URL,
+        election_id: str | None = None,
+        requests_per_second: float = 2.0,
+        max_concurrency: int = 2,
+        batch_size: int = 200,
+        workers: int = 4,
+        read_timeout: float = 20.0,
+        retry_after_max: float = 120.0,
+        backoff_base: float = 0.5,
+        revisit_after: float = 1800.0,
+    ) -> NightOptions:
+        """The options from the flat parameters the ``election_night`` flow (and a schedule) passes."""
+        policy = FetchPolicy(
+            requests_per_second=requests_per_second,
+            max_concurrency=max_concurrency,
+            read_timeout=read_timeout,
+            retry_after_max=retry_after_max,
+            backoff_base=backoff_base,
+        )
+        return cls(base_url, election_id, policy, batch_size, workers, revisit_after)
+
     def parameters(self) -> dict:
         return {
             "base_url": self.base_url,

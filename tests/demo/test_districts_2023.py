@@ -16,8 +16,10 @@ from demo.election_2023 import CONTESTS, ELECTION_ID, OBSERVER_SOURCE, PUBLIC_CA
 from saylau import reference, warehouse
 from saylau.config import Settings
 
+pytestmark = pytest.mark.xdist_group("districts-2023")  # one build per worker
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture(scope="session")  # not module: xdist may interleave modules and rebuild it
 def built(tmp_path_factory):
     from saylau.marts import build_marts
     from saylau.precincts import import_precinct_file

@@ -136,7 +136,7 @@ def score_page(site: DemoSite, url: str, ctx: ElectionContext) -> Score:
     return s
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: xdist may interleave modules and rebuild it
 def sites(election):
     every = ELECTIONS
     return {

@@ -14,6 +14,7 @@ import pytest
 from demo.flow import demo_flow
 from flows.rebuild import rebuild
 from saylau import warehouse
+from saylau.config import Settings
 from saylau.marts import DataCheckError
 from saylau.reference import REFERENCE_DATA_DIR
 
@@ -24,8 +25,24 @@ def _sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_demo_flow_runs_the_whole_pipeline_and_records_the_run(build_settings):
-    outcome = demo_flow(build_dir=str(build_settings.build_dir))
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """One whole demo flow (the double scraped, files loaded, marts, publish), shared by this module's tests;
+    a test that runs again works on a copy of its build folder."""
+    s = Settings(build_dir=tmp_path_factory.mktemp("demo_flow") / "build")
+    return s, demo_flow(build_dir=str(s.build_dir))
+
+
+def copy_build(s: Settings, tmp_path) -> Settings:
+    copy = Settings(build_dir=tmp_path / "build")
+    shutil.copytree(s.build_dir, copy.build_dir, symlinks=True)
+    return copy
+
+
+def test_demo_flow_runs_the_whole_pipeline_and_records_the_run(demo_run, tmp_path, monkeypatch):
+    shared, outcome = demo_run
+    build_settings = copy_build(shared, tmp_path)
+    monkeypatch.setenv("SAYLAU_BUILD_DIR", str(build_settings.build_dir))
     with (REFERENCE_DATA_DIR / "official_totals.csv").open(encoding="utf-8") as f:
         official = {
             r["item"]: int(r["value"])
@@ -74,9 +91,9 @@ def _published_run(db, run_id: str) -> tuple[str, dict, list]:
     return code, json.loads(checksums), quality
 
 
-def test_the_archive_folder_alone_rebuilds_every_mart_in_a_fresh_build(build_settings, tmp_path):
+def test_the_archive_folder_alone_rebuilds_every_mart_in_a_fresh_build(demo_run, tmp_path):
     """Issue 9.3: ``saylau rebuild`` on a fresh clone, given only the archive, reproduces the marts."""
-    outcome = demo_flow(build_dir=str(build_settings.build_dir))
+    build_settings, outcome = demo_run
     fresh = tmp_path / "fresh-clone" / "build"
     shutil.copytree(build_settings.archive_dir, fresh / "archive")
     rebuilt = rebuild(build_dir=str(fresh))
@@ -90,8 +107,9 @@ def test_the_archive_folder_alone_rebuilds_every_mart_in_a_fresh_build(build_set
     assert again_code == code  # meta.runs says which code made each file
 
 
-def test_run_failing_midway_leaves_published_file_untouched(build_settings):
-    demo_flow(build_dir=str(build_settings.build_dir), scrape_site=False)
+def test_run_failing_midway_leaves_published_file_untouched(demo_run, tmp_path, monkeypatch):
+    build_settings = copy_build(demo_run[0], tmp_path)
+    monkeypatch.setenv("SAYLAU_BUILD_DIR", str(build_settings.build_dir))
     before = _sha(build_settings.published_db)
     # bad data reaches core between runs: votes for a candidate who was not on the 2021 ballot
     with warehouse.connect(build_settings.work_db) as con:

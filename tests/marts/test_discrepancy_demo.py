@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("marts-demo")]  # one demo warehouse per worker
 CONTESTS = ("mazhilis", "maslikhat_city", "maslikhat_regional")
 
 

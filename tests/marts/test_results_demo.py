@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("marts-demo")]  # one demo warehouse per worker
 # The CEC's published Mazhilis totals of 2021 (docs/demo.md): the demo's official table sums to them.
 MAZHILIS_VOTES = {"amanat": 5_148_074, "ak_zhol": 792_828, "qhp": 659_019, "auyl": 383_023, "adal": 258_618}
 

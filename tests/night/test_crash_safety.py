@@ -6,8 +6,8 @@ good one byte for byte, or a complete new one whose marts match the checksums it
 Parquet files are one run's whole set). After a rerun the working warehouse has no duplicate rows, no
 page lost, no run left 'running', and holds what a run that was never killed holds.
 
-Every subprocess talks to the session's Prefect test server (``PREFECT_API_URL``) rather than starting
-its own; build folders are copies of one run made before the kills.
+``saylau run`` runs the pipeline plainly (no Prefect server); build folders are copies of one run made
+before the kills.
 """
 
 from __future__ import annotations
@@ -31,14 +31,13 @@ import pytest
 
 from demo.clock import AFTER_EVERYTHING, CAPITAL, SimClock
 from demo.site import start_site
-from flows.scrape import election_night
 from saylau import warehouse
 from saylau.config import PROJECT_ROOT, Settings
 from saylau.marts import mart_checksums
 from saylau.warehouse import table_names
-from tests.flows import FAST
+from tests.night import FAST, night
 
-pytestmark = [pytest.mark.flow, pytest.mark.xdist_group("crash"), pytest.mark.slow]
+pytestmark = [pytest.mark.xdist_group("crash"), pytest.mark.slow]
 
 CLI_FAST = ["--rate", "0", "--concurrency", "8"]
 
@@ -66,7 +65,6 @@ UNIQUE = {
 @dataclass
 class World:
     base_url: str
-    api_url: str
     base: Path  # build folder after one good run at 12:30 on election day
     ref: dict  # content of the same folder after a clean (never killed) rerun once everything is out
     ref_marts: dict
@@ -84,27 +82,24 @@ def archived(build: Path) -> set[str]:
     return {p.name for p in (build / "archive").glob("*/*.gz")}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may interleave other modules, a module fixture rebuilds
 def world(tmp_path_factory) -> World:
-    from prefect.settings import PREFECT_API_URL
-
     root = tmp_path_factory.mktemp("crash")
     clock = SimClock(datetime(2021, 1, 10, 12, 30, tzinfo=CAPITAL))
     with start_site(clock=clock) as site:
         base = root / "base"
-        election_night(base_url=site.base_url, build_dir=str(base), **FAST)
+        night(site.base_url, base, **FAST)
         ref = root / "ref"
         shutil.copytree(base, ref, symlinks=True)
         clock.set(AFTER_EVERYTHING)
         started = time.monotonic()
-        clean = election_night(base_url=site.base_url, build_dir=str(ref), **FAST)
+        clean = night(site.base_url, ref, **FAST)
         clean_seconds = time.monotonic() - started
         db = Settings(build_dir=ref).work_db
         with warehouse.connect(db, read_only=True) as con:
             ref_marts = mart_checksums(con)
         yield World(
             site.base_url,
-            PREFECT_API_URL.value(),
             base,
             content(db),
             ref_marts,
@@ -122,9 +117,7 @@ def copy_base(world: World, tmp_path: Path) -> Settings:
 
 def start_run(world: World, s: Settings, crash_at: str | None, log: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("SAYLAU_DB", "SAYLAU_CRASH_AT")}
-    env.update(
-        SAYLAU_BUILD_DIR=str(s.build_dir), PREFECT_API_URL=world.api_url, PREFECT_HOME=str(s.prefect_home)
-    )
+    env.update(SAYLAU_BUILD_DIR=str(s.build_dir), PREFECT_HOME=str(s.prefect_home))
     if crash_at:
         env["SAYLAU_CRASH_AT"] = crash_at
     cmd = [sys.executable, "-c", "from saylau.cli import app; app()", "run", "--base-url", world.base_url]
@@ -243,7 +236,7 @@ def test_killed_runs_then_rerun_end_as_a_clean_run(world, tmp_path, chain):
         with warehouse.connect(s.work_db, read_only=True) as con:  # opens (its WAL replayed) as it was left
             running = con.execute("select count(*) from meta.runs where status = 'running'").fetchone()[0]
         assert running == (0 if point.startswith(FINISHED_BY) else 1), point
-    election_night(base_url=world.base_url, build_dir=str(s.build_dir), **FAST)
+    night(world.base_url, s.build_dir, **FAST)
     assert_recovered(world, s, crashes=sum(not p.startswith(FINISHED_BY) for p in CHAINS[chain]))
 
 
@@ -282,7 +275,7 @@ def test_killed_at_random_moments_then_rerun_end_as_a_clean_run(world, tmp_path)
         kills.append((round(delay, 2), rc))
         assert_published_whole(s, before)
     assert any(rc == -signal.SIGKILL for _, rc in kills), f"seed {seed}: no run was killed: {kills}"
-    election_night(base_url=world.base_url, build_dir=str(s.build_dir), **FAST)
+    night(world.base_url, s.build_dir, **FAST)
     assert_recovered(world, s, crashes=None)
 
 
@@ -312,13 +305,11 @@ def test_a_first_crawl_killed_mid_discovery_keeps_every_page_it_fetched(tmp_path
     """A first run SIGKILLed while it walks the listings: every body it fetched is archived with its
     record (the archive's journal); the next run restores those records into raw.fetches and asks for
     those pages conditionally, not as if it had never seen them."""
-    from prefect.settings import PREFECT_API_URL
-
     from saylau import manifest
 
     s = Settings(build_dir=tmp_path / "build")
     with start_site() as site:
-        world = World(site.base_url, PREFECT_API_URL.value(), s.build_dir, {}, {}, set(), 0, 0.0)
+        world = World(site.base_url, s.build_dir, {}, {}, set(), 0, 0.0)
         proc = start_run(world, s, "fetch.archived:25", tmp_path / "run.log")
         assert proc.wait(timeout=300) == -signal.SIGKILL, (tmp_path / "run.log").read_text()[-3000:]
         bodies = archived(s.build_dir)
@@ -328,7 +319,7 @@ def test_a_first_crawl_killed_mid_discovery_keeps_every_page_it_fetched(tmp_path
         assert len(ok) == 24 and {f"{r['sha256']}.gz" for r in ok} <= bodies
         assert len(bodies - {f"{r['sha256']}.gz" for r in ok}) <= 1
         killed_run = journaled[0]["run_id"]
-        election_night(base_url=site.base_url, build_dir=str(s.build_dir), **FAST)
+        night(site.base_url, s.build_dir, **FAST)
     assert manifest.journals(s.archive_dir) == []
     with warehouse.connect(s.work_db, read_only=True) as con:
         kept = con.execute(

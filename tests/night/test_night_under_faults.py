@@ -29,11 +29,11 @@ from demo.election import DEFAULT_SEED
 from demo.faults import FaultConfig
 from demo.pages import schedule
 from demo.site import DemoSite, start_site
-from flows.scrape import ScrapeFailed, election_night
 from saylau import scrape
-from tests.flows import FAST
+from saylau.pipeline import ScrapeFailed
+from tests.night import FAST, night
 
-pytestmark = [pytest.mark.flow, pytest.mark.xdist_group("prefect"), pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 DAY = datetime(2021, 1, 10, tzinfo=CAPITAL)
 # When the scheduled runs happen (capital time): through voting, the count, the final results, and after.
@@ -127,7 +127,7 @@ def play_night(site: DemoSite, port: int, build_dir: Path) -> list[tuple[str, st
         for moment in NIGHT:
             clock.set(moment)
             try:
-                outcome = election_night(base_url=running.base_url, build_dir=str(build_dir), **SHORT_TIMEOUT)
+                outcome = night(running.base_url, build_dir, **SHORT_TIMEOUT)
                 outcomes.append((outcome.run_id, None))
             except ScrapeFailed as failed:
                 outcomes.append(("failed", str(failed)))

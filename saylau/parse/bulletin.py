@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from saylau.parse.bulletin_time import bulletin_time, find_times
+from saylau.parse.bulletin_masks import Number, blank_not_shares, find_percentages, mask_framing
+from saylau.parse.bulletin_time import bulletin_time
 from saylau.parse.numbers import UncertainNumber, parse_percent
 from saylau.parse.region_names import AMBIGUOUS, FOUND, NOT_ON_DATE, UNKNOWN, Mention, Resolution, matcher
 from saylau.parse.setaside import TURNOUT, SetAside, snippet
@@ -37,43 +38,6 @@ _NATIONAL = re.compile(
     re.IGNORECASE,
 )
 _TOTAL_WORDS = {"итого", "всего", "барлығы", "total", "республика бойынша", "по республике", "жалпы"}
-
-# --- masking what is not a figure -------------------------------------------------------------------------
-
-_CAPS = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
-_FRAMING = [
-    re.compile(r"https?://\S+|www\.\S+"),
-    # tags, "read also" links, bylines and photo credits: whole lines
-    re.compile(
-        r"(?im)^[ \t]*(?:теги|тегтер|tags?|читайте\s+также|read\s+(?:also|more)|see\s+also|смотрите\s+также"
-        r"|толығырақ|автор|author|фото|photo|сурет|источник|source)\b.*$"
-    ),
-    re.compile(r"(?m)^[ \t]*By(?:[ \t]+[A-Z][\w'.-]+){1,4}[ \t]*$"),
-    # a dateline: a city in capitals at the start of a paragraph ("ASTANA. KAZINFORM –", "НУР-СУЛТАН, 10 января")
-    re.compile(rf"(?m)^[ \t]*[{_CAPS}][{_CAPS}-]{{3,}}(?:[ \t]+[{_CAPS}-]{{2,}})*[ \t]*[.,]"),
-    # list numbering ("1. Акмолинская область")
-    re.compile(r"(?m)^[ \t]*\d{1,2}[.)](?=[ \t])"),
-]
-_DATE_WORDS = (
-    r"январ\w*|феврал\w*|март\w*|апрел\w*|ма[йя]\w*|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*"
-    r"|қаңтар\w*|ақпан\w*|наурыз\w*|сәуір\w*|мамыр\w*|маусым\w*|шілде\w*|тамыз\w*|қыркүйек\w*|қазан\w*|қараша\w*"
-    r"|желтоқсан\w*|january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-_NOT_SHARES = [
-    re.compile(
-        rf"(?<!\d)\d{{1,2}}\s+(?:{_DATE_WORDS})\b|\b(?:{_DATE_WORDS})\.?\s+\d{{1,2}}(?!\d)", re.IGNORECASE
-    ),
-    re.compile(r"(?<!\d)\d{1,2}[./]\d{1,2}[./]\d{2,4}(?!\d)"),
-    re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)"),
-    re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,.])"),  # counts: "4 530 521"
-    re.compile(r"(?:№|#|ID=)\s*\d+"),
-]
-_PERCENT_TOKEN = re.compile(
-    r"(?<![\d,.:])(\d{1,3}(?:[.,]\d{1,2})?)(?![\d:])(?:[.,](?!\d))?[ \t]*[-–—]?[ \t]*"
-    r"(%|пайыз\w*|процент\w*|percent|paiyz\w*|payyz\w*)?",
-    re.IGNORECASE,
-)
 
 # --- items ------------------------------------------------------------------------------------------------
 
@@ -127,60 +91,14 @@ class Bulletin:
         return [f.reason for f in self.set_aside]
 
 
-@dataclass(frozen=True)
-class _Number:
-    start: int
-    end: int
-    value: float
-    text: str
-
-
 @dataclass
 class _Item:
     start: int
     end: int
     mentions: list[Mention] = field(default_factory=list)
-    numbers: list[_Number] = field(default_factory=list)
+    numbers: list[Number] = field(default_factory=list)
     national: bool = False
     sep: str = ""  # the separator before the item ("\n", ",", ". ", ...)
-
-
-def mask_framing(text: str, title: str = "") -> str:
-    """The text with framing blanked out (same length, so positions still point into the original)."""
-    masked = text
-    for pattern in _FRAMING:
-        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
-    headline = " ".join(title.split())
-    if headline:
-        lines, pos = [], 0
-        for line in masked.split("\n"):
-            lines.append(" " * len(line) if " ".join(line.split()) == headline else line)
-            pos += len(line) + 1
-        masked = "\n".join(lines)
-    return masked
-
-
-def _blank_not_shares(text: str) -> str:
-    """The text with times, dates, years and counts blanked out (same length)."""
-    masked = text
-    for t in find_times(text):
-        masked = masked[: t.start] + " " * (t.end - t.start) + masked[t.end :]
-    for pattern in _NOT_SHARES:
-        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
-    return masked
-
-
-def find_percentages(text: str) -> list[_Number]:
-    """Numbers that can be shares, with times, dates, years, counts and numbering masked out first."""
-    masked = _blank_not_shares(text)
-    numbers = []
-    for m in _PERCENT_TOKEN.finditer(masked):
-        try:
-            value = parse_percent(m.group(1))
-        except UncertainNumber:
-            continue
-        numbers.append(_Number(m.start(1), m.end(), value, m.group(0).strip()))
-    return numbers
 
 
 def _items(text: str) -> list[_Item]:
@@ -220,7 +138,7 @@ class _Reader:
         self.text, self.on, self.regions = text, on, regions
         self.matcher = matcher(resolver)
         self.masked = mask_framing(text, title)
-        self.plain = _blank_not_shares(self.masked)  # what is left for names: no counts, dates or times
+        self.plain = blank_not_shares(self.masked)  # what is left for names: no counts, dates or times
         self.figures: list[RegionFigure] = []
         self.set_aside: list[SetAside] = []
         self.nationals: list[tuple[float, str]] = []
@@ -240,7 +158,7 @@ class _Reader:
     ) -> None:
         self.set_aside.append(turnout_aside(self.context(start, end), reason, subject, rule, code, share))
 
-    def figure(self, mention: Mention, number: _Number, item: _Item) -> None:
+    def figure(self, mention: Mention, number: Number, item: _Item) -> None:
         """A name paired with a number: a figure if the name is certain, else set aside with why."""
         res = mention.resolution
         if res.status != FOUND:
@@ -386,7 +304,7 @@ class _Reader:
             return
         # several names in one item: each takes the number written next to it (connectors only between)
         used: dict[int, Mention] = {}
-        chosen: list[tuple[Mention, _Number | None]] = []
+        chosen: list[tuple[Mention, Number | None]] = []
         for i, m in enumerate(item.mentions):
             lo = item.mentions[i - 1].end if i else item.start
             hi = item.mentions[i + 1].start if i + 1 < len(item.mentions) else item.end
@@ -441,7 +359,7 @@ class _Reader:
     def _national(self, item: _Item) -> None:
         phrase = _NATIONAL.search(self.masked, item.start, item.end)
 
-        def distance(n: _Number) -> int:
+        def distance(n: Number) -> int:
             return phrase.start() - n.end if n.end <= phrase.start() else n.start - phrase.end()
 
         near = [n for n in item.numbers if 0 <= distance(n) <= _FAR]

@@ -1,10 +1,13 @@
-"""A real local Prefect server for scheduled runs (the temporary one cannot schedule).
+"""The Prefect servers a verb starts: a real local one for scheduled runs, the temporary one for a flow run.
 
 ``saylau serve`` uses the server ``PREFECT_API_URL`` names, or starts ``prefect server start`` on loopback
-itself (its database under the build folder, so it needs nothing installed) and stops it on exit. A
-server left running by a ``serve`` that was killed (SIGKILL leaves no time to stop it) is stopped by the
-next start: its id is in ``<home>/server.pid``, and it is stopped only when that process still is the
-Prefect server started for this home (:func:`stop_stale_server`).
+itself (its database under the build folder, so it needs nothing installed) and stops it on exit
+(:func:`local_server`). ``saylau demo`` runs its flow under Prefect's temporary server, which this
+process starts before the flow does (:func:`temporary_server`). A server left running by a verb that was
+killed (SIGKILL leaves no time to stop it) is stopped by the verb's next start: its id is in
+``<home>/server.pid``, and it is stopped only when that process still is a Prefect server (``prefect
+server start``, or the temporary server's ``uvicorn ... prefect.server.api.server:create_app``) of this
+home (:func:`stop_stale_server`).
 """
 
 from __future__ import annotations
@@ -35,21 +38,35 @@ def healthy(api_url: str) -> bool:
         return False
 
 
+TEMPORARY_APP = "prefect.server.api.server:create_app"  # what Prefect's temporary server runs (uvicorn)
+
+
 def _is_our_server(pid: int, home: Path) -> bool:
-    """Whether process ``pid`` is a ``prefect server start`` whose PREFECT_HOME is ``home`` (a pid file
-    outlives its process, and the id may have been given to another since)."""
+    """Whether process ``pid`` is a Prefect server (``prefect server start`` or the temporary server)
+    whose PREFECT_HOME is ``home`` (a pid file outlives its process, and the id may have been given to
+    another since)."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     except OSError:
         return False
     words = {a.decode(errors="replace") for a in argv}
-    return {"prefect", "server", "start"} <= words and f"PREFECT_HOME={home}".encode() in environ
+    server = {"prefect", "server", "start"} <= words or TEMPORARY_APP in words
+    return server and f"PREFECT_HOME={home}".encode() in environ
+
+
+def _signal(pid: int, sig: int) -> None:
+    """Signal a server: its whole group when it leads one (``serve`` starts it in a session of its own),
+    else the process alone (the temporary server shares its dead parent's group)."""
+    if os.getpgid(pid) == pid:
+        os.killpg(pid, sig)
+    else:
+        os.kill(pid, sig)
 
 
 def stop_stale_server(home: Path, grace: float = 20.0) -> int | None:
-    """Stop the server a killed ``serve`` left running for ``home`` (by the id it recorded); returns its
-    id, or None when there was none."""
+    """Stop the server a killed verb (``serve``, ``demo``) left running for ``home`` (by the id it
+    recorded); returns its id, or None when there was none."""
     pid_file = home / "server.pid"
     try:
         pid = int(pid_file.read_text().strip())
@@ -59,12 +76,12 @@ def stop_stale_server(home: Path, grace: float = 20.0) -> int | None:
         pid_file.unlink(missing_ok=True)
         return None
     try:
-        os.killpg(pid, signal.SIGTERM)  # it was started in a session of its own: its group is its own
+        _signal(pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
         while _is_our_server(pid, home) and time.monotonic() < deadline:
             time.sleep(0.1)
         if _is_our_server(pid, home):
-            os.killpg(pid, signal.SIGKILL)
+            _signal(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     pid_file.unlink(missing_ok=True)
@@ -119,3 +136,28 @@ def local_server(home: Path, port: int | None = None, timeout: float = 120.0) ->
                 process.wait()
         (home / "server.pid").unlink(missing_ok=True)
         log.close()
+
+
+@contextmanager
+def temporary_server(home: Path) -> Iterator[str]:
+    """The API URL a flow run in this process uses: the configured one (``PREFECT_API_URL``), else Prefect's
+    temporary server, started here (the instance the flow's client would start itself) with its id in
+    ``<home>/server.pid`` and stopped after. ``home`` is the PREFECT_HOME the server runs with; a server
+    a killed run left for it is stopped first."""
+    home.mkdir(parents=True, exist_ok=True)
+    stop_stale_server(home)
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        yield configured
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # port None: the one instance Prefect's clients start and use
+    server.start()
+    assert server.server_process is not None
+    (home / "server.pid").write_text(str(server.server_process.pid))
+    try:
+        yield server.api_url
+    finally:
+        server.stop()
+        (home / "server.pid").unlink(missing_ok=True)

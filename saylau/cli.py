@@ -50,12 +50,17 @@ def demo(
     from saylau.config import apply_prefect_environment
 
     apply_prefect_environment(s)
+    import os
+
     from demo.flow import demo_flow
+    from flows.server import temporary_server
 
     console.print(
         "[bold]saylau demo[/]: the demo election through the whole pipeline (Prefect, temporary server)"
     )
-    outcome = demo_flow(build_dir=str(s.build_dir), scrape_site=not no_site)
+    # a temporary server a killed demo left running is stopped first; this one's id is kept till it stops
+    with temporary_server(Path(os.environ["PREFECT_HOME"])):
+        outcome = demo_flow(build_dir=str(s.build_dir), scrape_site=not no_site)
     console.print(
         f"Scraped the CEC double: {outcome.pages_parsed} pages with figures; imported {outcome.precinct_rows:,} "
         f"official precinct protocols; loaded {outcome.observer_files} observer files "

@@ -71,6 +71,17 @@ ROWS: list[tuple[str, Callable[[Figures], str], str]] = [
         "",
     ),
     ("saylau / plain loop (pages/s ratio)", _row("crawl", lambda c: f"{c['ratio']:.2f}x"), ""),
+    (
+        "CPU per page: full crawl (this process, all threads)",
+        _row("crawl", lambda c: f"{c['full_cpu_ms_per_page']:.2f} ms"),
+        "",
+    ),
+    (
+        "CPU per page: bare loop, fetch + lxml tree, same pages",
+        _row("crawl", lambda c: f"{c['lxml_cpu_ms_per_page']:.2f} ms"),
+        "",
+    ),
+    ("crawl / bare loop (CPU per page ratio)", _row("crawl", lambda c: f"{c['cpu_ratio']:.2f}x"), "<= 2x"),
     ("incremental run, nothing changed", _row("crawl", lambda c: _s(c["unchanged_s"])), "< 5 s"),
     (
         "incremental run, 5% of revalidated pages changed",

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import heapq
+import os
 import random
 import socket
 import threading
@@ -192,21 +194,55 @@ class BodyTooLarge(Exception):
 _WATCH = threading.local()
 
 
+class _Alarms:
+    """One thread per process that fires every armed watchdog at its deadline (a timer thread per attempt
+    cost more CPU than the request it watched). Restarted in a forked child, where it does not run."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Watchdog]] = []
+        self._seq = 0
+        self._pid: int | None = None
+
+    def arm(self, watch: _Watchdog, seconds: float) -> None:
+        with self._cond:
+            if self._pid != os.getpid():  # first use, or a child forked from a process that used it
+                self._pid, self._heap = os.getpid(), []
+                threading.Thread(target=self._run, name="saylau-fetch-deadlines", daemon=True).start()
+            self._seq += 1
+            heapq.heappush(self._heap, (time.monotonic() + max(0.0, seconds), self._seq, watch))
+            if self._heap[0][2] is watch:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                while self._heap and (self._heap[0][2].done or self._heap[0][0] <= now):
+                    _, _, watch = heapq.heappop(self._heap)
+                    watch.fire()  # shuts its sockets down: never blocks
+                self._cond.wait(self._heap[0][0] - now if self._heap else None)
+
+
+_ALARMS = _Alarms()
+
+
 class _Watchdog:
     def __init__(self, seconds: float) -> None:
         self.fired = False
+        self.done = False  # the attempt ended (or the watchdog fired): nothing left to shut
+        self._seconds = seconds
         self._socks: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(max(0.0, seconds), self._fire)
-        self._timer.daemon = True
 
     def __enter__(self) -> _Watchdog:
         _WATCH.current = self
-        self._timer.start()
+        _ALARMS.arm(self, self._seconds)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
+        with self._lock:
+            self.done = True
         _WATCH.current = None
 
     def add(self, sock: socket.socket | None) -> None:
@@ -218,8 +254,10 @@ class _Watchdog:
         if fired:
             _shut(sock)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
         with self._lock:
+            if self.done:
+                return
             self.fired = True
             socks = list(self._socks)
         for sock in socks:

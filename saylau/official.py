@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from saylau.crashpoints import crashpoint
@@ -71,9 +72,29 @@ def _collapse_languages(
     distinct = grouped[value].transform("nunique")
     conflict = staged[distinct > 1].drop(columns="_order")
     agreed = staged[distinct <= 1].sort_values([*key, "_order"])
-    languages = agreed.groupby(key, dropna=False)["lang"].transform(lambda s: ",".join(sorted(set(s))))
-    first = agreed.assign(languages=languages).drop_duplicates(key, keep="first").drop(columns="_order")
+    first = (
+        agreed.assign(languages=_languages_of_keys(agreed, key))
+        .drop_duplicates(key, keep="first")
+        .drop(columns="_order")
+    )
     return first.rename(columns={"url": "source_ref", "sha256": "source_sha256"}), conflict
+
+
+def _languages_of_keys(rows: pd.DataFrame, key: list[str]) -> pd.Series:
+    """For each row, the languages stating its key, sorted and comma-joined ("eng,kaz,rus").
+
+    Vectorised: each language is a bit, OR-ed per key (a Python function per key took minutes for the
+    100,000 precincts of a 10x election)."""
+    if rows.empty:
+        return pd.Series([], index=rows.index, dtype=object)
+    names = sorted(set(rows["lang"]))
+    bits = {name: 1 << i for i, name in enumerate(names)}
+    group = rows.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+    masks = np.zeros(group.max() + 1, dtype=object if len(names) > 62 else np.int64)
+    np.bitwise_or.at(masks, group, rows["lang"].map(bits).to_numpy(dtype=masks.dtype))
+    per_key = masks[group]
+    labels = {m: ",".join(n for n in names if bits[n] & m) for m in set(per_key.tolist())}
+    return pd.Series([labels[m] for m in per_key.tolist()], index=rows.index, dtype=rows["lang"].dtype)
 
 
 def _quarantine_conflicts(

@@ -12,7 +12,7 @@ import csv
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -62,6 +62,7 @@ class UnknownNameError(LookupError):
         super().__init__(f"unknown {kind} name {text!r}" + (f" ({hint})" if hint else ""))
 
 
+@lru_cache(maxsize=65536)  # pages repeat the same names thousands of times
 def normalise_name(text: str) -> str:
     """The lookup key of a name: case, quotes, dashes, spacing, prepositions and Russian case endings folded.
 
@@ -311,6 +312,7 @@ class Resolver:
             self._party_keys[normalise_name(row["alias"])] = row["party_id"]
         self._party_alias_surfaces = [row["alias"] for row in _read_rows(data_dir / "party_aliases.csv")]
         self._renames = list(_read_rows(data_dir / "party_renames.csv"))
+        self._surfaces_of_kinds: dict[tuple[str, ...], list[str]] = {}  # party_alias_surfaces, per kinds
 
     def alias_surfaces(self) -> list[str]:
         """Every region name as sources write it (official names and aliases), for finding names in prose."""
@@ -324,12 +326,15 @@ class Resolver:
 
         Referendum answers ("Да", "Yes") are left out by default: as words they occur everywhere.
         """
-        names = []
-        for row in self.parties.values():
-            if row["kind"] in kinds:
-                names += [row["name_en"], row["name_ru"], row["name_kk"], row["short_en"]]
-        names += [a for a in self._party_alias_surfaces if self.parties[self.party(a)]["kind"] in kinds]
-        return sorted(set(names))
+        cached = self._surfaces_of_kinds.get(kinds)
+        if cached is None:
+            names = []
+            for row in self.parties.values():
+                if row["kind"] in kinds:
+                    names += [row["name_en"], row["name_ru"], row["name_kk"], row["short_en"]]
+            names += [a for a in self._party_alias_surfaces if self.parties[self.party(a)]["kind"] in kinds]
+            cached = self._surfaces_of_kinds[kinds] = sorted(set(names))
+        return list(cached)
 
     def region(self, text: str, on: date | None = None) -> str:
         """The ISO code of a region name; with ``on``, also checks the region existed that day."""

@@ -94,7 +94,7 @@ def parse_page(
     url: str, sha256: str, body: bytes, content_type: str | None, ctx: ElectionContext
 ) -> ParsedPage:
     """Classify and parse one page version. Raises :class:`PageParseError` on layout drift."""
-    page = read_page(url, body, content_type)
+    page = read_page(url, body, content_type, links=False)
     document = document_kind(url)
     kind = document or classify_page(page.title, page.text, url)
     parsed = ParsedPage.of(page, sha256, ctx.election_id, kind)

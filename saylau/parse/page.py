@@ -98,12 +98,15 @@ def _text(node) -> str:
     return " ".join(node.text_content().split())
 
 
+_BLANKS = re.compile(r"[ \t\u00a0]+")
+
+
 def _block_text(node) -> str:
     """Visible text of a node, each text piece on its own line (as a reader sees blocks), blanks dropped."""
     lines = []
     for piece in node.itertext():
         for line in piece.splitlines():
-            line = re.sub(r"[ \t\u00a0]+", " ", line).strip()
+            line = _BLANKS.sub(" ", line).strip()
             if line:
                 lines.append(line)
     return "\n".join(lines)
@@ -123,42 +126,61 @@ def _document(html: str) -> etree._Element:
     return lxml.html.document_fromstring("<html><body></body></html>")
 
 
-def read_page(url: str, body: bytes, content_type: str | None = None) -> PageContent:
-    """Decode and take apart one page (lxml: a results night has thousands of pages to read)."""
+# compiled once: compiling an XPath on every page cost more than evaluating it
+_DEAD = etree.XPath("//script|//style|//noscript")
+_HEADINGS = etree.XPath("//h1|//h2")
+_TITLE = etree.XPath("//title")
+_LINKS = etree.XPath("//a[@href]")
+_TABLES = etree.XPath("//table")
+_ROWS = etree.XPath(".//tr")
+_CAPTION = etree.XPath("./caption")
+_HEADING_BEFORE = etree.XPath("preceding::*[self::h2 or self::h3 or self::h4][1]")
+_CHROME = etree.XPath("//nav|//header|//footer")
+_ARTICLE = etree.XPath("//article")
+_MAIN = etree.XPath("//main")
+_HEADING_BLOCK = etree.XPath("ancestor::*[self::div or self::section or self::td][1]")
+_BODY = etree.XPath("//body")
+_TIME = etree.XPath("//time")
+_INNER_TABLES = etree.XPath(".//table")
+
+
+def read_page(url: str, body: bytes, content_type: str | None = None, links: bool = True) -> PageContent:
+    """Decode and take apart one page (lxml: a results night has thousands of pages to read).
+
+    ``links=False`` leaves :attr:`PageContent.links` empty (only discovery follows links; resolving every
+    link of every page against its URL was a tenth of the parse)."""
     html, encoding = decode_page(body, charset_from_content_type(content_type))
     doc = _document(html)
-    for dead in doc.xpath("//script|//style|//noscript"):
+    for dead in _DEAD(doc):
         dead.drop_tree()
-    headings = doc.xpath("//h1|//h2")
+    headings = _HEADINGS(doc)
     heading = headings[0] if headings else None
-    title_tags = doc.xpath("//title")
+    title_tags = _TITLE(doc)
     title = (_text(heading) if heading is not None else "") or (_text(title_tags[0]) if title_tags else "")
-    links = []
-    for a in doc.xpath("//a[@href]"):
+    found = []
+    for a in _LINKS(doc) if links else ():
         target = normalise_link(a.get("href"), url)
         if target:
-            links.append((target, _text(a)))
+            found.append((target, _text(a)))
     tables, captions = [], []
-    for table in doc.xpath("//table"):
-        rows = [[_text(cell) for cell in tr.xpath("./th|./td")] for tr in table.xpath(".//tr")]
+    for table in _TABLES(doc):
+        rows = [[_text(cell) for cell in tr.iterchildren("th", "td")] for tr in _ROWS(table)]
         if rows:
             tables.append(rows)
-            caption = table.xpath("./caption") or table.xpath(
-                "preceding::*[self::h2 or self::h3 or self::h4][1]"
-            )
+            caption = _CAPTION(table) or _HEADING_BEFORE(table)
             captions.append(_text(caption[0]) if caption else "")
-    for nav in doc.xpath("//nav|//header|//footer"):
+    for nav in _CHROME(doc):
         nav.drop_tree()
     # the page's own content: the block holding its heading (menus and footers around it are not content)
-    blocks = doc.xpath("//article") or doc.xpath("//main")
+    blocks = _ARTICLE(doc) or _MAIN(doc)
     if not blocks and heading is not None:
-        blocks = heading.xpath("ancestor::*[self::div or self::section or self::td][1]")
-    body_nodes = doc.xpath("//body")
+        blocks = _HEADING_BLOCK(heading)
+    body_nodes = _BODY(doc)
     main = blocks[0] if blocks else (body_nodes[0] if body_nodes else doc)
     published = None
-    time_tags = doc.xpath("//time")
+    time_tags = _TIME(doc)
     candidates = [time_tags[0].get("datetime", ""), time_tags[0].text_content()] if time_tags else []
-    for table in main.xpath(".//table"):
+    for table in _INNER_TABLES(main):
         table.drop_tree()
     text = _block_text(main)
     for candidate in [*candidates, text[:400]]:
@@ -168,4 +190,4 @@ def read_page(url: str, body: bytes, content_type: str | None = None) -> PageCon
             day, month, year, hour, minute = g[0:5] if g[0] else (g[7], g[6], g[5], g[8], g[9])
             published = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
             break
-    return PageContent(url, title, text, encoding, published, tables, captions, links)
+    return PageContent(url, title, text, encoding, published, tables, captions, found)

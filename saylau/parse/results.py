@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from saylau.parse.numbers import UncertainNumber, parse_count, parse_percent
 from saylau.parse.result_prose import (  # noqa: F401  (the prose reader, where callers found it)
@@ -166,12 +167,23 @@ _PROTOCOL_LINES = (
 )
 
 
+_CONTEST_PATTERNS = tuple((contest, re.compile(pattern, re.IGNORECASE)) for contest, pattern in _CONTESTS)
+_LINE_PATTERNS = tuple((line, re.compile(pattern, re.IGNORECASE)) for line, pattern in _PROTOCOL_LINES)
+
+
+@lru_cache(maxsize=4096)
 def contest_of(caption: str) -> str | None:
     """The contest a caption or title names ("Выборы депутатов городского (районного) маслихата")."""
-    for contest, pattern in _CONTESTS:
-        if re.search(pattern, caption, re.IGNORECASE):
+    for contest, pattern in _CONTEST_PATTERNS:
+        if pattern.search(caption):
             return contest
     return None
+
+
+@lru_cache(maxsize=4096)
+def _protocol_line(caption: str) -> str | None:
+    """The protocol line a caption names, or None (captions repeat on every precinct's page: cached)."""
+    return next((name for name, pattern in _LINE_PATTERNS if pattern.search(caption)), None)
 
 
 def parse_protocol_table(
@@ -189,9 +201,7 @@ def parse_protocol_table(
         if len(cells) < 2:
             continue
         caption, value = cells[-2], cells[-1]
-        line = next(
-            (name for name, pattern in _PROTOCOL_LINES if re.search(pattern, caption, re.IGNORECASE)), None
-        )
+        line = _protocol_line(caption)
         try:
             count = parse_count(value, lang)
         except UncertainNumber as exc:

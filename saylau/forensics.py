@@ -39,15 +39,17 @@ def forensics_summary(con: duckdb.DuckDBPyConnection, election_id: str, contest_
     """A few lines on one election: official totals and the headline forensic signals."""
     lines = []
     totals = con.execute(
-        "select precincts, registered, turnout_pct, leader, leader_votes, leader_share_pct "
+        "select precincts, registered, turnout_pct, leader, leader_votes, "
+        "coalesce(leader_share_of_valid_pct, leader_share_of_ballots_cast_pct), "
+        "case when leader_share_of_valid_pct is null then 'ballots cast' else 'valid ballots' end "
         "from marts.election_totals where election_id = ? and contest = ?",
         [election_id, contest_id],
     ).fetchone()
     if totals:
-        precincts, registered, turnout, leader, votes, share = totals
+        precincts, registered, turnout, leader, votes, share, of = totals
         lines.append(
             f"totals: {precincts or 0:,} precincts, {registered or 0:,} registered, turnout {turnout}%, "
-            f"leader {leader} {votes or 0:,} votes ({share}%)"
+            f"leader {leader} {votes or 0:,} votes ({share}% of {of})"
         )
     integer = con.execute(
         "select included_precincts, observed_integer, expected_integer, excess, expected_sd, "
@@ -62,7 +64,8 @@ def forensics_summary(con: duckdb.DuckDBPyConnection, election_id: str, contest_
             f"(sd {sd:.1f}; turnout-only {ex_t:,.1f}, share-only {ex_s:,.1f})"
         )
     shpilkin = con.execute(
-        "select modal_turnout_pct, anomalous_votes, official_share_pct, clean_share_pct "
+        "select modal_turnout_pct, anomalous_votes, leader_share_of_ballots_cast_pct, "
+        "clean_leader_share_of_ballots_cast_pct "
         "from marts.forensics_shpilkin where election_id = ? and contest = ?",
         [election_id, contest_id],
     ).fetchone()
@@ -70,7 +73,7 @@ def forensics_summary(con: duckdb.DuckDBPyConnection, election_id: str, contest_
         mode, anomalous, official, clean = shpilkin
         lines.append(
             f"Shpilkin: modal turnout {mode}%, anomalous leader votes {anomalous:,.0f}, "
-            f"share {official}% -> clean {clean}%"
+            f"share of ballots cast {official}% -> clean {clean}%"
         )
     dist = con.execute(
         "select turnout_skew, turnout_kurtosis, turnout_leader_share_corr from marts.forensics_distribution "

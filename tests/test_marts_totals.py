@@ -52,7 +52,8 @@ def test_precinct_totals_use_valid_ballots_for_elections(con):
     assert (t["level"], t["precincts"], t["registered"], t["ballots_issued"]) == ("pec", 2, 2000, 1200)
     assert t["turnout_pct"] == 60.0
     assert (t["leader"], t["leader_votes"]) == ("amanat", 700)
-    assert t["leader_share_pct"] == round(100 * 700 / 1160, 2)
+    assert t["leader_share_of_valid_pct"] == round(100 * 700 / 1160, 2)
+    assert t["leader_share_of_ballots_cast_pct"] is None  # one official leader share per contest
 
 
 def test_referendum_share_is_of_ballots_cast(con):
@@ -60,7 +61,8 @@ def test_referendum_share_is_of_ballots_cast(con):
     _insert(con, _pec("kz-2024-10-06", "referendum", "KZ-75/1", lines, {"yes": 300, "no": 180}))
     t = _totals(con, "kz-2024-10-06", "referendum")
     assert t["leader"] == "yes"
-    assert t["leader_share_pct"] == 60.0  # 300 of 500 cast, not of 480 valid
+    assert t["leader_share_of_ballots_cast_pct"] == 60.0  # 300 of 500 cast, not of 480 valid
+    assert t["leader_share_of_valid_pct"] is None
 
 
 def test_final_supersedes_preliminary_and_partial_precincts_do_not_replace_national(con):

@@ -56,7 +56,7 @@ def test_preliminary_and_final_are_both_kept_and_the_final_shown(con):
         ("versions_differ", 6_456_392, "preliminary", False, True, True),
     ]
     totals = con.execute(
-        "select leader, leader_votes, leader_share_pct from marts.election_totals "
+        "select leader, leader_votes, leader_share_of_valid_pct from marts.election_totals "
         "where election_id = 'kz-2022-11-20'"
     ).fetchone()
     assert totals == ("tokayev", 6_456_393, 81.31)

@@ -66,7 +66,7 @@ def test_2011_totals_and_zero_hard_violations(ru2011):
     assert totals["registered"] == 109_229_337
     assert totals["turnout_pct"] == 60.21
     assert (totals["leader"], totals["leader_votes"]) == ("edinaya_rossiya", 32_371_737)
-    assert totals["leader_share_pct"] == 49.31
+    assert totals["leader_share_of_ballots_cast_pct"] == 49.31
     hard = _one(
         db,
         "select count(*) as n from meta.data_quality where run_id = ? and severity = 'reject' and failed_rows > 0",
@@ -86,7 +86,7 @@ def test_2011_shpilkin_anomalous_votes_and_clean_share(ru2011):
     db, _ = ru2011
     row = _one(db, "select * from marts.forensics_shpilkin where election_id = ?", ["ru-2011-12-04"])
     assert abs(row["anomalous_votes"] - 15.2e6) <= 0.05 * 15.2e6
-    assert abs(row["clean_share_pct"] - 34.0) <= 1.0
+    assert abs(row["clean_leader_share_of_ballots_cast_pct"] - 34.0) <= 1.0
 
 
 def test_2011_fingerprint_digits_and_distribution_cover_every_precinct(ru2011):
@@ -116,7 +116,7 @@ def test_2016_totals_and_zero_hard_violations(ru2016):
     assert (result.rows_loaded, result.rows_quarantined) == (96_871, 0)
     totals = _one(db, "select * from marts.election_totals where election_id = ?", ["ru-2016-09-18"])
     assert (totals["registered"], totals["turnout_pct"]) == (110_061_200, 47.88)
-    assert (totals["leader"], totals["leader_votes"], totals["leader_share_pct"]) == (
+    assert (totals["leader"], totals["leader_votes"], totals["leader_share_of_ballots_cast_pct"]) == (
         "edinaya_rossiya",
         28_527_828,
         54.2,
@@ -131,4 +131,4 @@ def test_2016_integer_percent_and_shpilkin_match_published(ru2016):
     assert abs(integer["excess"] - 1502.4) <= 25
     shpilkin = _one(db, "select * from marts.forensics_shpilkin where election_id = ?", ["ru-2016-09-18"])
     assert shpilkin["modal_turnout_pct"] == 36.5
-    assert abs(shpilkin["clean_share_pct"] - 39.5) <= 1.0
+    assert abs(shpilkin["clean_leader_share_of_ballots_cast_pct"] - 39.5) <= 1.0

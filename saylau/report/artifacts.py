@@ -36,7 +36,7 @@ TABLES: tuple[tuple[str, str, str, int, str], ...] = (
     (
         "marts.observer_sample_summary",
         "region_code is null and basis = 'resolved'",
-        "contest, source, share_pct desc",
+        "contest, source, share_of_ballots_cast_pct desc",
         100,
         "The observers' summary: their precincts, turnout and party shares (all regions, resolved copies)",
     ),
@@ -178,9 +178,9 @@ def summary_markdown(
     }
     if totals:
         lines += [
-            "| contest | registered | turnout % | leader | leader % | observers' turnout % | observers' leader % "
-            "| official figures |",
-            "|---|---:|---:|---|---:|---:|---:|---|",
+            "| contest | registered | turnout % | leader | leader % | of | observers' turnout % "
+            "| observers' leader % | official figures |",
+            "|---|---:|---:|---|---:|---|---:|---:|---|",
         ]
         for t in totals:
             obs = observers.get((t["contest"], t["leader"]), {})
@@ -188,10 +188,14 @@ def summary_markdown(
             status = t.get("status") or ""
             if status and t.get("as_of") is not None:
                 status += f", as of {t['as_of']:%Y-%m-%d %H:%M}" if hasattr(t["as_of"], "strftime") else ""
+            # the contest's one official leader share, and the observers' share of the same ballots
+            of_valid = t.get("leader_share_of_valid_pct") is not None
+            share = t.get("leader_share_of_valid_pct" if of_valid else "leader_share_of_ballots_cast_pct")
+            observed = obs.get("share_of_valid_pct" if of_valid else "share_of_ballots_cast_pct")
             lines.append(
                 f"| {t['contest']} | {registered} | {fmt_pct(t['turnout_pct'])} | {t['leader']} | "
-                f"{fmt_pct(t['leader_share_pct'])} | {fmt_pct(obs.get('turnout_pct'))} | "
-                f"{fmt_pct(obs.get('share_valid_pct', obs.get('share_pct')))} | {status} |"
+                f"{fmt_pct(share)} | {'valid ballots' if of_valid else 'ballots cast'} | "
+                f"{fmt_pct(obs.get('turnout_pct'))} | {fmt_pct(observed)} | {status} |"
             )
         if any(t.get("status") == "preliminary" for t in totals):
             lines.append("\n**Preliminary figures**: the final results replace them when published.")
@@ -224,7 +228,8 @@ def summary_markdown(
     for r in tables["marts.forensics_shpilkin"] or []:
         lines.append(
             f"- Shpilkin, {r['contest']}: {r['anomalous_votes'] or 0:,.0f} anomalous votes; the leader's share "
-            f"{fmt_pct(r['official_share_pct'])}% official, {fmt_pct(r['clean_share_pct'])}% without them"
+            f"of ballots cast {fmt_pct(r['leader_share_of_ballots_cast_pct'])}%, "
+            f"{fmt_pct(r['clean_leader_share_of_ballots_cast_pct'])}% without them"
         )
     for r in tables["marts.forensics_integer_percent"] or []:
         lines.append(

@@ -30,6 +30,10 @@ def _blank(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
 
 
+# What a share is of, as the report's headers say it (ref.contests.share_denominator).
+SHARE_OF = {"valid": "of valid ballots", "ballots_cast": "of ballots cast"}
+
+
 @dataclass
 class ReportContext:
     """What every section needs: the open published database and the election being reported."""
@@ -43,12 +47,24 @@ class ReportContext:
     contests: list[str] = field(default_factory=list)  # in ballot order
     main_contest: str | None = None
     contest_names: dict[str, str] = field(default_factory=dict)
+    denominators: dict[str, str] = field(default_factory=dict)  # contest -> valid | ballots_cast
 
     def contest(self, contest_id: str | None) -> str:
         """A contest's display name ('Mazhilis (party list)'), HTML-escaped."""
         if _blank(contest_id):
             return ""
         return esc(self.contest_names.get(contest_id, contest_id))
+
+    def denominator(self, contest_id: object) -> str:
+        """What a contest's official shares are of: 'valid' (elections) or 'ballots_cast' (referendums)."""
+        return "valid" if self.denominators.get(contest_id) == "valid" else "ballots_cast"
+
+    def share_of(self, contest_ids: Sequence[object]) -> str:
+        """The denominator of these contests' shares as a header says it ('of valid ballots')."""
+        found = {self.denominator(c) for c in contest_ids} or {"valid"}
+        if len(found) > 1:
+            return "of valid ballots (elections) or of ballots cast (referendums)"
+        return SHARE_OF[found.pop()]
 
     def contest_rank(self, contest_id: object) -> int:
         """Where a contest stands on the ballot (unknown contests last)."""
@@ -108,12 +124,12 @@ def report_context(con: duckdb.DuckDBPyConnection, election_id: str) -> ReportCo
     election_date, name_en, name_kk, name_ru = row
     contests, main = main_contest(con, election_id)
     local = " / ".join(esc(n) for n in (name_kk, name_ru) if n)
-    names = dict(
-        con.execute(
-            "select contest_id, coalesce(name_en, contest_id) from ref.contests where election_id = ?",
-            [election_id],
-        ).fetchall()
-    )
+    rows = con.execute(
+        "select contest_id, coalesce(name_en, contest_id), share_denominator from ref.contests "
+        "where election_id = ?",
+        [election_id],
+    ).fetchall()
+    names = {contest: name for contest, name, _ in rows}
     return ReportContext(
         con,
         election_id,
@@ -123,6 +139,7 @@ def report_context(con: duckdb.DuckDBPyConnection, election_id: str) -> ReportCo
         contests=contests,
         main_contest=main,
         contest_names=names,
+        denominators={contest: denominator for contest, _, denominator in rows},
     )
 
 

@@ -17,14 +17,16 @@
 --   leader            the contest's leader (intermediate.int_contest_leaders: the option an import names
 --                     with --leader, else the most votes; ties: the smaller id)
 --   leader_votes      its votes at the level the totals were summed from
---   leader_share_pct  its share under the contest's own denominator rule (valid ballots for elections,
---                     ballots cast = valid + invalid (+ valid-not-counted) for referendums and for
---                     elections whose law counts all ballots cast, e.g. Russia)
+--   leader_share_of_valid_pct         the contest's one official leader share, under its own denominator
+--   leader_share_of_ballots_cast_pct  rule (ref.contests.share_denominator), in the column named for it:
+--                     of the valid ballots for elections (2022 and 2023: valid including "against all");
+--                     of the ballots cast = valid + invalid (+ valid-not-counted) for referendums and for
+--                     elections whose law counts all ballots cast (e.g. Russia). The other column is NULL.
 --   as_of             latest as_of among the figures used
 --   status            final | preliminary: final when every figure used is final
 --   origin            counts (the figures above) | shares_only: the contest has no count covering the
 --                     electorate yet (the night after the vote the CEC states preliminary percentages
---                     only): turnout_pct and leader_share_pct are the published national percentages, the
+--                     only): turnout_pct and the leader share are the published national percentages, the
 --                     counts (registered, ballots, votes) NULL: never made up from the shares
 create or replace table marts.election_totals as
 with official as (
@@ -149,14 +151,17 @@ counted as (
         l.invalid,
         w.leader,
         w.leader_votes,
-        round(
-            100.0 * w.leader_votes / nullif(
-                case c.share_denominator
-                    when 'valid' then l.valid
-                    else coalesce(l.valid, 0) + coalesce(l.invalid, 0) + coalesce(l.valid_not_counted, 0)
-                end, 0
-            ), 2
-        ) as leader_share_pct,
+        case when c.share_denominator = 'valid' then round(100.0 * w.leader_votes / nullif(l.valid, 0), 2) end
+            as leader_share_of_valid_pct,
+        case
+            when c.share_denominator = 'valid' then null
+            else round(
+                100.0 * w.leader_votes / nullif(
+                    coalesce(l.valid, 0) + coalesce(l.invalid, 0) + coalesce(l.valid_not_counted, 0), 0
+                ),
+                2
+            )
+        end as leader_share_of_ballots_cast_pct,
         l.as_of,
         case when l.final then 'final' else 'preliminary' end as status,
         'counts' as origin
@@ -180,11 +185,16 @@ shares as (
         null::hugeint as invalid,
         arg_min(s.party, (-s.share_pct, s.party)) as leader,
         null::hugeint as leader_votes,
-        max(s.share_pct) as leader_share_pct,
+        -- the CEC states its percentages under the contest's rule
+        case when any_value(c.share_denominator) = 'valid' then max(s.share_pct) end
+            as leader_share_of_valid_pct,
+        case when any_value(c.share_denominator) = 'valid' then null else max(s.share_pct) end
+            as leader_share_of_ballots_cast_pct,
         max(s.as_of) as as_of,
         any_value(s.status) as status,
         'shares_only' as origin
     from shares_only as s
+    left join contests as c on c.election_id = s.election_id and c.contest_id = s.contest
     anti join (
         select distinct election_id, contest_id from level_cover where level <> 'pec'
     ) as k on k.election_id = s.election_id and k.contest_id = s.contest

@@ -10,7 +10,9 @@
 --   turnout_kurtosis                    sample excess kurtosis of precinct turnout (0 for a normal bell)
 --   turnout_leader_share_corr           Pearson correlation of precinct turnout and leader share
 --                                       (leader / (valid + invalid)); strongly positive is the stuffing sign
---   leader_share_mean_pct               mean precinct leader share (pct)
+--   mean_precinct_leader_share_of_ballots_cast_pct
+--                                       unweighted mean over the precincts of leader / (valid + invalid)
+--                                       (pct): a shape statistic, not a leader share of the contest
 create or replace table marts.forensics_distribution as
 with precinct_protocols as (
     select * from intermediate.int_precinct_protocols
@@ -35,7 +37,7 @@ grouped as (
         round(skewness(turnout), 9) as turnout_skew,
         round(kurtosis(turnout), 9) as turnout_kurtosis,
         round(corr(turnout, leader_share), 9) as turnout_leader_share_corr,
-        round(100 * avg(leader_share), 9) as leader_share_mean_pct
+        round(100 * avg(leader_share), 9) as mean_precinct_leader_share_of_ballots_cast_pct
     from precincts
     group by grouping sets ((election_id, contest_id), (election_id, contest_id, region_code))
 ),
@@ -52,7 +54,7 @@ final as (
         turnout_skew,
         turnout_kurtosis,
         turnout_leader_share_corr,
-        leader_share_mean_pct
+        mean_precinct_leader_share_of_ballots_cast_pct
     from grouped
 )
 

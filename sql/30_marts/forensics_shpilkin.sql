@@ -7,8 +7,11 @@
 --   anomalous_votes         sum over bins above the mode of (leader votes - modal_ratio x others)
 --   leader_votes            the leader's official votes (precincts with complete lines)
 --   ballots_cast            valid + invalid ballots (same precincts)
---   official_share_pct      leader_votes / ballots_cast * 100
---   clean_share_pct         (leader_votes - anomalous_votes) / (ballots_cast - anomalous_votes) * 100
+--   leader_share_of_ballots_cast_pct        leader_votes / ballots_cast * 100: the method's denominator
+--                                           for every contest, so for an election NOT its official leader
+--                                           share (of valid ballots: marts.election_totals)
+--   clean_leader_share_of_ballots_cast_pct  (leader_votes - anomalous_votes) / (ballots_cast - anomalous_votes)
+--                                           * 100: the same share without the anomalous votes
 create or replace table marts.forensics_shpilkin as
 with bins as (
     select * from marts.forensics_shpilkin_bins
@@ -37,12 +40,13 @@ final as (
             as anomalous_votes,
         sum(b.leader_votes) as leader_votes,
         sum(b.ballots_cast) as ballots_cast,
-        round(100.0 * sum(b.leader_votes) / nullif(sum(b.ballots_cast), 0), 2) as official_share_pct,
+        round(100.0 * sum(b.leader_votes) / nullif(sum(b.ballots_cast), 0), 2)
+            as leader_share_of_ballots_cast_pct,
         round(
             100.0 * (sum(b.leader_votes) - coalesce(anomalous_votes, 0))
             / nullif(sum(b.ballots_cast) - coalesce(anomalous_votes, 0), 0),
             2
-        ) as clean_share_pct
+        ) as clean_leader_share_of_ballots_cast_pct
     from bins as b
     left join leaders as l using (election_id, contest)
     group by b.election_id, b.contest

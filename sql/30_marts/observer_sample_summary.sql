@@ -8,7 +8,8 @@
 --   'resolved'  the copies saylau trusts (intermediate.int_pec_wide, source = the organisation): a copy refused by
 --               validation or a conflict left unresolved is not in it (intermediate.int_observer_*).
 -- The observers' table takes party and spoiled shares of the ballots CAST (valid + invalid), which is why
--- its columns add to 99-101; share_valid_pct gives the contest's own rule (of valid ballots in elections).
+-- its columns add to 99-101 (share_of_ballots_cast_pct); share_of_valid_pct gives the share of the valid
+-- ballots, the rule of elections (NULL for a contest whose rule is the ballots cast: a referendum).
 --   election_id, contest      the contest
 --   source                    the observer organisation
 --   basis                     as_sent | resolved (above)
@@ -21,8 +22,9 @@
 --   spoiled_pct               invalid / (valid + invalid) * 100
 --   party                     option_id
 --   votes                     the party's votes on the copies
---   share_pct                 votes / (valid + invalid) * 100: the observers' table's definition
---   share_valid_pct           votes / the contest's denominator (ref.contests.share_denominator) * 100
+--   share_of_ballots_cast_pct votes / (valid + invalid) * 100: the observers' table's definition, and the
+--                             contest's rule where ref.contests.share_denominator = 'ballots_cast'
+--   share_of_valid_pct        votes / valid * 100 where the contest's rule is the valid ballots, else NULL
 -- Percentages are rounded to 2 decimals; the published table rounds to whole percents.
 create or replace table marts.observer_sample_summary as
 with pec_wide as (
@@ -144,9 +146,11 @@ final as (
         round(100.0 * l.invalid / nullif(l.ballots_cast, 0), 2) as spoiled_pct,
         v.party,
         v.votes::bigint as votes,
-        round(100.0 * v.votes / nullif(l.ballots_cast, 0), 2) as share_pct,
-        round(100.0 * v.votes / nullif(l.share_base, 0), 2) as share_valid_pct
+        round(100.0 * v.votes / nullif(l.ballots_cast, 0), 2) as share_of_ballots_cast_pct,
+        case when c.share_denominator = 'valid' then round(100.0 * v.votes / nullif(l.share_base, 0), 2) end
+            as share_of_valid_pct
     from lines as l
+    left join contests as c using (election_id, contest_id)
     inner join votes as v
         on
             v.basis = l.basis

@@ -31,7 +31,7 @@ def test_preliminary_figures_flow_through_then_the_final_ones_replace_them(build
         morning = election_night(base_url=site.base_url, build_dir=str(build_settings.build_dir), **FAST)
         totals = published(
             build_settings,
-            "select contest, level, registered, leader, leader_votes, leader_share_pct, turnout_pct, status, "
+            "select contest, level, registered, leader, leader_votes, leader_share_of_valid_pct, turnout_pct, status, "
             "origin, as_of from marts.election_totals where election_id = ?",
         )
         # shares as shares: no count is made up from a percentage

@@ -81,7 +81,7 @@ def test_observer_sample_summary_counts_a_copy_of_unknown_region_once(ref_wareho
         _staged_copy(con, 3, "Almati obl/7", None, _lines(800, 400, 10, 390), {"amanat": 300, "qhp": 90})
         _build(con)
         rows = con.execute(
-            "select region_code, observed_pecs, registered, ballots_issued, turnout_pct, party, votes, share_pct "
+            "select region_code, observed_pecs, registered, ballots_issued, turnout_pct, party, votes, share_of_ballots_cast_pct "
             "from marts.observer_sample_summary where basis = 'as_sent' order by region_code nulls first, party"
         ).fetchall()
     assert rows == [
@@ -291,7 +291,7 @@ def test_election_totals_from_cec_pages_without_a_precinct_table(ref_warehouse):
         run_models(con, graph, graph.select(["election_totals"]))
         rows = con.execute(
             "select contest, level, registered, ballots_issued, turnout_pct, valid, invalid, leader, "
-            "leader_votes, leader_share_pct from marts.election_totals order by contest"
+            "leader_votes, leader_share_of_valid_pct from marts.election_totals order by contest"
         ).fetchall()
     assert rows == [
         ("maslikhat_city", "tec", 800, 410, round(100 * 410 / 800, 2), 400, 10, "amanat", 240, 60.0),

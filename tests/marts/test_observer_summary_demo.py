@@ -57,7 +57,7 @@ def test_as_sent_summary_reproduces_every_cell_of_the_seed_table(demo_warehouse)
         rows = got[got["contest"] == TABLE_ROWS[ballot]].set_index("party")
         assert set(rows.index) == set(PARTY_COLUMNS.values()), ballot
         if column in PARTY_COLUMNS:
-            value = rows.loc[PARTY_COLUMNS[column], "share_pct"]
+            value = rows.loc[PARTY_COLUMNS[column], "share_of_ballots_cast_pct"]  # their definition
         else:
             values = set(rows[CONTEST_COLUMNS[column]])
             assert len(values) == 1, (ballot, column, values)  # one figure per contest on every party row

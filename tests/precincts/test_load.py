@@ -53,7 +53,7 @@ def test_import_loads_core_registers_election_and_survives_reference_reload(db, 
         ).fetchall()
         assert prov == [(str(path), sha)]
         totals = con.execute(
-            "select precincts, registered, ballots_issued, leader, leader_votes, leader_share_pct "
+            "select precincts, registered, ballots_issued, leader, leader_votes, leader_share_of_ballots_cast_pct "
             "from marts.election_totals where election_id = 'ru-2011-12-04'"
         ).fetchone()
         # shares of all ballots cast: 1670 / (590 + 10 + 750 + 0 + 788 + 2)

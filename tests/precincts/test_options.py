@@ -54,7 +54,7 @@ def test_a_yes_no_table_imports_as_a_referendum_sharing_of_ballots_cast(
         ).fetchall()
         assert kinds == [("answer",)]
         leader, votes, share = con.execute(
-            "select leader, leader_votes, leader_share_pct from marts.election_totals "
+            "select leader, leader_votes, leader_share_of_ballots_cast_pct from marts.election_totals "
             "where election_id = 'ru-2020-07-01'"
         ).fetchone()
     yes = sum(p[9][0] for p in REFERENDUM_PRECINCTS)

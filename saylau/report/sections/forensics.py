@@ -143,10 +143,19 @@ def forensics(ctx: ReportContext) -> Section:
                     ("leader", "leader", ctx.party),
                     ("modal_turnout_pct", "modal turnout %", lambda v: fmt_pct(v, 1)),
                     ("anomalous_votes", "anomalous votes", fmt_int),
-                    ("official_share_pct", "leader % official", fmt_pct),
-                    ("clean_share_pct", "leader % without the anomaly", fmt_pct),
+                    ("leader_share_of_ballots_cast_pct", "leader % of ballots cast", fmt_pct),
+                    (
+                        "clean_leader_share_of_ballots_cast_pct",
+                        "leader % of ballots cast, without the anomaly",
+                        fmt_pct,
+                    ),
                 ],
             )
+        )
+        parts.append(
+            "<p class='src'>Shpilkin's shares are of all ballots cast (valid + invalid), the method's "
+            "denominator for every contest; an election's official leader share (of valid ballots) is in the "
+            "key figures.</p>"
         )
     except Missing as m:
         parts.append(note(str(m)))
@@ -169,8 +178,7 @@ def forensics(ctx: ReportContext) -> Section:
                     ("turnout_mean_pct", "mean turnout %", lambda v: fmt_pct(v, 1)),
                     ("turnout_sd_pct", "sd", lambda v: fmt_pct(v, 1)),
                     ("turnout_skew", "skew", fmt_signed),
-                    ("turnout_leader_share_corr", "corr(turnout, leader share)", fmt_signed),
-                    ("leader_share_mean_pct", "mean leader share %", lambda v: fmt_pct(v, 1)),
+                    ("turnout_leader_share_corr", "corr(turnout, leader share of ballots cast)", fmt_signed),
                 ],
             )
         )

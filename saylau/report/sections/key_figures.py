@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from saylau.report.data import Missing, ReportContext, election_rows, first_source, resolved_only
+import pandas as pd
+
+from saylau.report.data import SHARE_OF, Missing, ReportContext, election_rows, first_source, resolved_only
 from saylau.report.render import Section, esc, fmt_int, fmt_pct, fmt_text, fmt_time, html_table, note
 
 
@@ -12,6 +14,18 @@ def status_label(status: object, as_of: object) -> str:
         return ""
     when = fmt_time(as_of)
     return f"{status}" + (f", as of {when}" if when and when != "–" else "")
+
+
+# marts.election_totals: the contest's one official leader share, in the column of its denominator
+LEADER_SHARE = {"valid": "leader_share_of_valid_pct", "ballots_cast": "leader_share_of_ballots_cast_pct"}
+# marts.observer_sample_summary: the observers' share under the same denominator
+OBSERVER_SHARE = {"valid": "share_of_valid_pct", "ballots_cast": "share_of_ballots_cast_pct"}
+
+
+def official_leader_share(ctx: ReportContext, row: object) -> float | None:
+    """The contest's official leader share (marts.election_totals), of its own denominator."""
+    value = getattr(row, LEADER_SHARE[ctx.denominator(row.contest)], None)
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def results_by_unit(ctx: ReportContext) -> str:
@@ -59,7 +73,7 @@ def results_by_unit(ctx: ReportContext) -> str:
                 ("contest", "contest", fmt_text),
                 ("unit_code", "unit", ctx.region),
                 ("party", "leading", ctx.party),
-                ("share_pct", "share %", fmt_pct),
+                ("share_pct", f"share % {ctx.share_of(lead['contest'].unique())}", fmt_pct),
                 ("turnout_pct", "turnout %", fmt_pct),
                 ("figures", "figures", fmt_text),
             ],
@@ -80,14 +94,14 @@ def key_figures(ctx: ReportContext) -> Section:
     try:
         sample = election_rows(ctx, "marts.observer_sample_summary", where="region_code is null")
         sample = first_source(resolved_only(sample))
-        share_column = "share_valid_pct" if "share_valid_pct" in sample.columns else "share_pct"
         for contest, rows in sample.groupby("contest"):
             first = rows.iloc[0]
+            share_column = OBSERVER_SHARE[ctx.denominator(contest)]
             observer[contest] = {
                 "observed_pecs": first.get("observed_pecs"),
                 "turnout_pct": first.get("turnout_pct"),
                 "source": first.get("source"),
-                "shares": dict(zip(rows["party"], rows[share_column], strict=False)),
+                "shares": dict(zip(rows["party"], rows.get(share_column, [None] * len(rows)), strict=False)),
             }
     except Missing as m:
         observer_note = note(str(m) + " (observer columns left empty)")
@@ -108,7 +122,8 @@ def key_figures(ctx: ReportContext) -> Section:
             + f"<p class='big'>{fmt_pct(row.turnout_pct)}%</p><p>official turnout "
             f"{registered}"
             + (f"; observers {fmt_pct(obs.get('turnout_pct'))}%" if obs else "")
-            + f"</p><p class='big'>{fmt_pct(row.leader_share_pct)}%</p><p>{ctx.party(row.leader)}, official"
+            + f"</p><p class='big'>{fmt_pct(official_leader_share(ctx, row))}%</p><p>"
+            f"{esc(SHARE_OF[ctx.denominator(row.contest)])}: {ctx.party(row.leader)}, official"
             + (
                 f"; observers {fmt_pct(obs['shares'].get(row.leader))}%"
                 if obs and row.leader in obs.get("shares", {})
@@ -124,6 +139,10 @@ def key_figures(ctx: ReportContext) -> Section:
         for c, leader in zip(frame["contest"], frame["leader"], strict=False)
     ]
     frame["observed_pecs"] = [observer.get(c, {}).get("observed_pecs") for c in frame["contest"]]
+    denominators = sorted({ctx.denominator(c) for c in frame["contest"]}, key=list(SHARE_OF).index)
+    for d in denominators:
+        if LEADER_SHARE[d] not in frame.columns:  # a file older than the split by denominator
+            frame[LEADER_SHARE[d]] = None
     frame["figures"] = [
         status_label(s, a)
         for s, a in zip(frame.get("status", [None] * len(frame)), frame["as_of"], strict=False)
@@ -141,8 +160,12 @@ def key_figures(ctx: ReportContext) -> Section:
                 ("valid", "valid", fmt_int),
                 ("invalid", "invalid", fmt_int),
                 ("leader", "leader", ctx.party),
-                ("leader_share_pct", "leader %, official", fmt_pct),
-                ("observer_leader_share_pct", "leader %, observers", fmt_pct),
+                *((LEADER_SHARE[d], f"leader % {SHARE_OF[d]}, official", fmt_pct) for d in denominators),
+                (
+                    "observer_leader_share_pct",
+                    f"leader % {ctx.share_of(frame['contest'])}, observers",
+                    fmt_pct,
+                ),
                 ("observed_pecs", "precincts observed", fmt_int),
                 ("figures", "official figures", fmt_text),
             ],
@@ -153,7 +176,7 @@ def key_figures(ctx: ReportContext) -> Section:
     parts.append(
         "<p class='src'>Official: marts.election_totals (finest level covering the electorate). "
         "Observers: marts.observer_sample_summary (their sample of precincts, all regions, the copies saylau "
-        "trusts; shares under the contest's own rule). Observers' figures describe the precincts they watched, "
-        "not the country.</p>"
+        "trusts; shares of the same ballots as the official share). Observers' figures describe the precincts "
+        "they watched, not the country.</p>"
     )
     return Section("key-figures", "Key figures: official vs observers", "".join(parts))

@@ -12,7 +12,10 @@ def observer_summary(ctx: ReportContext) -> Section:
     title = "The observers' summary"
     try:
         sample = election_rows(
-            ctx, "marts.observer_sample_summary", where="region_code is null", order="contest, share_pct desc"
+            ctx,
+            "marts.observer_sample_summary",
+            where="region_code is null",
+            order="contest, share_of_ballots_cast_pct desc",
         )
     except Missing as m:
         return Section("observer-summary", title, note(str(m)))
@@ -26,8 +29,6 @@ def observer_summary(ctx: ReportContext) -> Section:
         )
     if "source" not in sample.columns:
         sample = sample.assign(source=None)
-    if "share_valid_pct" not in sample.columns:
-        sample = sample.assign(share_valid_pct=None)
     sample = sample.sort_values("source", kind="stable", na_position="last")
     sample = sample.iloc[sample["contest"].map(ctx.contest_rank).argsort(kind="stable")]
     for (contest, source), rows in sample.groupby(["contest", "source"], sort=False, dropna=False):
@@ -40,12 +41,17 @@ def observer_summary(ctx: ReportContext) -> Section:
         )
         parts.append(
             html_table(
-                rows.sort_values("share_pct", ascending=False),
+                rows.sort_values("share_of_ballots_cast_pct", ascending=False),
                 [
                     ("party", "party", ctx.party),
                     ("votes", "votes", fmt_int),
-                    ("share_pct", "share % of ballots cast (their table)", fmt_pct),
-                    ("share_valid_pct", "share % (contest rule)", fmt_pct),
+                    ("share_of_ballots_cast_pct", "share % of ballots cast (their table)", fmt_pct),
+                    # the contest's own rule where it is not the ballots cast (elections)
+                    *(
+                        [("share_of_valid_pct", "share % of valid ballots", fmt_pct)]
+                        if ctx.denominator(contest) == "valid"
+                        else []
+                    ),
                 ],
             )
         )

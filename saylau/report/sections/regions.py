@@ -124,7 +124,7 @@ def regions(ctx: ReportContext) -> Section:
             "share_pct",
             f"{ctx.contest_names.get(contest, contest)}: {ctx.party_plain(leader)} share by region"
             + ("" if any_random else f"\nobservers: {WATCHED_ONLY}"),
-            f"{ctx.party_plain(leader)} share, %",
+            f"{ctx.party_plain(leader)} share {ctx.share_of([contest])}, %",
         )
         parts.append(
             figure(
@@ -171,8 +171,8 @@ def regions(ctx: ReportContext) -> Section:
                 ("official_turnout_pct", "turnout % official", fmt_pct),
                 ("observer_turnout_pct", "turnout % observers", fmt_pct),
                 ("turnout_gap_pp", "gap pp", fmt_signed),
-                ("official_share_pct", "share % official", fmt_pct),
-                ("observer_share_pct", "share % observers", fmt_pct),
+                ("official_share_pct", f"share % {ctx.share_of([contest])}, official", fmt_pct),
+                ("observer_share_pct", f"share % {ctx.share_of([contest])}, observers", fmt_pct),
                 ("share_gap_pp", "gap pp", fmt_signed),
                 ("sample", "observers' sample", fmt_text),
                 *(

@@ -46,15 +46,16 @@ def threshold(ctx: ReportContext) -> Section:
             "<p class='warn'>Preliminary: the official shares below are the CEC's preliminary figures "
             "(shares only where no count is out yet); the final results replace them.</p>" + lead
         )
+    share_of = ctx.share_of(rows["contest"].unique())
     table = html_table(
         rows,
         [
             ("contest", "contest", fmt_text),
             ("party", "party", ctx.party),
             ("threshold_pct", "threshold %", fmt_pct),
-            ("official_share_pct", "share % official", fmt_pct),
+            ("official_share_pct", f"share % {share_of}, official", fmt_pct),
             ("source", "observers", fmt_text),
-            ("observer_share_pct", "share % observers", fmt_pct),
+            ("observer_share_pct", f"share % {share_of}, observers", fmt_pct),
             ("passes_official", "passes (official)", fmt_bool),
             *(
                 [("observer_verdict", "observers' verdict", fmt_verdict)]

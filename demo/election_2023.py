@@ -14,11 +14,14 @@ The public case is kept as it happened: the East Kazakhstan regional maslikhat's
 against 2,083 and the official one has her lose by 33 (2,133 to 2,100).
 
 Observers copy every precinct of some districts, part of others, none of the rest (``COVERAGE``); their
-copies are the honest protocols. Files (``write_2023``), in the precinct importer's canonical layout
-(``kz-precinct-csv``, one column per candidate id of the contest, 0 off a candidate's district):
+copies are the honest protocols. Files (``write_2023``):
 
-- ``official/precincts_<contest>.csv`` the official count,
-- ``observers/copies_<contest>.csv`` the observers' copies (imported with ``--source``),
+- ``official/precincts_<contest>.csv`` the official count, in the precinct importer's canonical layout
+  (``kz-precinct-csv``, one column per candidate id of the contest, 0 off a candidate's district),
+- ``observers/district_copies_<contest>.csv`` the observers' copies in their own district form
+  (docs/observers.md, loaded by ``load-observers``): Russian headers of the template, a district column,
+  one column per candidate headed by the name as an organisation writes it (full Russian name, Latin
+  name, surname and initials, Kazakh spelling, in turn), empty off the candidate's district,
 - ``ground_truth/districts.csv`` per district: scenario, honest and official winner, ``reversed``,
   precincts and voters, and those the observers copied.
 """
@@ -256,6 +259,67 @@ def _table(election: Election2023, frame: pd.DataFrame, contest: str) -> pd.Data
     return out.sort_values(["region_code", "precinct_number"])
 
 
+# the observers' district form (saylau/observers/templates.py, "protocol_district"): Russian headers
+OBSERVER_ORGANISATION = "Demo observers"  # organisation id: demo_observers
+BALLOT_NAMES = {
+    "mazhilis_smd": "Мажилис (одномандатный округ)",
+    "maslikhat_regional_smd": "Маслихат области (одномандатный округ)",
+    "maslikhat_district": "Районный маслихат (одномандатный округ)",
+}
+LINE_HEADERS = {
+    "registered": "Число избирателей в списке",
+    "ballots_received": "Получено бюллетеней",
+    "ballots_issued": "Выдано бюллетеней",
+    "ballots_cancelled": "Погашено бюллетеней",
+    "ballots_in_boxes": "Бюллетеней в ящиках",
+    "invalid": "Недействительные бюллетени",
+    "valid": "Действительные бюллетени",
+}
+
+
+def candidate_header(names: pd.DataFrame, turn: int) -> str:
+    """A candidate's column header as an organisation writes it: the full Russian name, the Latin name, the
+    surname with initials, the Kazakh spelling (given name first), by ``turn``."""
+    by = {r.lang: r for r in names.itertuples(index=False)}
+    ru, en, kk = by["ru"], by.get("en", by["ru"]), by.get("kk", by["ru"])
+    initials = "".join(p[0] + "." for p in (ru.given_names, ru.patronymic) if p)
+    forms = (
+        " ".join(p for p in (ru.surname, ru.given_names, ru.patronymic) if p),
+        f"{en.given_names} {en.surname}",
+        f"{ru.surname} {initials}",
+        f"{kk.given_names} {kk.surname}",
+    )
+    return forms[turn % len(forms)]
+
+
+def observer_copies(election: Election2023, contest: str) -> pd.DataFrame:
+    """The observers' copies of one contest in their district form: a row per copied precinct."""
+    copied = election.honest.merge(election.observed, on=["contest_id", "district_id", "pec_id"])
+    rows = copied[copied["contest_id"] == contest].merge(
+        election.precincts[["pec_id", "region_code", "number"]], on="pec_id"
+    )
+    rows = rows.sort_values(["region_code", "number"])
+    regions = _csv("regions.csv").set_index("code")["name_ru"]
+    districts = _csv("districts.csv").set_index("district_id")["number"]
+    names = _csv("candidates.csv")
+    stood = election.candidates[election.candidates["contest_id"] == contest]
+    out = pd.DataFrame({
+        "Организация": OBSERVER_ORGANISATION, "Регион": rows["region_code"].map(regions).to_numpy(),
+        "№ участка": rows["number"].to_numpy(), "Бюллетень": BALLOT_NAMES[contest],
+        # a district maslikhat's number repeats in every territorial commission of a region: its id
+        "Округ": [d if contest == "maslikhat_district" else f"№ {districts[d]}" for d in rows["district_id"]],
+    })  # fmt: skip
+    for line, header in LINE_HEADERS.items():
+        out[header] = rows[line].astype(int).to_numpy()
+    for turn, option in enumerate(stood["option_id"]):
+        header = candidate_header(names[names["option_id"] == option], turn)
+        assert header not in out.columns, header  # one column per candidate
+        votes = rows[option] if option in rows else pd.Series(float("nan"), index=rows.index)
+        out[header] = votes.map(lambda v: "" if pd.isna(v) else str(int(v))).to_numpy()
+    out["Против всех"] = rows["against_all"].astype(int).to_numpy()
+    return out
+
+
 def write_2023(election: Election2023, folder: Path) -> list[Path]:
     """The official tables, the observers' copies and the ground truth under ``folder``."""
     written = []
@@ -266,11 +330,8 @@ def write_2023(election: Election2023, folder: Path) -> list[Path]:
         path = folder / "official" / f"precincts_{contest}.csv"
         official.to_csv(path, index=False, lineterminator="\n")
         written.append(path)
-        copied = election.honest.merge(election.observed, on=["contest_id", "district_id", "pec_id"])
-        path = folder / "observers" / f"copies_{contest}.csv"
-        _table(election, copied, contest).drop(columns=["status"]).to_csv(
-            path, index=False, lineterminator="\n"
-        )
+        path = folder / "observers" / f"district_copies_{contest}.csv"
+        observer_copies(election, contest).to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     path = folder / "ground_truth" / "districts.csv"
     election.truth.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)

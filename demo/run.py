@@ -48,16 +48,14 @@ def generate_demo(folder: Path) -> dict[str, str]:
 
 def demo_elections(folder: Path) -> list[pipeline.ElectionFiles]:
     """What the demo job loads: the 2021 election's files, then the 2023 districts' official precinct
-    tables and the observers' copies of them (imported as a precinct table of the observers' own)."""
+    tables and the observers' copies of them (their district form, through load-observers)."""
     from demo import election_2023 as e23
     from demo.outputs import job_files
 
     root = folder / e23.ELECTION_ID
-    tables = []
-    for contest in e23.CONTESTS:
-        tables.append((root / "official" / f"precincts_{contest}.csv", contest, "official"))
-        tables.append((root / "observers" / f"copies_{contest}.csv", contest, e23.OBSERVER_SOURCE))
-    return [job_files(folder), pipeline.ElectionFiles(e23.ELECTION_ID, tuple(tables))]
+    tables = tuple((root / "official" / f"precincts_{c}.csv", c, "official") for c in e23.CONTESTS)
+    # the observers' copies in their own district form, loaded as an organisation's file would be
+    return [job_files(folder), pipeline.ElectionFiles(e23.ELECTION_ID, tables, (root / "observers",))]
 
 
 def scrape_double(s: Settings, steps: pipeline.Steps) -> int:

@@ -13,6 +13,10 @@ hard (row rejected)
                              that precinct (when loaded): most likely a mistyped precinct number
     ``party_not_on_ballot``  a vote count for a party that is not on this contest's ballot
     ``duplicate_row``        the same copy again (same organisation, contest, precinct, numbers and photo)
+    ``unknown_district``     a single-member contest's copy whose district cell names none of its districts
+    ``unknown_candidate``    a count under a candidate column naming no candidate of the row's district (or
+                             naming one a second time)
+    ``precinct_not_in_district``  the precinct is not one the named district covers
 soft (row kept, flagged)
     ``registry_missing``     no precinct registry for the region: the precinct cannot be checked
     ``conflicting_copies``   another copy of the same precinct's protocol gives different numbers
@@ -206,6 +210,59 @@ def list_differs_from_official(official_registered: Mapping[tuple[str, str], int
     )
 
 
+def unknown_district() -> Check:
+    """Hard: the district form's row of a single-member contest names no district of it."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        if "district_needed" not in df.columns:
+            return _all_true(df)
+        return ~df["district_needed"].fillna(False).astype(bool) | df["district_id"].notna()
+
+    return Check(
+        check,
+        name="unknown_district",
+        error="the district cell names no single-member district of this contest (its id, its number in "
+        "the region, or its name)",
+        statistics={"lines": ["district", "contest_id", "region"]},
+    )
+
+
+def unknown_candidate() -> Check:
+    """Hard: a count under a candidate column that names no candidate of the row's district."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        if "unknown_candidates" not in df.columns:
+            return _all_true(df)
+        return df["unknown_candidates"].isna()
+
+    return Check(
+        check,
+        name="unknown_candidate",
+        error="a vote count under a column naming no candidate of the row's district (or one named twice)",
+        statistics={"lines": ["district", "unknown_candidates"]},
+    )
+
+
+def precinct_not_in_district(district_precincts: Mapping[str, Collection[str]]) -> Check:
+    """Hard: the precinct is not one the row's district covers (a mistyped district or precinct)."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        if "district_id" not in df.columns or not district_precincts:
+            return _all_true(df)
+        covers = [
+            district not in district_precincts or unit in district_precincts[district]
+            for district, unit in zip(df["district_id"], df["unit_id"], strict=True)
+        ]
+        return df["district_id"].isna() | pd.Series(covers, index=df.index)
+
+    return Check(
+        check,
+        name="precinct_not_in_district",
+        error="the precinct is not in the district named (a mistyped district or precinct number?)",
+        statistics={"lines": ["district", "region", "precinct"]},
+    )
+
+
 def observer_protocol_schema(
     contest_kind: str,
     options: Sequence[str],
@@ -213,10 +270,12 @@ def observer_protocol_schema(
     registry: Collection[str] = (),
     registry_regions: Collection[str] = (),
     official_registered: Mapping[tuple[str, str], int] | None = None,
+    district_precincts: Mapping[str, Collection[str]] | None = None,
 ) -> pa.DataFrameSchema:
-    """The model of observers' protocol copies of one contest (``options``: the parties on its ballot;
-    ``off_ballot``: other party columns the file has; ``registry``: known ``unit_id``s of the regions in
-    ``registry_regions``; ``official_registered``: (contest, unit) -> official voters on the list)."""
+    """The model of observers' protocol copies of one contest (``options``: the parties on its ballot, or a
+    district's candidates; ``off_ballot``: other party or candidate columns the file has; ``registry``:
+    known ``unit_id``s of the regions in ``registry_regions``; ``official_registered``: (contest, unit) ->
+    official voters on the list; ``district_precincts``: district id -> the precincts it covers)."""
     base = protocol_schema(contest_kind, options=options)
     value_columns = [*LINES, *options]
     checks = [c for c in base.checks if c.name != "duplicate_key"]
@@ -231,6 +290,9 @@ def observer_protocol_schema(
         registry_missing(registry_regions),
         list_differs_from_official(official_registered or {}),
         party_not_on_ballot(off_ballot),
+        unknown_district(),
+        unknown_candidate(),
+        precinct_not_in_district(district_precincts or {}),
         duplicate_row(value_columns),
         conflicting_copies(value_columns),
     ]
@@ -245,6 +307,9 @@ def observer_protocol_schema(
             "notes": Column(str, nullable=True, required=False),
             "observer_hash": Column(str, nullable=True, required=False),
             "copy_id": Column(str, nullable=False, unique=True),
+            "district": Column(str, nullable=True, required=False),
+            "district_id": Column(str, nullable=True, required=False),
+            "unknown_candidates": Column(str, nullable=True, required=False),
         }
     )
     for party in off_ballot:

@@ -3,14 +3,16 @@
 Headers in Kazakh, Russian or English map to canonical columns by ``reference_data/observer_columns.csv``;
 a party column is headed by any party name the resolver knows. A header that maps to nothing refuses the
 whole file (:class:`ObserverFileError` naming the file and the unknown headers), since a guessed column
-would put numbers on the wrong line.
+would put numbers on the wrong line, except in the district form (a protocol file with a district column):
+there every other header is a candidate column, headed by the candidate's name as written, and resolved
+row by row within the row's district (:mod:`saylau.observers.districts`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from saylau.reference import Resolver, UnknownNameError, default_resolver
 
 FILE_KINDS = ("protocol", "turnout", "violation")
 MAPPING_FILE = REFERENCE_DATA_DIR / "observer_columns.csv"
+# the canonical column of a candidate column in the district form: CANDIDATE_PREFIX + the header as written
+CANDIDATE_PREFIX = "candidate:"
 # file kind -> its table (``staging.<table>``, ``quarantine.<table>``, the name validation reports under)
 TABLES = {"protocol": "observer_protocols", "turnout": "observer_turnout", "violation": "observer_violations"}
 
@@ -44,18 +48,21 @@ def header_mapping(path: Path = MAPPING_FILE) -> dict[str, dict[str, str]]:
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """How one file's headers map: its kind, header -> canonical column, party id per party header."""
+    """How one file's headers map: its kind, header -> canonical column, party id per party header, and
+    the district form's candidate columns."""
 
     kind: str
     columns: dict[str, str]  # header as written -> canonical column (party columns: the party id)
-    parties: tuple[str, ...]  # party ids among the canonical columns
+    parties: tuple[str, ...]  # party ids among the canonical columns (after parsing: candidates' too)
+    candidates: tuple[str, ...] = ()  # headers of candidate columns (canonical: CANDIDATE_PREFIX + header)
+    candidate_headers: dict[str, str] = field(default_factory=dict)  # option id -> header it was read under
 
     def header_of(self, canonical: str) -> str:
         """The header as the file wrote it for a canonical column (for error messages)."""
         for header, name in self.columns.items():
             if name == canonical:
                 return header
-        return canonical
+        return self.candidate_headers.get(canonical, canonical)
 
 
 _PARTY_WORDS = re.compile(r"^(?:партия|party|партиясы)\s+|\s+(?:партиясы|party|партия)$", re.IGNORECASE)
@@ -81,12 +88,17 @@ def map_columns(
     resolver = resolver or default_resolver()
     mapping = header_mapping()
     kinds = [kind] if kind else list(FILE_KINDS)
-    best: tuple[int, str, dict[str, str], list[str], list[str]] | None = None
+    best: tuple[int, str, dict[str, str], list[str], list[str], list[str]] | None = None
     for k in kinds:
         known = mapping[k]
         columns: dict[str, str] = {}
         parties: list[str] = []
         unknown: list[str] = []
+        candidates: list[str] = []
+        # the district form: headers that are neither lines nor parties are candidates' names
+        district_form = k == "protocol" and any(
+            known.get(normalise_header(h)) == "district" for h in headers if h is not None
+        )
         for header in headers:
             if header is None or not str(header).strip():
                 continue
@@ -100,17 +112,21 @@ def map_columns(
                     columns[header] = party
                     parties.append(party)
                     continue
+                if district_form:
+                    columns[header] = CANDIDATE_PREFIX + str(header).strip()
+                    candidates.append(str(header))
+                    continue
             unknown.append(str(header))
-        score = len(columns) - 100 * len(unknown)
+        score = len(columns) - len(candidates) - 100 * len(unknown)
         if best is None or score > best[0]:
-            best = (score, k, columns, parties, unknown)
+            best = (score, k, columns, parties, unknown, candidates)
     assert best is not None
-    _, k, columns, parties, unknown = best
+    _, k, columns, parties, unknown, candidates = best
     if unknown:
         raise ObserverFileError(
             f"{file_name}: cannot map column(s) {', '.join(repr(u) for u in unknown)} "
             f"(file kind {k}; known headers are listed in {MAPPING_FILE.name}, party columns are headed by a "
-            f"party name)"
+            f"party name, candidate columns by the candidate's name in a file with a district column)"
         )
     # one header written twice: the dict above holds it once, but the file has two columns of it
     positions: dict[str, list[int]] = {}
@@ -129,4 +145,4 @@ def map_columns(
         raise ObserverFileError(
             f"{file_name}: columns {', '.join(repr(h) for h in heads)} all map to {', '.join(doubled)}"
         )
-    return ColumnMap(k, columns, tuple(parties))
+    return ColumnMap(k, columns, tuple(parties), tuple(candidates))

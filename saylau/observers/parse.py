@@ -19,6 +19,7 @@ import pandas as pd
 
 from saylau.observers.cells import parse_count, read_cells
 from saylau.observers.columns import ColumnMap, map_columns
+from saylau.observers.districts import contest_of_district, resolve_district_rows
 from saylau.observers.personal import PERSONAL_COLUMNS, observer_hash, personal_patterns, scrub_text
 from saylau.protocol import LINES
 from saylau.reference import Resolver, UnknownNameError, default_resolver, normalise_name
@@ -50,7 +51,36 @@ CONTEST_NAMES: dict[str, tuple[str, ...]] = {
         "аудандық мәслихат",
         "қала мәслихаты",
     ),
-    "maslikhat_district": ("maslikhat_district", "district maslikhat (single-member)"),
+    # single-member districts (from 2023): the district form (saylau.observers.districts)
+    "mazhilis_smd": (
+        "mazhilis_smd",
+        "mazhilis (single-member district)",
+        "mazhilis single-member district",
+        "мажилис (одномандатный округ)",
+        "мажилис, одномандатный округ",
+        "мажилис одномандатный округ",
+        "мәжіліс (бір мандатты округ)",
+        "мәжіліс бір мандатты округ",
+    ),
+    "maslikhat_regional_smd": (
+        "maslikhat_regional_smd",
+        "regional maslikhat (single-member district)",
+        "oblast maslikhat (single-member district)",
+        "маслихат области (одномандатный округ)",
+        "областной маслихат (одномандатный округ)",
+        "облыстық мәслихат (бір мандатты округ)",
+        "облыс мәслихаты (бір мандатты округ)",
+    ),
+    "maslikhat_district": (
+        "maslikhat_district",
+        "district maslikhat (single-member)",
+        "district maslikhat (single-member district)",
+        "маслихат района (одномандатный округ)",
+        "районный маслихат (одномандатный округ)",
+        "городской маслихат (одномандатный округ)",
+        "аудандық мәслихат (бір мандатты округ)",
+        "қалалық мәслихат (бір мандатты округ)",
+    ),
     "president": ("president", "президент", "выборы президента", "президент сайлауы"),
     "referendum": ("referendum", "референдум"),
 }
@@ -210,7 +240,7 @@ def parse_export(
     frame = frame.drop(columns=personal)
     frame = _place(frame, resolver, election_date)
     if cmap.kind == "protocol":
-        frame = _protocol_frame(frame, cmap, contest)
+        frame, cmap = _protocol_frame(frame, cmap, contest, election_id, headers)
     else:
         if cmap.kind == "violation":  # a report of no precinct (place optional) names no unit
             placed = frame["region_code"].notna() & frame["precinct_number"].notna()
@@ -224,14 +254,27 @@ def parse_export(
     return ParsedExport(cmap.kind, cmap, frame.reset_index(drop=True), file_name)
 
 
-def _protocol_frame(frame: pd.DataFrame, cmap: ColumnMap, contest: str | None) -> pd.DataFrame:
+def _protocol_frame(
+    frame: pd.DataFrame, cmap: ColumnMap, contest: str | None, election_id: str, headers: list
+) -> tuple[pd.DataFrame, ColumnMap]:
     texts = frame["contest"] if "contest" in frame else empty_column(frame)
     ids = [contest_id(t, contest) for t in texts]
+    district_form = "district" in cmap.columns.values()
+    if district_form:  # no ballot named: a district named by its id names its contest
+        ids = [
+            i if i is not None or t is not None else contest_of_district(d, election_id)
+            for i, t, d in zip(ids, texts, frame["district"], strict=True)
+        ]
     frame["contest_known"] = [i is not None for i in ids]
     frame["contest_id"] = [i if i is not None else (t or "?") for i, t in zip(ids, texts, strict=True)]
     frame = frame.drop(columns=[c for c in ("contest",) if c in frame.columns])
+    if district_form:
+        positions = {str(h): i for i, h in enumerate(headers, start=1) if h is not None}
+        frame, cmap = resolve_district_rows(frame, cmap, election_id, positions)
     frame["level"] = "pec"
-    for c in [*[line for line in LINES if line in frame.columns], *cmap.parties]:
+    for c in [line for line in LINES if line in frame.columns]:
         frame[c] = [parse_count(v) for v in frame[c]]
+    for c in cmap.parties:  # object: a blank cell stays None beside whole counts (not NaN in a float column)
+        frame[c] = pd.Series([parse_count(v) for v in frame[c]], index=frame.index, dtype=object)
     frame["copy_id"] = frame["source_sha256"].str[:16] + ":" + frame["source_row"].astype(str)
-    return frame
+    return frame, cmap

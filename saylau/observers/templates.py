@@ -1,4 +1,5 @@
-"""The templates observer organisations fill in: a CSV and an XLSX per export kind (``docs/templates``).
+"""The templates observer organisations fill in: a CSV and an XLSX per export kind (``docs/templates``),
+and one of the district form (copies of single-member district protocols, from 2023).
 
 Each holds a header row and one example row; the XLSX has a second sheet explaining each column with its
 Kazakh, Russian and English headers (from the mapping file).
@@ -43,6 +44,30 @@ TEMPLATE_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("observer_phone", "Телефон", "+7 700 000 00 00"),
         ("observer_email", "Эл. почта", "observer@example.org"),
     ],
+    # the district form: a district column and one column per candidate, headed by the name as written
+    # (the example is the demo's made-up East Kazakhstan regional maslikhat district No 3)
+    "protocol_district": [
+        ("organisation", "Организация", "Әділ сайлау"),
+        ("region", "Регион", "Восточно-Казахстанская область"),
+        ("precinct", "№ участка", "31"),
+        ("contest", "Бюллетень", "Маслихат области (одномандатный округ)"),
+        ("district", "Округ", "№ 3"),
+        ("registered", "Число избирателей в списке", "700"),
+        ("ballots_received", "Получено бюллетеней", "720"),
+        ("ballots_issued", "Выдано бюллетеней", "330"),
+        ("ballots_cancelled", "Погашено бюллетеней", "390"),
+        ("ballots_in_boxes", "Бюллетеней в ящиках", "330"),
+        ("invalid", "Недействительные бюллетени", "7"),
+        ("valid", "Действительные бюллетени", "323"),
+        ("candidate", "Сулбатаев Даурен Ержанович", "140"),
+        ("candidate", "Корапбекова Гульнар", "143"),
+        ("candidate", "Жашикжанова Айжан", "32"),
+        ("against_all", "Против всех", "8"),
+        ("photo_ref", "Фото протокола", "IMG_0124.jpg"),
+        ("notes", "Примечание", "копию протокола выдали в 22:10"),
+        ("observer_name", "ФИО наблюдателя", "Иванова Асель"),
+        ("observer_phone", "Телефон", "+7 700 000 00 00"),
+    ],
     "turnout": [
         ("organisation", "Организация", "Әділ сайлау"),
         ("region", "Регион", "г. Алматы"),
@@ -67,9 +92,12 @@ TEMPLATE_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
 }
 TEMPLATE_NAMES = {
     "protocol": "observer_protocols_template",
+    "protocol_district": "observer_district_protocols_template",
     "turnout": "observer_turnout_template",
     "violation": "observer_violations_template",
 }
+# a template's file kind in the mapping file (the district form is a protocol file)
+FILE_KIND_OF = {"protocol_district": "protocol"}
 
 
 def template_rows(kind: str) -> list[list[str]]:
@@ -100,8 +128,9 @@ def write_templates(folder: Path = TEMPLATE_DIR) -> list[Path]:
             sheet.append([_template_cell(v) for v in row])
         guide = book.create_sheet("columns")
         guide.append(["column", "kk", "ru", "en", "what to write"])
-        for canonical, _, _ in TEMPLATE_COLUMNS[kind]:
-            names = mapping[(mapping["file_kind"] == kind) & (mapping["canonical"] == canonical)]
+        file_kind = FILE_KIND_OF.get(kind, kind)
+        for canonical, _, _ in dict.fromkeys((c, "", "") for c, _, _ in TEMPLATE_COLUMNS[kind]):
+            names = mapping[(mapping["file_kind"] == file_kind) & (mapping["canonical"] == canonical)]
             by_lang = {
                 lang: " | ".join(names.loc[names["lang"] == lang, "header"]) for lang in ("kk", "ru", "en")
             }
@@ -136,6 +165,11 @@ COLUMN_HELP: dict[str, str] = {
     "qhp": "votes",
     "auyl": "votes",
     "adal": "votes",
+    "district": "the single-member district: its number on the forms (№ 3), or its id (KZ-63/OM-03)",
+    "candidate": "votes for each candidate of the district: one column per candidate, headed by the name as "
+    "on the ballot (any order of names, initials, Cyrillic or Latin); a file of several districts leaves "
+    "the other districts' candidates empty",
+    "against_all": "votes against all (where the ballot has the line)",
     "photo_ref": "file name or link of the protocol photo (decides between disagreeing copies)",
     "notes": "free text; do not write names or phone numbers here",
     "observer_name": "personal data: replaced by an anonymous code on loading, never published",

@@ -34,6 +34,8 @@ class ElectionContext:
     registry: frozenset[str]  # pec commission ids
     registry_regions: frozenset[str]  # regions with a precinct registry
     official_registered: dict[tuple[str, str], int] = field(default_factory=dict)  # (contest, pec) -> list
+    district_ballots: dict[str, list[str]] = field(default_factory=dict)  # district id -> its candidates
+    district_precincts: dict[str, frozenset[str]] = field(default_factory=dict)  # district id -> pec ids
 
 
 def election_context(con: duckdb.DuckDBPyConnection, election_id: str) -> ElectionContext:
@@ -64,6 +66,13 @@ def election_context(con: duckdb.DuckDBPyConnection, election_id: str) -> Electi
         "and source = 'official' and level = 'pec' and line = 'registered' group by contest_id, unit_id",
         [election_id],
     ).fetchall()
+    district_ballots: dict[str, list[str]] = {}
+    for district, option in con.execute(
+        "select district_id, option_id from ref.district_candidates where election_id = ? "
+        "order by district_id, position",
+        [election_id],
+    ).fetchall():
+        district_ballots.setdefault(district, []).append(option)
     return ElectionContext(
         election_id,
         row[0],
@@ -72,7 +81,28 @@ def election_context(con: duckdb.DuckDBPyConnection, election_id: str) -> Electi
         frozenset(r[0] for r in registry),
         frozenset(r[1] for r in registry if r[1]),
         {(c, u): int(v) for c, u, v in official},
+        district_ballots,
+        _district_precincts(con, election_id),
     )
+
+
+def _district_precincts(con: duckdb.DuckDBPyConnection, election_id: str) -> dict[str, frozenset[str]]:
+    """district id -> the precincts it covers: its ranges of precinct numbers, and the registered precincts
+    of the territorial commissions it takes whole (as intermediate.int_district_precincts has them)."""
+    rows = con.execute(
+        "with numbers as (select district_id, level, region_code, "
+        "unnest(generate_series(number_from, number_to)) as number "
+        "from ref.district_units where election_id = ?) "
+        "select district_id, region_code || '/' || number from numbers where level = 'pec' "
+        "union all select n.district_id, c.commission_id from numbers as n inner join ref.commissions as c "
+        "on c.election_id = ? and c.level = 'pec' "
+        "and c.parent_id = n.region_code || '/T' || lpad(n.number::varchar, 2, '0') where n.level = 'tec'",
+        [election_id, election_id],
+    ).fetchall()
+    out: dict[str, set[str]] = {}
+    for district, unit in rows:
+        out.setdefault(district, set()).add(unit)
+    return {d: frozenset(u) for d, u in out.items()}
 
 
 FORMULA_RULE = "formula_cell"
@@ -99,7 +129,8 @@ def formula_cells(parsed: ParsedExport) -> pd.Series:
     """
     frame = parsed.frame
     found = pd.Series("", index=frame.index, dtype=object)
-    for canonical in dict.fromkeys(parsed.columns.columns.values()):
+    # the district form's candidates are under their option ids (parties), not their headers
+    for canonical in dict.fromkeys([*parsed.columns.columns.values(), *parsed.columns.parties]):
         column = _PARSED_AS.get(canonical, canonical)
         if canonical in PERSONAL_COLUMNS or column not in frame.columns:
             continue
@@ -157,9 +188,11 @@ def _validate_rows(parsed: ParsedExport, ctx: ElectionContext) -> Validated:
         schema = observer_violation_schema(ctx.registry, ctx.registry_regions)
         return validate_frame(frame, schema, table, key_columns=keys)
     parts = []
-    for contest, group in frame.groupby("contest_id", sort=True, dropna=False):
+    for (contest, district), group in _ballot_groups(frame):
         known = contest in ctx.contests and bool(group["contest_known"].all())
         options = ctx.ballots.get(contest, []) if known else list(parsed.columns.parties)
+        if known and district in ctx.district_ballots:  # a district's ballot: its candidates
+            options = [*ctx.district_ballots[district], *(o for o in options if o == "against_all")]
         off_ballot = [p for p in parsed.columns.parties if p not in options]
         group = group.copy()
         for option in options:
@@ -169,7 +202,13 @@ def _validate_rows(parsed: ParsedExport, ctx: ElectionContext) -> Validated:
             group["contest_known"] = False
         kind = ctx.contests.get(contest, "party_list")
         schema = observer_protocol_schema(
-            kind, options, off_ballot, ctx.registry, ctx.registry_regions, ctx.official_registered
+            kind,
+            options,
+            off_ballot,
+            ctx.registry,
+            ctx.registry_regions,
+            ctx.official_registered,
+            ctx.district_precincts,
         )
         if ctx.official_registered:  # shown next to the copy's list size when the two differ
             group["official_registered"] = pd.array(
@@ -181,6 +220,19 @@ def _validate_rows(parsed: ParsedExport, ctx: ElectionContext) -> Validated:
             )
         parts.append(validate_frame(group, schema, table, key_columns=keys))
     return _merge(parts, table, keys)
+
+
+def _ballot_groups(frame: pd.DataFrame):
+    """(contest, district) and its rows: one ballot each (district None outside the district form)."""
+    if "district_id" not in frame.columns:
+        for contest, group in frame.groupby("contest_id", sort=True, dropna=False):
+            yield (contest, None), group
+        return
+    districts = frame["district_id"].fillna("")
+    for (contest, district), group in frame.groupby(
+        [frame["contest_id"], districts], sort=True, dropna=False
+    ):
+        yield (contest, district or None), group
 
 
 def _merge(parts: list[Validated], table: str, keys: list[str]) -> Validated:
@@ -207,7 +259,7 @@ def problems_of(validated: Validated, cmap: ColumnMap, file_name: str) -> list[s
     out = []
     for row in validated.rejected.itertuples(index=False):
         values = str(row.failing_values)
-        for canonical in sorted(set(cmap.columns.values()), key=len, reverse=True):
+        for canonical in sorted({*cmap.columns.values(), *cmap.parties}, key=len, reverse=True):
             header = cmap.header_of(canonical)
             if header != canonical:
                 values = re.sub(rf"(?<![\w]){re.escape(canonical)}=", f"{canonical} ({header!r})=", values)

@@ -61,8 +61,12 @@ create table if not exists staging.observer_protocols (
     source_ref        varchar not null,
     source_sha256     varchar not null,
     source_row        integer not null,
-    run_id            varchar
+    run_id            varchar,
+    district          varchar            -- single-member district as written (the district form)
 );
+
+-- warehouses created before the district form (issue 21)
+alter table staging.observer_protocols add column if not exists district varchar;
 
 -- staging.observer_turnout: observers' own counts of voters through the day at their precincts.
 create table if not exists staging.observer_turnout (

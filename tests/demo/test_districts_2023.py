@@ -1,7 +1,7 @@
 """The 2023 demo's single-member districts loaded and scored on their ground truth (issue 21 item 5).
 
-The official precinct tables and the observers' copies (``demo/election_2023.py``) are imported, the marts
-built, and ``marts.winner_check`` held against ``ground_truth/districts.csv``: every reversed district is
+The official precinct tables are imported and the observers' district copies (``demo/election_2023.py``,
+the observers' own district form) loaded by the observers' loader, the marts built, and ``marts.winner_check`` held against ``ground_truth/districts.csv``: every reversed district is
 found wherever the copies cover enough of it to show it (all of it, or the part the rewriting touched), no
 district is called reversed that is not, and the coverage figures are exact.
 """
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.xdist_group("districts-2023")  # one build per worker
 @pytest.fixture(scope="session")  # not module: xdist may interleave modules and rebuild it
 def built(tmp_path_factory):
     from saylau.marts import build_marts
+    from saylau.observers import load_observers
     from saylau.precincts import import_precinct_file
 
     root = tmp_path_factory.mktemp("districts_2023")
@@ -33,14 +34,15 @@ def built(tmp_path_factory):
     with warehouse.connect(db) as con:
         reference.load_reference(con)
     for contest in CONTESTS:
-        for path, source in (
-            (folder / "official" / f"precincts_{contest}.csv", "official"),
-            (folder / "observers" / f"copies_{contest}.csv", OBSERVER_SOURCE),
-        ):
-            import_precinct_file(
-                db, path, "kz-precinct-csv", ELECTION_ID, run_id="t", contest_id=contest,
-                archive_dir=s.archive_dir, source=source,
-            )  # fmt: skip
+        import_precinct_file(
+            db, folder / "official" / f"precincts_{contest}.csv", "kz-precinct-csv", ELECTION_ID, run_id="t",
+            contest_id=contest, archive_dir=s.archive_dir, source="official",
+        )  # fmt: skip
+    # the observers' district copies through the observers' loader, as an organisation's file is loaded
+    loaded = load_observers(db, [folder / "observers"], election_id=ELECTION_ID, run_id="t", s=s)
+    assert [(r.status, r.rejected) for r in loaded] == [("loaded", 0)] * len(CONTESTS), [
+        r.problems for r in loaded
+    ]
     with warehouse.connect(db) as con:
         build_marts(con)
     con = duckdb.connect(str(db), read_only=True)

@@ -4,7 +4,9 @@ The working database is never opened by analysts. After a successful run its fin
 into a temporary file in the published folder, which then replaces ``saylau.duckdb`` with one
 ``os.replace``: a reader sees the previous file or the new one, never a partial one, and a reader that
 holds the old file open keeps reading it undisturbed. A run that fails (or is killed) before this step
-leaves the previous published file exactly as it was.
+leaves the previous published file exactly as it was. The run being published is 'publishing' in the
+working file; its final status is written into the copy before the rename (``finished_run``), so the
+published file never says a run is still publishing, and says it finished only once it is in place.
 
 The Parquet files are swapped as one set: each publish writes every mart into a new hidden folder
 (``.parquet-<random>/``) and then repoints the symlink ``parquet`` to it with one ``os.replace``, so
@@ -41,18 +43,24 @@ class PublishResult:
     parquet_files: list[Path] = field(default_factory=list)
 
 
-def publish(work_db: Path, published_db: Path, parquet_dir: Path) -> PublishResult:
-    """Copy the working warehouse's published schemas to ``published_db`` atomically; export marts to Parquet."""
+def publish(
+    work_db: Path, published_db: Path, parquet_dir: Path, finished_run: tuple[str, str] | None = None
+) -> PublishResult:
+    """Copy the working warehouse's published schemas to ``published_db`` atomically; export marts to Parquet.
+
+    ``finished_run``: (run id, final status) of the run publishing, its status in the copy's meta.runs."""
     work_db, published_db, parquet_dir = Path(work_db), Path(published_db), Path(parquet_dir)
     published_db.parent.mkdir(parents=True, exist_ok=True)
     with _publisher(published_db.parent):
         _clear_leftovers(published_db, parquet_dir)
-        result = _publish_db(work_db, published_db, parquet_dir)
+        result = _publish_db(work_db, published_db, parquet_dir, finished_run)
         result.parquet_files = export_parquet(published_db, parquet_dir)
     return result
 
 
-def _publish_db(work_db: Path, published_db: Path, parquet_dir: Path) -> PublishResult:
+def _publish_db(
+    work_db: Path, published_db: Path, parquet_dir: Path, finished_run: tuple[str, str] | None = None
+) -> PublishResult:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{published_db.name}.", suffix=".tmp", dir=published_db.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -72,6 +80,9 @@ def _publish_db(work_db: Path, published_db: Path, parquet_dir: Path) -> Publish
                         f'select count(*) from "{schema}"."{table}"'
                     ).fetchone()[0]
             con.execute("detach work")
+            if finished_run is not None:  # the copy says how the run ended: it lands whole or not at all
+                run_id, status = finished_run
+                con.execute("update meta.runs set status = ? where run_id = ?", [status, run_id])
             con.execute("checkpoint")
         finally:
             con.close()

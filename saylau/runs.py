@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 import saylau
 from saylau.config import PROJECT_ROOT
 from saylau.marts import MartChecksum
@@ -77,34 +79,70 @@ def finish_run(
         )
 
 
+# A run that recorded its end and is copying the warehouse to the published file (saylau.pipeline.bookkeeping
+# Run.finish); the copy carries its final status, which the working file takes once the copy is in place.
+PUBLISHING = "publishing"
+FINAL = ("completed", "failed")
+
 # The jobs of saylau.pipeline: each holds the working database's writer lock (saylau.warehouse.writer_lock)
 # for its whole run (saylau.pipeline.bookkeeping.job).
 LOCKED_FLOWS = ("election_night", "demo", "rebuild", "load_observers", "import_precincts", "marts")
 
 
-def mark_crashed(db_path: Path, flows: Iterable[str] = LOCKED_FLOWS) -> list[str]:
-    """Runs still 'running' that can no longer be: marked 'crashed'; returns their ids, oldest first.
+def set_status(db_path: Path, run_id: str, status: str) -> None:
+    """Change a finished run's status only (a run 'publishing' whose published copy is in place)."""
+    with connect(db_path) as con:
+        con.execute("update meta.runs set status = ? where run_id = ?", [status, run_id])
+
+
+def _published_status(published_db: Path | None, run_id: str) -> str | None:
+    """The status the published file gives a run (its copy landed), or None (no file, or not in it)."""
+    if published_db is None or not Path(published_db).exists():
+        return None
+    try:
+        with connect(published_db, read_only=True) as con:
+            row = con.execute("select status from meta.runs where run_id = ?", [run_id]).fetchone()
+    except duckdb.Error:  # not a warehouse (nothing this run could have published)
+        return None
+    return row[0] if row and row[0] in FINAL else None
+
+
+def mark_crashed(
+    db_path: Path, flows: Iterable[str] = LOCKED_FLOWS, published_db: Path | None = None
+) -> list[str]:
+    """Runs left 'running' or 'publishing' that can no longer be: settled; returns the ids of those marked
+    'crashed', oldest first.
 
     Call it holding the writer lock: no other run of ``flows`` can be alive then, so such a row was left by
-    a process that died without finishing (SIGKILL, out of memory, power cut). Its partial work is taken up
-    by the run that noticed it.
+    a process that died without finishing (SIGKILL, out of memory, power cut). A 'running' one is
+    'crashed'; its partial work is taken up by the run that noticed it. A 'publishing' one had recorded its
+    end and was copying the warehouse to ``published_db``: when the published file holds the run with its
+    final status, the copy landed and the run takes that status ('completed' or 'failed'); otherwise the
+    published file is the previous one and the run is 'crashed' (its own error kept after the crash's).
+    Without ``published_db`` 'publishing' rows are left for a job that knows it.
     """
     flows = list(flows)
+    now = f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC"
     with connect(db_path) as con:
-        ids = [
-            r[0]
-            for r in con.execute(
-                "select run_id from meta.runs where status = 'running' and flow in (select unnest(?)) "
-                "order by started_at",
-                [flows],
-            ).fetchall()
-        ]
-        if ids:
-            con.execute(
-                "update meta.runs set status = 'crashed', error = ? where run_id in (select unnest(?))",
-                [
-                    f"the run's process ended without finishing (noticed {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC)",
-                    ids,
-                ],
-            )
-    return ids
+        rows = con.execute(
+            "select run_id, status, error from meta.runs where status in ('running', ?) "
+            "and flow in (select unnest(?)) order by started_at",
+            [PUBLISHING, flows],
+        ).fetchall()
+    crashed, settled = [], []
+    for run_id, status, error in rows:
+        if status == "running":
+            crashed.append(run_id)
+            settled.append(("crashed", f"the run's process ended without finishing (noticed {now})", run_id))
+        elif published_db is not None:
+            landed = _published_status(published_db, run_id)
+            if landed:
+                settled.append((landed, error, run_id))
+                continue
+            crashed.append(run_id)
+            why = f"the run's process ended while publishing, before its copy was in place (noticed {now})"
+            settled.append(("crashed", why + (f"\n{error}" if error else ""), run_id))
+    if settled:
+        with connect(db_path) as con:
+            con.executemany("update meta.runs set status = ?, error = ? where run_id = ?", settled)
+    return crashed

@@ -74,3 +74,38 @@ def test_a_killed_import_precincts_is_shown_crashed_and_leaves_the_published_fil
         "select status from meta.runs where flow = 'import_precincts' order by started_at",
     )
     assert statuses == [("completed",), ("crashed",)]
+
+
+def test_runs_killed_while_publishing_are_shown_as_what_happened(tmp_path):
+    """Issue 22: a run killed before its published copy is renamed into place is 'publishing', then
+    'crashed'; one killed after it is 'completed', as the published file says. Neither is 'completed' in
+    the working file before the copy is in place."""
+    table = tmp_path / "ru.csv"
+    table.write_bytes(izbirkom_csv(TABLE))
+    build = tmp_path / "b"
+    args = ["import-precincts", str(table), "--election-id", "ru-2011-12-04", "--build-dir", str(build)]
+    assert runner.invoke(app, args).exit_code == 0
+    work, published = build / "work" / "saylau.duckdb", build / "published" / "saylau.duckdb"
+    cmd = [sys.executable, "-c", "from saylau.cli import app; app()", *args]
+    statuses = "select status from meta.runs where flow = 'import_precincts' order by started_at"
+
+    # killed with the copy written whole under its temporary name, before the rename
+    before = _sha(published)
+    killed = subprocess.run(cmd, env={**os.environ, "SAYLAU_CRASH_AT": "publish.temp"}, capture_output=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
+    assert _sha(published) == before
+    assert _query(work, statuses) == [("completed",), ("publishing",)]
+
+    # killed after the rename, while the marts' Parquet files are written
+    killed = subprocess.run(
+        cmd, env={**os.environ, "SAYLAU_CRASH_AT": "publish.parquet"}, capture_output=True
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
+    # this run, starting, found the first one's copy had not landed (crashed); its own copy, in place, says
+    # it completed, while the working file still says it was publishing
+    assert _query(published, statuses) == [("completed",), ("crashed",), ("completed",)]
+    assert _query(work, statuses) == [("completed",), ("crashed",), ("publishing",)]
+
+    # the next job settles it by the published file: its copy landed
+    assert runner.invoke(app, ["marts", "--build-dir", str(build)]).exit_code == 0
+    assert _query(work, statuses) == [("completed",), ("crashed",), ("completed",)]

@@ -49,3 +49,31 @@ def test_runs_a_killed_process_left_running_are_marked_crashed(ref_warehouse):
     with warehouse.connect(ref_warehouse, read_only=True) as con:
         status = dict(con.execute("select run_id, status from meta.runs").fetchall())
     assert status == {dead: "crashed", done: "completed", unlocked: "running"}
+
+
+def test_a_run_killed_while_publishing_is_completed_when_its_copy_landed_else_crashed(
+    ref_warehouse, tmp_path
+):
+    """Issue 22: a run killed during publish is not shown 'completed' unless the published file proves it."""
+    from saylau import publish
+
+    landed = runs.start_run(ref_warehouse, "election_night", {})
+    runs.finish_run(ref_warehouse, landed, runs.PUBLISHING)
+    published = tmp_path / "published" / "saylau.duckdb"
+    publish.publish(ref_warehouse, published, tmp_path / "published" / "parquet", (landed, "completed"))
+    lost = runs.start_run(ref_warehouse, "election_night", {})  # killed before its copy was renamed
+    runs.finish_run(ref_warehouse, lost, runs.PUBLISHING, error="http://x/a: HTTP 500")
+
+    with warehouse.connect(published, read_only=True) as con:  # the copy says how its run ended
+        assert con.execute("select status from meta.runs where run_id = ?", [landed]).fetchone() == (
+            "completed",
+        )
+    assert runs.mark_crashed(ref_warehouse) == []  # not knowing the published file, it settles neither
+    assert runs.mark_crashed(ref_warehouse, published_db=published) == [lost]
+    with warehouse.connect(ref_warehouse, read_only=True) as con:
+        rows = {
+            r: (s, e) for r, s, e in con.execute("select run_id, status, error from meta.runs").fetchall()
+        }
+    assert rows[landed] == ("completed", None)
+    status, error = rows[lost]
+    assert status == "crashed" and "while publishing" in error and error.endswith("http://x/a: HTTP 500")

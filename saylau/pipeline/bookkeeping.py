@@ -1,9 +1,11 @@
 """Run bookkeeping, written once for every job that writes the warehouse.
 
 :func:`job` holds the working database's writer lock for the whole run, creates the warehouse and loads
-the reference data, marks runs that died holding the lock as crashed, and records this run as started;
-:meth:`Run.finish` rebuilds the marts, records how the run ended (status, the inputs' hash, each mart's
-checksum) and publishes. A run that raises is recorded as failed, whatever step it was in.
+the reference data, settles runs that died holding the lock (crashed, or completed when one died after its
+published copy was in place), and records this run as started; :meth:`Run.finish` rebuilds the marts,
+records how the run ended (the inputs' hash, each mart's checksum; 'publishing' until the published copy,
+which carries the final status, is in place) and publishes. A run that raises is recorded as failed,
+whatever step it was in.
 """
 
 from __future__ import annotations
@@ -35,9 +37,12 @@ def build_marts(db_path: Path) -> dict[str, marts.MartChecksum]:
         return marts.build_marts(con)
 
 
-def publish_warehouse(db_path: Path, published_db: Path, parquet_dir: Path) -> publish.PublishResult:
-    """Atomically replace the published database and its Parquet files."""
-    return publish.publish(db_path, published_db, parquet_dir)
+def publish_warehouse(
+    db_path: Path, published_db: Path, parquet_dir: Path, finished_run: tuple[str, str] | None = None
+) -> publish.PublishResult:
+    """Atomically replace the published database and its Parquet files (``finished_run``: the run's id and
+    final status, written into the copy)."""
+    return publish.publish(db_path, published_db, parquet_dir, finished_run)
 
 
 def page_inputs(db_path: Path) -> list[str]:
@@ -76,15 +81,26 @@ class Run:
         crash_point: str | None = None,
     ) -> dict[str, marts.MartChecksum]:
         """Rebuild the marts, record the run's end (failed when ``failures`` lists anything, each named) and,
-        unless ``publish=False``, publish the warehouse."""
+        unless ``publish=False``, publish the warehouse: the run is 'publishing' while it copies, the copy
+        carries its final status, and the working file takes that status once the copy is in place (a run
+        killed in between is settled by the next: :func:`saylau.runs.mark_crashed`)."""
         db = self.s.work_db
         self.checksums = self.step("build-marts", build_marts, db)
         status = "failed" if failures else "completed"
         error = "\n".join(failures[:50]) if failures else None
-        runs.finish_run(db, self.run_id, status, runs.input_manifest_hash(inputs), self.checksums, error)
+        recorded = runs.PUBLISHING if publish else status
+        runs.finish_run(db, self.run_id, recorded, runs.input_manifest_hash(inputs), self.checksums, error)
         self.finished = True
         if publish:
-            self.step("publish", publish_warehouse, db, self.s.published_db, self.s.parquet_dir)
+            self.step(
+                "publish",
+                publish_warehouse,
+                db,
+                self.s.published_db,
+                self.s.parquet_dir,
+                (self.run_id, status),
+            )
+            runs.set_status(db, self.run_id, status)
             if crash_point:
                 crashpoint(crash_point)
         return self.checksums
@@ -98,7 +114,8 @@ def job(s: Settings, name: str, parameters: Mapping | None = None, steps: Steps 
     db = s.work_db
     with warehouse.writer_lock(db):  # a scheduled run overlapping this one waits for it
         steps.call("prepare-warehouse", prepare_warehouse, db)
-        runs.mark_crashed(db)  # holding the writer lock: a 'running' row is a dead run's
+        # holding the writer lock: a 'running' or 'publishing' row is a dead run's
+        runs.mark_crashed(db, published_db=s.published_db)
         run = Run(runs.start_run(db, name, parameters, run_id=steps.run_id()), s, steps)
         try:
             yield run

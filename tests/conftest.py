@@ -10,6 +10,22 @@ from saylau import reference, warehouse
 from saylau.config import Settings
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Make ``--dist loadgroup`` group again: pytest-xdist 3.8 appends ``@group`` to ``item._nodeid``, which
+    pytest 9.2 no longer reads (the id is ``item._id``), so every group was spread over both workers and
+    each worker built the group's session fixtures again. Same suffix, set where pytest 9.2 reads it."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        marks = item.iter_markers("xdist_group")
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in marks})
+        if names and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
+
+
 @pytest.fixture
 def build_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings pointing at a fresh build folder under tmp_path (also exported for subprocesses)."""

@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 from saylau.parse.bulletin import parse_bulletin_table, parse_bulletin_text, settle, turnout_aside
 from saylau.parse.classify import PageKind, classify_page
+from saylau.parse.district_results import read_district_results
 from saylau.parse.numbers import UncertainNumber, parse_count
 from saylau.parse.page import LANG_CODES, PageContent, is_commission_document, read_page
 from saylau.parse.result_regions import Split, split_region_prose
@@ -97,6 +98,8 @@ def parse_page(
     page = read_page(url, body, content_type, links=False)
     document = document_kind(url)
     kind = document or classify_page(page.title, page.text, url)
+    if document == PageKind.MASLIKHAT and classify_page(page.title, page.text[:600]) == PageKind.DISTRICTS:
+        kind = PageKind.DISTRICTS  # a commission's decision on single-member districts' results
     parsed = ParsedPage.of(page, sha256, ctx.election_id, kind)
     # a release worded like a protocol is not parsed as one: document parsers only for documents
     parser = DOCUMENT_PARSERS[kind] if document else RELEASE_PARSERS.get(kind)
@@ -474,14 +477,55 @@ def parse_decision(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, 
     )
 
 
+# --- results of single-member districts ------------------------------------------------------------------
+
+
+def parse_districts(page: PageContent, parsed: ParsedPage, ctx: ElectionContext, lang: str) -> None:
+    """A page of single-member districts' results (a CEC release or a commission's decision): per district
+    its lines and each candidate's votes (:mod:`saylau.parse.district_results`); every figure not read with
+    certainty set aside. Fails when the page names no single-member contest of the election or no district
+    that can be read."""
+    region = _commission_region(parsed.url) if is_commission_document(parsed.url) else None
+    read = read_district_results(
+        page.title, page.text, page.tables, page.table_captions, ctx.election_id, lang, region
+    )
+    if read.contest_id is None or (ctx.ballots and read.contest_id not in dict(ctx.ballots)):
+        raise _fail(parsed, f"names no single-member contest of {ctx.election_id}")
+    status = (
+        "preliminary" if re.search(r"предварительн|алдын\s+ала|preliminary", page.title, re.I) else "final"
+    )
+    parsed.set_aside += [replace(a, as_of=page.published, status=status) for a in read.set_aside]
+    parsed.problems += [a.reason for a in read.set_aside]
+    for d in read.districts:
+        stray = sorted(set(d.votes) - set(ctx.options_of(d.contest_id) or d.votes))
+        if stray:
+            raise _fail(parsed, f"({d.district_id}) names options not on the ballot: {stray}")
+        parsed.results += _unit_rows(
+            ctx,
+            d.contest_id,
+            "district",
+            d.district_id,
+            d.region_code,
+            status,
+            page.published,
+            d.lines,
+            d.votes,
+        )
+    if not parsed.results:
+        reasons = "; ".join(a.reason for a in read.set_aside) or "no district heading with figures"
+        raise _fail(parsed, f"states no district's figure that can be read with certainty: {reasons}")
+
+
 # The parser of each kind of page that yields rows: a CEC release by its wording, a commission's document by
 # its URL (see :func:`parse_page`).
 RELEASE_PARSERS: dict[PageKind, Parser] = {
     PageKind.TURNOUT: parse_turnout,
     PageKind.PRELIMINARY: parse_results,
     PageKind.FINAL: parse_results,
+    PageKind.DISTRICTS: parse_districts,
 }
 DOCUMENT_PARSERS: dict[PageKind, Parser] = {
     PageKind.PROTOCOL: parse_protocol,
     PageKind.MASLIKHAT: parse_decision,
+    PageKind.DISTRICTS: parse_districts,
 }

@@ -23,6 +23,7 @@ class PageKind(StrEnum):
     RESOLUTION = "resolution"
     MASLIKHAT = "maslikhat_decision_link"
     PROTOCOL = "precinct_protocol"
+    DISTRICTS = "district_results"
     LISTING = "listing"
     UNRELATED = "unrelated"
 
@@ -34,6 +35,15 @@ _RULES: list[tuple[PageKind, re.Pattern]] = [
         re.compile(
             r"протокол\w*[^.\n]{0,60}участк|участк\w*[^.\n]{0,60}протокол|хаттама\w*[^.\n]{0,60}учаске|учаске\w*[^.\n]{0,60}хаттама|(?:precinct|polling\s+station)[^.\n]{0,40}protocol"
             r"|protocol[^.\n]{0,60}(?:precinct|polling\s+station)",
+            re.IGNORECASE,
+        ),
+    ),
+    # results of single-member districts (from 2023): a CEC release or a commission's decision
+    (
+        PageKind.DISTRICTS,
+        re.compile(
+            r"(?:итог|результат|қорытынды|нәтиже|result)[^\n]{0,160}(?:одномандатн|бір\s*мандатты|single[- ]member)"
+            r"|(?:одномандатн|бір\s*мандатты|single[- ]member)[^\n]{0,160}(?:итог|результат|қорытынды|нәтиже|result)",
             re.IGNORECASE,
         ),
     ),

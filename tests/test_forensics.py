@@ -153,7 +153,9 @@ def test_shpilkin_on_a_designed_turnout_histogram(con):
     assert got["anomalous_votes"] == 2 * (600 - 200)
     total_leader, cast = 10 * 200 + 2 * 600, 10 * 400 + 2 * 800
     assert got["leader_share_of_ballots_cast_pct"] == round(100 * total_leader / cast, 2)
-    assert got["clean_leader_share_of_ballots_cast_pct"] == round(100 * (total_leader - 800) / (cast - 800), 2)
+    assert got["clean_leader_share_of_ballots_cast_pct"] == round(
+        100 * (total_leader - 800) / (cast - 800), 2
+    )
     bins = con.execute(
         "select turnout_bin, precincts, is_mode, expected_leader_votes from marts.forensics_shpilkin_bins"
     ).fetchall()

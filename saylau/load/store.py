@@ -286,7 +286,9 @@ def _source_contests(validated: Validated) -> list[tuple[str, str]]:
             continue
         contests = frame["contest_id"] if "contest_id" in frame.columns else pd.Series("", index=frame.index)
         both = pd.DataFrame({"sha": frame["source_sha256"], "contest": contests.fillna("").astype(str)})
-        pairs |= {(str(s), c) for s, c in both.dropna(subset=["sha"]).drop_duplicates().itertuples(index=False)}
+        pairs |= {
+            (str(s), c) for s, c in both.dropna(subset=["sha"]).drop_duplicates().itertuples(index=False)
+        }
     return sorted(pairs)
 
 

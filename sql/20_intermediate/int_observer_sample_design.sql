@@ -38,7 +38,8 @@ final as (
         case
             when coalesce(d.sample_design, 'convenience') = 'random'
                 then 'random sample of ' || s.observed_pecs || ' precincts (' || s.source || ')'
-            else 'not a random sample: ' || s.observed_pecs || ' precincts chosen by ' || s.source
+            else
+                'not a random sample: ' || s.observed_pecs || ' precincts chosen by ' || s.source
                 || '; describes the watched precincts only'
         end as design_label
     from samples as s

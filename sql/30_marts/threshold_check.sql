@@ -173,7 +173,9 @@ final as (
         sd.sample_design,
         sd.observed_pecs,
         -- a verdict from the observers' count needs a random sample of at least min_pecs precincts
-        case when sd.is_random and not sd.too_small then 100.0 * b.votes / nullif(b.base, 0) >= c.threshold_pct end
+        case
+            when sd.is_random and not sd.too_small then 100.0 * b.votes / nullif(b.base, 0) >= c.threshold_pct
+        end
             as passes_observer,
         case
             when b.source is null then null

@@ -190,6 +190,8 @@ figure{margin:3pt 0;break-inside:avoid;display:inline-block;width:49%;vertical-a
 figure img{max-height:6.2cm;width:auto;max-width:100%}figcaption{font-size:6.5pt;margin-top:1pt}
 .src,.more{font-size:6pt}footer{font-size:6pt;padding:2pt}
 code{font-size:6pt}a{color:inherit}
+#method{columns:2;column-gap:10pt;font-size:7pt}#method h2{column-span:all}
+#method ul{margin:1pt 0;padding-left:10pt}
 }
 """
 

@@ -12,6 +12,7 @@ from saylau.report.data import ReportContext
 from saylau.report.render import Section
 from saylau.report.sections.forensics import forensics
 from saylau.report.sections.key_figures import key_figures
+from saylau.report.sections.method import method
 from saylau.report.sections.observers import observer_effect_html, observer_summary
 from saylau.report.sections.precincts import precinct_discrepancies
 from saylau.report.sections.provenance import provenance
@@ -20,7 +21,8 @@ from saylau.report.sections.regions import regions
 from saylau.report.sections.threshold import threshold
 from saylau.report.sections.turnout import turnout_timeline
 
-# Section ids, in page order: the test and the table of contents rely on them.
+# Section ids, in page order (key figures, then findings, then method; provenance is the appendix): the
+# test and the table of contents rely on them.
 SECTION_IDS = (
     "key-figures",
     "observer-summary",
@@ -29,6 +31,7 @@ SECTION_IDS = (
     "threshold",
     "precinct-discrepancies",
     "forensics",
+    "method",
     "data-quality",
     "provenance",
 )
@@ -41,6 +44,7 @@ SECTIONS: tuple[Callable[[ReportContext], Section], ...] = (
     threshold,
     precinct_discrepancies,
     forensics,
+    method,
     data_quality,
     provenance,
 )
@@ -51,6 +55,7 @@ __all__ = [
     "data_quality",
     "forensics",
     "key_figures",
+    "method",
     "observer_effect_html",
     "observer_summary",
     "precinct_discrepancies",

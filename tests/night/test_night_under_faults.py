@@ -36,11 +36,11 @@ from tests.night import FAST, night
 pytestmark = [pytest.mark.slow]
 
 DAY = datetime(2021, 1, 10, tzinfo=CAPITAL)
-# When the scheduled runs happen (capital time): through voting, the count, the final results, and after.
+# When the scheduled runs happen (capital time): during voting (turnout bulletins), the morning after
+# (preliminary results), and after the final results. Three runs, each incremental on the one before: the
+# suite's time budget (issue 20 item 5) does not allow two nights of five full runs.
 NIGHT = [
-    DAY + timedelta(hours=10, minutes=50),
     DAY + timedelta(hours=16, minutes=45),
-    DAY + timedelta(hours=22, minutes=50),
     DAY + timedelta(days=1, hours=12),
     AFTER_EVERYTHING,
 ]
